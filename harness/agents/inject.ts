@@ -1,0 +1,68 @@
+/**
+ * `inject` agent: runs in the server pod's namespace. A raw socket sniffs inbound TCP
+ * segments to the server port; for sampled request segments (payload > 0), at most
+ * `ratePerSecond` per second and at most `maxSegments` in all, it sends a forged PSH|ACK
+ * server->client segment with `ack = client seq + payload length` and
+ * `seq = client's ack + offset` (packet.ts). Prints `ready` once the socket is open and a
+ * `result` with `sent` (segments handed to the kernel), `sniffed` and `connections` (distinct
+ * client ports hit) when stopped.
+ */
+import raw from 'raw-socket';
+import { forgeOutOfWindowReply, parseIpv4Tcp } from './packet.js';
+import { agentArgs, emit, onStop } from './protocol.js';
+
+interface InjectArgs {
+  serverPort: number;
+  offset: number;
+  ratePerSecond: number;
+  maxSegments: number;
+  payloadBytes: number;
+}
+
+const args = agentArgs<InjectArgs>('inject');
+const intervalMs = 1000 / args.ratePerSecond;
+const payload = Buffer.alloc(args.payloadBytes, 'R');
+let nextAllowed = 0;
+let sent = 0;
+let sendErrors = 0;
+let sniffed = 0;
+const connections = new Set<string>();
+
+let socket: raw.Socket;
+try {
+  socket = raw.createSocket({ protocol: raw.Protocol.TCP, bufferSize: 256 });
+  socket.setOption(raw.SocketLevel.IPPROTO_IP, raw.SocketOption.IP_HDRINCL, 1);
+} catch (error) {
+  emit({ event: 'error', message: `inject: failed to open a raw socket: ${(error as Error).message}` });
+  process.exit(1);
+}
+
+socket.on('message', (buffer: Buffer) => {
+  // Cheap pre-filter before parsing: IPv4, TCP, destination port = server port.
+  if (buffer.length < 40 || buffer[9] !== 6) return;
+  const ihl = (buffer[0]! & 0x0f) * 4;
+  if (buffer.length < ihl + 20 || buffer.readUInt16BE(ihl + 2) !== args.serverPort) return;
+  sniffed += 1;
+  const now = performance.now();
+  if (now < nextAllowed || sent >= args.maxSegments) return;
+  const seg = parseIpv4Tcp(buffer);
+  if (!seg || seg.payloadLength === 0 || !seg.flags.ack || seg.flags.rst || seg.flags.syn) return;
+  nextAllowed = now + intervalMs;
+  const packet = forgeOutOfWindowReply(seg, args.offset, payload);
+  connections.add(`${seg.srcIp}:${seg.srcPort}`);
+  socket.send(packet, 0, packet.length, seg.srcIp, (error) => {
+    if (error) sendErrors += 1;
+    else sent += 1;
+  });
+});
+socket.on('error', (error: Error) => {
+  emit({ event: 'error', message: `inject: raw socket error: ${error.message}` });
+});
+
+emit({ event: 'ready', offset: args.offset, ratePerSecond: args.ratePerSecond });
+
+onStop(() => {
+  socket.close();
+  emit({ event: 'result', sent, sendErrors, sniffed, connections: connections.size });
+  process.exit(0);
+});

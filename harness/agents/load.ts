@@ -1,0 +1,120 @@
+/**
+ * `load` agent: autocannon against the Service VIP. Args: `{ url, connections, durationSec,
+ * pipelining }`. Prints a `tick` every second (`second`, `requests`, `resets` in it) and a
+ * `result` with requests, errors by `err.code` from `reqError` (autocannon's own `resets`
+ * field counts request-list restarts, not TCP resets), throughput and latency percentiles.
+ *
+ * Latency fix (KNOWLEDGE.md §5): after a connection error autocannon reconnects but keeps the
+ * lost request in its pipelined queue and the HTTP parser mid-message, so the next response
+ * is timed from the lost request. `setupClient` clears both on every reconnect.
+ *
+ * Quiet teardown: autocannon ends a run by destroying every socket, which sends a RST for
+ * each response still in flight. Those RSTs would pollute the evidence counters (client
+ * RSTs, server EstabResets), so the final teardown instead half-closes (FIN), drains and
+ * waits up to 2 s for the server to close before the agent exits.
+ */
+import autocannon, { type Client, type Result } from 'autocannon';
+import type { Socket } from 'node:net';
+import { agentArgs, emit, onStop } from './protocol.js';
+
+interface LoadArgs {
+  url: string;
+  connections: number;
+  durationSec: number;
+  pipelining: number;
+}
+
+const args = agentArgs<LoadArgs>('load');
+const errors: Record<string, number> = {};
+let tickRequests = 0;
+let tickResets = 0;
+let second = 0;
+
+const closing = new Set<Promise<void>>();
+
+/** Closes a socket with FIN, discarding what still arrives; resolves when it is gone (or after 2 s). */
+function closeQuietly(conn: Socket): void {
+  conn.removeAllListeners('data');
+  conn.removeAllListeners('end');
+  conn.removeAllListeners('error');
+  conn.on('error', () => undefined);
+  const done = new Promise<void>((resolve) => {
+    conn.once('close', () => resolve());
+    setTimeout(() => {
+      conn.destroy();
+      resolve();
+    }, 2000).unref();
+  });
+  closing.add(done);
+  conn.resume();
+  conn.end();
+}
+
+/** Per-connection fixes (see module doc): state reset on reconnect, quiet final teardown. */
+function setupClient(client: Client): void {
+  const reset = () => {
+    client.pipelinedRequests.clear();
+    client.parser.initialize(client.parser.type);
+  };
+  client.on('connError', reset);
+  const destroyConnection = client._destroyConnection.bind(client);
+  client._destroyConnection = () => {
+    if (!client.destroyed) return destroyConnection();
+    client.pipelinedRequests.clear();
+    closeQuietly(client.conn);
+  };
+}
+
+const instance = autocannon(
+  {
+    url: args.url,
+    connections: args.connections,
+    duration: args.durationSec,
+    pipelining: args.pipelining,
+    timeout: 10,
+    setupClient,
+  },
+  (err: Error | null, result: Result) => {
+    clearInterval(ticker);
+    if (err) {
+      emit({ event: 'error', message: `load: ${err.message}` });
+      process.exit(1);
+    }
+    emit({
+      event: 'result',
+      requests: result.requests.total,
+      sent: result.requests.sent,
+      errors,
+      durationSec: result.duration,
+      throughputBytesPerSec: result.throughput.total / Math.max(result.duration, 1e-9),
+      requestsPerSec: result.requests.total / Math.max(result.duration, 1e-9),
+      latencyMs: {
+        p50: result.latency.p50,
+        p90: result.latency.p90,
+        p99: result.latency.p99,
+        max: result.latency.max,
+        mean: result.latency.mean,
+      },
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+    });
+    void Promise.all(closing).then(() => process.exit(0));
+  },
+);
+
+instance.on('response', () => {
+  tickRequests += 1;
+});
+instance.on('reqError', (err: NodeJS.ErrnoException) => {
+  const code = err.code ?? (/timed out/.test(err.message) ? 'TIMEOUT' : 'OTHER');
+  errors[code] = (errors[code] ?? 0) + 1;
+  if (code === 'ECONNRESET') tickResets += 1;
+});
+const ticker = setInterval(() => {
+  second += 1;
+  emit({ event: 'tick', second, requests: tickRequests, resets: tickResets });
+  tickRequests = 0;
+  tickResets = 0;
+}, 1000);
+emit({ event: 'ready' });
+onStop(() => instance.stop());

@@ -1,0 +1,29 @@
+/**
+ * `resetlab cleanup`: removes everything left by runs that are no longer alive (found by
+ * the `rl-xxxxxx-` prefix), leaving runs still going in other shells alone. Runs also call
+ * this before they start.
+ */
+import { removeLeftovers } from '../../lab/netns/cleanup.js';
+import { removeStaleOwnerFiles } from '../../lab/owner.js';
+import type { CliContext } from '../context.js';
+
+/** Removes leftovers and says what it did on stderr; returns the number removed. */
+export async function removeLeftoversLoudly(ctx: CliContext, always = false): Promise<number> {
+  const report = await removeLeftovers(ctx.runner);
+  const stale = removeStaleOwnerFiles();
+  if (report.removed.length > 0) {
+    ctx.say(`resetlab: removed ${report.removed.length} namespace(s) left by an earlier run that did not finish: ${report.removed.join(', ')}`);
+  }
+  if (report.inUse.length > 0) ctx.say(`resetlab: left alone (a live run owns them): ${report.inUse.join(', ')}`);
+  if (stale.length > 0 && always) ctx.say(`resetlab: removed stale owner files: ${stale.join(', ')}`);
+  for (const p of report.problems) ctx.say(`resetlab: ${p}`);
+  if (always && report.removed.length === 0 && report.problems.length === 0) ctx.say('resetlab: nothing to clean up');
+  if (report.problems.length > 0) throw new Error(`failed to remove every leftover (${report.problems.length} problem(s))`);
+  return report.removed.length;
+}
+
+/** The `cleanup` command. */
+export async function cleanupCommand(ctx: CliContext): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('resetlab cleanup needs root (network namespaces)');
+  await removeLeftoversLoudly(ctx, true);
+}

@@ -1,0 +1,74 @@
+/**
+ * The command table (CLI contract v1, DESIGN.md). The only place that calls `process.exit`:
+ * commands throw typed errors and the one catch below maps them to exit codes
+ * (0 done, 1 unexpected, 2 invalid input, 3 gate failed, 130 interrupted).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, InputError, ResetlabError } from '../errors.js';
+import { resetlabVersion } from '../run/environment.js';
+import { cleanupCommand } from './commands/cleanup.js';
+import { doctorCommand } from './commands/doctor.js';
+import { listCommand } from './commands/list.js';
+import { reproduceCommand } from './commands/reproduce.js';
+import { runCommand, type RunFlags } from './commands/run.js';
+import { createContext, type CliContext } from './context.js';
+
+function runOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--driver <driver>', 'lab driver: netns (default) or kind'))
+    .option('--duration <duration>', 'load duration per arm, e.g. 10s (overrides the scenario)')
+    .option('--trials <n>', 'repeat the arms N times (overrides the scenario)')
+    .option('--out <dir>', 'results directory (default: results/ in the package)')
+    .option('--json', 'print exactly one JSON document on stdout (progress stays on stderr)');
+}
+
+/** Builds the program; `ctx` is created lazily so that `--help` touches nothing. */
+export function buildProgram(getCtx: () => CliContext): Command {
+  const program = new Command('resetlab')
+    .description('Reproduce, measure and regression-test "Connection reset by peer" on cross-node Service traffic')
+    .version(resetlabVersion())
+    .showHelpAfterError()
+    .exitOverride();
+  runOptions(program.command('reproduce').description('run over-window and the clean control with liberal=0 vs 1'))
+    .action((flags: RunFlags) => reproduceCommand(getCtx(), flags));
+  runOptions(program.command('run').argument('<scenario...>', 'built-in scenario names or YAML files').description('run scenarios'))
+    .action((refs: string[], flags: RunFlags) => runCommand(getCtx(), refs, flags));
+  program.command('list').description('list the built-in scenarios').action(() => listCommand());
+  program
+    .command('doctor')
+    .description('say what this machine can and cannot do')
+    .option('--json', 'print findings as JSON')
+    .action((flags: { json?: boolean }) => doctorCommand(getCtx(), flags));
+  program.command('cleanup').description('remove everything left by runs that did not finish').action(() => cleanupCommand(getCtx()));
+  return program;
+}
+
+/** Maps any error to its exit code and a message on stderr. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return ExitCode.ok;
+    return ExitCode.invalidInput;
+  }
+  if (error instanceof ResetlabError) return error.exitCode;
+  return ExitCode.unexpected;
+}
+
+async function main(): Promise<void> {
+  let ctx: CliContext | null = null;
+  const program = buildProgram(() => (ctx ??= createContext()));
+  try {
+    await program.parseAsync(process.argv);
+    process.exitCode = ExitCode.ok;
+  } catch (error) {
+    const code = exitCodeFor(error);
+    if (!(error instanceof CommanderError)) {
+      const message = error instanceof InputError || error instanceof ResetlabError ? error.message : (error as Error)?.stack ?? String(error);
+      process.stderr.write(`resetlab: ${message}\n`);
+    }
+    process.exitCode = code;
+  }
+  // Agents and timers are gone by now; exit explicitly so a stray handle cannot keep us alive.
+  process.exit(process.exitCode ?? 0);
+}
+
+await main();

@@ -1,0 +1,79 @@
+/**
+ * Kernel counters that make up the evidence chain, read from the lab's nodes before and
+ * after an arm. Reading is I/O (`snapshotCounters`); the difference is pure (`diffEvidence`).
+ * Every figure comes from the kernel; nothing is estimated.
+ */
+import type { Lab } from '../lab/lab.js';
+import type { Evidence } from '../report/schema.js';
+import { counterByComment, parseConntrackStat, parseIptablesSaveCounters, parseSnmp } from './parse.js';
+
+/** Raw counter readings at one moment. */
+export interface CounterSnapshot {
+  /** Summed columns of /proc/net/stat/nf_conntrack on node-a. */
+  conntrack: Record<string, number>;
+  /** Packets counted by the INVALID-drop rule on node-a (0 when absent). */
+  invalidDropped: number;
+  /** Packets counted by the leak rule in the client's namespace. */
+  leaked: number;
+  clientOutRsts: number;
+  serverEstabResets: number;
+}
+
+/** Comment names the drivers give their counting rules. */
+export interface CounterRuleNames {
+  invalidDrop: string;
+  leak: string;
+}
+
+/** Reads every counter once, in parallel. */
+export async function snapshotCounters(lab: Lab, rules: CounterRuleNames): Promise<CounterSnapshot> {
+  const a = lab.nodes['node-a'];
+  const [ctStat, aRules, clientSnmp, clientRules, serverSnmp] = await Promise.all([
+    a.exec(['cat', '/proc/net/stat/nf_conntrack']),
+    lab.dataPlane.proxyMode === 'nftables'
+      ? a.exec(['nft', 'list', 'ruleset'])
+      : a.exec(['iptables-save', '-c']),
+    lab.nodes.client.exec(['cat', '/proc/net/snmp']),
+    lab.nodes.client.exec(['iptables-save', '-c', '-t', 'filter']),
+    lab.nodes.server.exec(['cat', '/proc/net/snmp']),
+  ]);
+  const dropInvalid = lab.dataPlane.knobs.dropInvalid === true;
+  return {
+    conntrack: parseConntrackStat(ctStat.stdout),
+    invalidDropped: !dropInvalid
+      ? 0
+      : lab.dataPlane.proxyMode === 'nftables'
+        ? nftCounterByComment(aRules.stdout, rules.invalidDrop)
+        : counterByComment(parseIptablesSaveCounters(aRules.stdout), rules.invalidDrop).packets,
+    leaked: counterByComment(parseIptablesSaveCounters(clientRules.stdout), rules.leak).packets,
+    clientOutRsts: snmpValue(parseSnmp(clientSnmp.stdout), 'Tcp', 'OutRsts'),
+    serverEstabResets: snmpValue(parseSnmp(serverSnmp.stdout), 'Tcp', 'EstabResets'),
+  };
+}
+
+function snmpValue(snmp: Record<string, Record<string, number>>, proto: string, key: string): number {
+  const v = snmp[proto]?.[key];
+  if (v === undefined) throw new Error(`failed to read ${proto} ${key} from /proc/net/snmp`);
+  return v;
+}
+
+/** Packets of the nft rule carrying `comment "<name>"` (`counter packets N bytes M`). */
+export function nftCounterByComment(ruleset: string, comment: string): number {
+  const line = ruleset.split('\n').find((l) => l.includes(`comment "${comment}"`));
+  const m = line ? /counter packets (\d+) bytes \d+/.exec(line) : null;
+  if (!m) throw new Error(`failed to find the nft counter "${comment}"`);
+  return Number(m[1]);
+}
+
+/** The evidence of one arm: after - before for every counter, plus what the injector reported. */
+export function diffEvidence(before: CounterSnapshot, after: CounterSnapshot, injected: number): Evidence {
+  const d = (x: number, y: number) => Math.max(0, y - x);
+  return {
+    injected,
+    conntrackInvalid: d(before.conntrack.invalid ?? 0, after.conntrack.invalid ?? 0),
+    invalidDropped: d(before.invalidDropped, after.invalidDropped),
+    leakedUnNatted: d(before.leaked, after.leaked),
+    clientRstsSent: d(before.clientOutRsts, after.clientOutRsts),
+    serverResets: d(before.serverEstabResets, after.serverEstabResets),
+  };
+}

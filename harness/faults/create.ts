@@ -1,0 +1,33 @@
+/**
+ * Creates the `Fault` for a scenario's `fault` spec. `faultProblems` says, before any side
+ * effect, which fault kinds this build cannot run yet.
+ */
+import type { FaultSpec } from '../scenario/schema.js';
+import { ConntrackFlushFault } from './conntrack-flush.js';
+import type { Fault } from './fault.js';
+import { InjectFault } from './inject.js';
+import { NoFault } from './none.js';
+
+/** Fault kinds this build implements. */
+export const IMPLEMENTED_FAULTS = ['none', 'inject', 'conntrack-flush'] as const;
+
+/** A problem message if `spec.kind` cannot run, else null. */
+export function faultProblem(spec: FaultSpec): string | null {
+  return (IMPLEMENTED_FAULTS as readonly string[]).includes(spec.kind)
+    ? null
+    : `fault kind "${spec.kind}" is not implemented yet (implemented: ${IMPLEMENTED_FAULTS.join(', ')})`;
+}
+
+/** A fresh fault for one arm; `deadlineMs` bounds any agent it starts. */
+export function createFault(spec: FaultSpec, deadlineMs: number): Fault {
+  switch (spec.kind) {
+    case 'none':
+      return new NoFault();
+    case 'inject':
+      return new InjectFault({ offset: spec.offset, ratePerSecond: spec.ratePerSecond, deadlineMs });
+    case 'conntrack-flush':
+      return new ConntrackFlushFault(spec.intervalMs);
+    default:
+      throw new Error(faultProblem(spec) ?? `unknown fault ${spec.kind}`);
+  }
+}

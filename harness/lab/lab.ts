@@ -1,0 +1,63 @@
+/**
+ * The `Lab` interface: one narrow handle on the infrastructure a scenario runs on (like
+ * kind's Provider). Drivers live in `lab/<driver>/` with the same file names. The run
+ * pipeline only ever sees this interface.
+ */
+import type { RunOptions, RunResult } from '../exec/runner.js';
+
+/** Roles in the topology `client -- node-a == node-b -- server`. */
+export type NodeRole = 'client' | 'node-a' | 'node-b' | 'server';
+
+/** A place that runs commands (a network namespace, a container). */
+export interface LabNode {
+  readonly role: NodeRole;
+  /** The driver's identifier (namespace or container name); carries the run's prefix. */
+  readonly id: string;
+  /** Runs an argv inside the node. */
+  exec(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** The argv prefix that runs a command inside this node (for long-running agents). */
+  wrap(argv: readonly string[]): string[];
+}
+
+/** Addresses the agents need; all exist only inside the lab. */
+export interface LabAddresses {
+  /** Service VIP (ClusterIP) and port the load targets. */
+  vip: string;
+  servicePort: number;
+  /** The backend pod. */
+  serverIp: string;
+  serverPort: number;
+  /** Source address the server sees for client traffic without masquerade. */
+  clientIp: string;
+}
+
+/** What the data plane actually is (never relabelled). */
+export interface DataPlane {
+  proxyMode: 'ipvs' | 'iptables' | 'nftables';
+  /** Why this mode was used (e.g. ip_vs missing, so iptables DNAT). */
+  reason: string;
+  /** Knobs as applied: masquerade, dropInvalid, client placement, ... */
+  knobs: Record<string, unknown>;
+}
+
+/** A provisioned lab. `destroy()` removes everything it made and never throws. */
+export interface Lab {
+  readonly driver: 'netns' | 'kind';
+  readonly prefix: string;
+  readonly dataPlane: DataPlane;
+  readonly addresses: LabAddresses;
+  /** Comments of the counting rules the driver installed (INVALID drop on node-a, leak in the client). */
+  readonly counterRules: { invalidDrop: string; leak: string };
+  /** Node handles by role; `client` is node-a itself when the scenario's client is `node`. */
+  readonly nodes: Record<NodeRole, LabNode>;
+  /** Nodes that carry the data plane and whose sysctls the arms set. */
+  readonly nodeRoles: readonly NodeRole[];
+  /** Sets sysctls on the given nodes and reads every value back; throws if one differs. */
+  setSysctls(roles: readonly NodeRole[], values: Record<string, number>): Promise<Record<string, Record<string, number>>>;
+  /** Reads sysctls on the given nodes: `{ role: { key: value } }`; absent keys are omitted. */
+  readSysctls(roles: readonly NodeRole[], keys: readonly string[]): Promise<Record<string, Record<string, number>>>;
+  /** Deletes conntrack entries on every node (between arms). */
+  flushConntrack(): Promise<void>;
+  /** Removes everything the lab created; returns cleanup problems instead of throwing. */
+  destroy(): Promise<string[]>;
+}

@@ -1,0 +1,126 @@
+/**
+ * The netns driver: provisions `client pod -- node-a == node-b -- server pod` as network
+ * namespaces of the run, with the proxy data plane on node-a. Every namespace is registered
+ * for cleanup the moment it exists; a failed provision removes what it made and rethrows.
+ * Nothing is ever created in, or connected to, the initial network namespace.
+ */
+import { CleanupStack } from '../../exec/cleanup-stack.js';
+import type { Runner } from '../../exec/runner.js';
+import type { DataPlane, Lab, LabAddresses, NodeRole } from '../lab.js';
+import { parseSysctlOutput, sysctlMismatches, sysctlReadArgv, sysctlWriteArgv } from '../sysctl.js';
+import type { LabTopology } from '../topology.js';
+import { claimPrefix } from '../owner.js';
+import { NETNS_ADDRESSES as A } from './addresses.js';
+import { deleteNamespace } from './cleanup.js';
+import {
+  iptablesProxyRules,
+  ipvsCommands,
+  ipvsCompanionRules,
+  leakCounterRules,
+  nftablesProxyRules,
+  ruleComments,
+} from './dataplane.js';
+import { NetnsNode } from './node.js';
+import { chooseProxyMode, readProxyFacts, type ProxyFacts } from './proxy-mode.js';
+import { topologyPlan, vethCommand } from './provision.js';
+
+/** Options for `provisionNetnsLab`. */
+export interface NetnsLabOptions {
+  prefix: string;
+  topology: LabTopology;
+  runner: Runner;
+  /** Host facts (injected in tests); read from the machine by default. */
+  facts?: ProxyFacts;
+}
+
+/** A provisioned netns lab; `destroy()` deletes its namespaces (and with them links, rules, sysctls). */
+export class NetnsLab implements Lab {
+  readonly driver = 'netns' as const;
+  readonly nodeRoles: readonly NodeRole[] = ['node-a', 'node-b'];
+  readonly counterRules: { invalidDrop: string; leak: string };
+  constructor(
+    readonly prefix: string,
+    readonly dataPlane: DataPlane,
+    readonly addresses: LabAddresses,
+    readonly nodes: Record<NodeRole, NetnsNode>,
+    private readonly cleanup: CleanupStack,
+  ) {
+    this.counterRules = ruleComments(prefix);
+  }
+
+  async setSysctls(roles: readonly NodeRole[], values: Record<string, number>) {
+    await Promise.all(roles.map((r) => this.nodes[r].exec(sysctlWriteArgv(values))));
+    const read = await this.readSysctls(roles, Object.keys(values));
+    const problems = roles.flatMap((r) => sysctlMismatches(values, read[r] ?? {}).map((m) => `${r}: ${m}`));
+    if (problems.length > 0) throw new Error(`failed to set sysctls: ${problems.join('; ')}`);
+    return read;
+  }
+
+  async readSysctls(roles: readonly NodeRole[], keys: readonly string[]) {
+    const out: Record<string, Record<string, number>> = {};
+    await Promise.all(
+      roles.map(async (r) => {
+        out[r] = parseSysctlOutput((await this.nodes[r].exec(sysctlReadArgv(keys), { check: false })).stdout);
+      }),
+    );
+    return out;
+  }
+
+  async flushConntrack(): Promise<void> {
+    // `conntrack -F` exits 1 when the table was already empty on some versions: not an error.
+    await Promise.all(this.nodeRoles.map((r) => this.nodes[r].exec(['conntrack', '-F'], { check: false })));
+  }
+
+  destroy(): Promise<string[]> {
+    return this.cleanup.unwind();
+  }
+}
+
+/** Provisions the lab. On failure everything created so far is removed and the error rethrown. */
+export async function provisionNetnsLab(options: NetnsLabOptions): Promise<NetnsLab> {
+  const { prefix, topology, runner } = options;
+  const { mode, reason } = chooseProxyMode(topology.proxyMode, options.facts ?? readProxyFacts());
+  const plan = topologyPlan(prefix);
+  const cleanup = new CleanupStack();
+  const ns = Object.fromEntries(plan.namespaces.map((n) => [n.role, new NetnsNode(n.role, n.name, runner)])) as Record<
+    NodeRole,
+    NetnsNode
+  >;
+  try {
+    cleanup.push(`owner file of ${prefix}`, claimPrefix(prefix));
+    for (const n of plan.namespaces) {
+      await runner.run(['ip', 'netns', 'add', n.name]);
+      cleanup.push(`network namespace ${n.name}`, () => deleteNamespace(runner, n.name));
+    }
+    for (const v of plan.veths) await runner.run(vethCommand(prefix, v));
+    await Promise.all(Object.entries(plan.ipLines).map(([role, lines]) => ns[role as NodeRole].ipBatch(lines)));
+    await Promise.all(['node-a', 'node-b'].map((r) => ns[r as NodeRole].exec(sysctlWriteArgv(plan.nodeSysctls))));
+    const knobs = { servicePort: topology.servicePort, serverPort: topology.serverPort, masquerade: topology.masquerade, dropInvalid: topology.dropInvalid };
+    const nodeA = ns['node-a'];
+    if (mode === 'iptables') {
+      await nodeA.exec(['iptables-restore', '-w'], { input: iptablesProxyRules(prefix, knobs) });
+    } else if (mode === 'nftables') {
+      await nodeA.exec(['nft', '-f', '-'], { input: nftablesProxyRules(prefix, knobs) });
+    } else {
+      await nodeA.exec(sysctlWriteArgv({ 'net.ipv4.vs.conntrack': 1, 'net.ipv4.vs.expire_nodest_conn': 1 }));
+      for (const argv of ipvsCommands(knobs)) await nodeA.exec(argv);
+      await nodeA.exec(['iptables-restore', '-w', '--noflush'], { input: ipvsCompanionRules(prefix, knobs) });
+    }
+    const clientRole: NodeRole = topology.client === 'node' ? 'node-a' : 'client';
+    await ns[clientRole].exec(['iptables-restore', '-w', '--noflush'], { input: leakCounterRules(prefix, knobs) });
+    const addresses: LabAddresses = {
+      vip: A.serviceVip,
+      servicePort: topology.servicePort,
+      serverIp: A.serverPod,
+      serverPort: topology.serverPort,
+      clientIp: topology.client === 'node' ? A.nodeAWire : A.clientPod,
+    };
+    const nodes = { ...ns, client: ns[clientRole] };
+    const dataPlane: DataPlane = { proxyMode: mode, reason, knobs: { ...knobs, client: topology.client } };
+    return new NetnsLab(prefix, dataPlane, addresses, nodes, cleanup);
+  } catch (error) {
+    const problems = await cleanup.unwind();
+    if (problems.length > 0) (error as Error).message += `\n(cleanup after the failure also reported: ${problems.join('; ')})`;
+    throw error;
+  }
+}

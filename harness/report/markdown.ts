@@ -1,0 +1,37 @@
+/**
+ * `summary.md`: the same table and verdict as the terminal, in GitHub-flavoured Markdown,
+ * ready to paste into an issue. Pure.
+ */
+import { comparisonRows, headline } from './rows.js';
+import type { RunReport } from './schema.js';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+/** Renders the report as Markdown. */
+export function renderMarkdown(report: RunReport): string {
+  const env = report.environment;
+  const rows = comparisonRows(report);
+  return [
+    `## resetlab: ${cell(headline(report))}`,
+    '',
+    `**Verdict: \`${report.verdict.outcome}\`.** ${report.verdict.explanation}`,
+    '',
+    `| | ${report.arms.map((a) => cell(a.name)).join(' | ')} |`,
+    `|---|${report.arms.map(() => '---:').join('|')}|`,
+    ...rows.map((r) => `| ${cell(r.label)} | ${r.cells.map(cell).join(' | ')} |`),
+    '',
+    `Test: ${report.verdict.test}, alpha ${report.verdict.alpha}.`,
+    '',
+    '<details><summary>Environment</summary>',
+    '',
+    `- kernel \`${env.kernel}\`, ${env.cpus} CPUs, driver \`${env.driver}\``,
+    `- data plane \`${env.proxyMode}\`: ${env.proxyModeReason}`,
+    `- knobs: \`${JSON.stringify(env.knobs)}\``,
+    `- Node ${env.nodeVersion}, autocannon ${env.autocannonVersion}, resetlab ${env.resetlabVersion}${env.gitCommit ? ` (${env.gitCommit.slice(0, 12)})` : ''}`,
+    `- scenario \`${report.scenario.name}\` from \`${report.scenario.source}\`; ${report.complete ? 'complete' : '**incomplete**'} run, ${report.elapsedSec.toFixed(1)} s`,
+    '',
+    '</details>',
+    ...(report.notes.length ? ['', ...report.notes.map((n) => `> Note: ${n}`)] : []),
+    '',
+  ].join('\n');
+}

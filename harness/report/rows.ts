@@ -1,0 +1,57 @@
+/**
+ * The comparison table as data: one row per measure, one column per arm. Both the terminal
+ * and the Markdown renderers draw from these rows, so they always show the same numbers.
+ * Pure.
+ */
+import type { ArmResult, RunReport } from './schema.js';
+
+/** A table row: label and one cell per arm. `group` separates the evidence funnel. */
+export interface Row {
+  label: string;
+  cells: string[];
+  group: 'load' | 'evidence' | 'performance' | 'setup';
+}
+
+const int = (n: number) => String(Math.round(n));
+const rate = (x: number) => (x === 0 ? '0' : x >= 100 ? String(Math.round(x)) : String(Number(x.toPrecision(3))));
+const gbit = (bytesPerSec: number) => `${((bytesPerSec * 8) / 1e9).toFixed(2)} Gbit/s`;
+const ms = (x: number) => `${Number(x.toFixed(2))} ms`;
+
+function sysctlCell(a: ArmResult): string {
+  const entries = Object.entries(a.sysctls);
+  return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k.replace(/^net\.netfilter\.nf_conntrack_/, '')}=${v}`).join(', ');
+}
+
+/** The rows of the comparison table for a report. */
+export function comparisonRows(report: RunReport): Row[] {
+  const arms = report.arms;
+  const row = (label: string, group: Row['group'], f: (a: ArmResult) => string): Row => ({ label, group, cells: arms.map(f) });
+  const otherErrors = (a: ArmResult) => {
+    const other = Object.entries(a.errors).filter(([k]) => k !== 'ECONNRESET');
+    return other.length === 0 ? '0' : other.map(([k, v]) => `${k} ${v}`).join(', ');
+  };
+  return [
+    row('sysctls (read back, node-a)', 'setup', sysctlCell),
+    row('requests', 'load', (a) => int(a.requests)),
+    row('resets (ECONNRESET)', 'load', (a) => int(a.resets)),
+    row('resets per million [95% CI]', 'load', (a) => `${rate(a.resetRate.perMillion)} [${rate(a.resetRate.low)}-${rate(a.resetRate.high)}]`),
+    row('other errors', 'load', otherErrors),
+    row('injected segments', 'evidence', (a) => int(a.evidence.injected)),
+    row('-> conntrack INVALID (node-a)', 'evidence', (a) => int(a.evidence.conntrackInvalid)),
+    row('-> dropped by INVALID rule', 'evidence', (a) => int(a.evidence.invalidDropped)),
+    row('-> leaked un-NATed to client', 'evidence', (a) => int(a.evidence.leakedUnNatted)),
+    row('-> client RSTs sent', 'evidence', (a) => int(a.evidence.clientRstsSent)),
+    row('-> server connections reset', 'evidence', (a) => int(a.evidence.serverResets)),
+    row('throughput', 'performance', (a) => gbit(a.throughputBytesPerSec)),
+    row('requests/s', 'performance', (a) => int(a.requestsPerSec)),
+    row('latency p50 / p99', 'performance', (a) => `${ms(a.latencyMs.p50)} / ${ms(a.latencyMs.p99)}`),
+  ];
+}
+
+/** One-line headline: scenario, outcome and the data plane actually used. */
+export function headline(report: RunReport): string {
+  const env = report.environment;
+  return `${report.scenario.name}: ${report.verdict.outcome.toUpperCase()}` +
+    (report.complete ? '' : ' (incomplete run)') +
+    ` — ${env.driver} lab, ${env.proxyMode} data plane, kernel ${env.kernel}`;
+}

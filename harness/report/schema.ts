@@ -1,0 +1,133 @@
+/**
+ * The versioned result document (`resetlab/run@1`). Everything the CLI prints or writes is
+ * rendered from one `RunReport`. The zod schema is exported so that consumers (CI, `compare`,
+ * `report`) validate what they read. Extend with optional fields; never rename or remove.
+ */
+import { z } from 'zod';
+
+/** Kernel evidence for one arm: differences of kernel counters over the arm (never estimated). */
+export const Evidence = z.object({
+  /** Segments the injector sent (0 when the fault does not inject). */
+  injected: z.number().int().nonnegative(),
+  /** `invalid` column of /proc/net/stat/nf_conntrack on the proxy node (node-a), summed over CPUs. */
+  conntrackInvalid: z.number().int().nonnegative(),
+  /** Segments the kernel logged as ignored by window tracking (set only where that log is read; issue 3). */
+  conntrackIgnored: z.number().int().nonnegative().optional(),
+  /** Packets dropped by the INVALID-drop rule on node-a (0 when the rule is absent). */
+  invalidDropped: z.number().int().nonnegative(),
+  /** Segments that reached the client with the backend pod's address as source (escaped reverse NAT). */
+  leakedUnNatted: z.number().int().nonnegative(),
+  /** `Tcp: OutRsts` in the client's namespace. */
+  clientRstsSent: z.number().int().nonnegative(),
+  /** `Tcp: EstabResets` in the server's namespace. */
+  serverResets: z.number().int().nonnegative(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+/** Latency percentiles in milliseconds, from autocannon's histogram. */
+export const Latency = z.object({
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  max: z.number(),
+  mean: z.number(),
+});
+export type Latency = z.infer<typeof Latency>;
+
+/** One second of load: requests completed and ECONNRESETs seen in that second. */
+export const Tick = z.object({ second: z.number().int(), requests: z.number().int(), resets: z.number().int() });
+export type Tick = z.infer<typeof Tick>;
+
+/** One trial of one arm, as measured. */
+export const TrialResult = z.object({
+  trial: z.number().int().positive(),
+  /** Sysctls read back on each node before the load, `{ node: { key: value } }`. */
+  sysctlsByNode: z.record(z.string(), z.record(z.string(), z.number())),
+  requests: z.number().int().nonnegative(),
+  resets: z.number().int().nonnegative(),
+  errors: z.record(z.string(), z.number().int().nonnegative()),
+  durationSec: z.number().nonnegative(),
+  throughputBytesPerSec: z.number().nonnegative(),
+  requestsPerSec: z.number().nonnegative(),
+  latencyMs: Latency,
+  evidence: Evidence,
+  /** What the fault measured about itself (e.g. segments sniffed, flushes run). */
+  faultDetails: z.record(z.string(), z.unknown()).optional(),
+  ticks: z.array(Tick),
+  /** Why this trial cannot be trusted (agent killed at deadline, sysctl changed under us, ...). Empty if fine. */
+  disturbed: z.array(z.string()),
+});
+export type TrialResult = z.infer<typeof TrialResult>;
+
+/** One arm: its trials pooled (sums of counts; throughput and latency from the trials). */
+export const ArmResult = z.object({
+  name: z.string(),
+  /** Read back from the proxy node (node-a), not assumed. */
+  sysctls: z.record(z.string(), z.number()),
+  requests: z.number().int().nonnegative(),
+  resets: z.number().int().nonnegative(),
+  errors: z.record(z.string(), z.number().int().nonnegative()),
+  throughputBytesPerSec: z.number().nonnegative(),
+  requestsPerSec: z.number().nonnegative(),
+  latencyMs: Latency,
+  evidence: Evidence,
+  /** Resets per million requests with an exact (Garwood) 95% interval. */
+  resetRate: z.object({ perMillion: z.number(), low: z.number(), high: z.number() }),
+  trials: z.array(TrialResult),
+  disturbed: z.array(z.string()),
+});
+export type ArmResult = z.infer<typeof ArmResult>;
+
+export const Outcome = z.enum(['reproduced', 'not-reproduced', 'not-fixed', 'inconclusive']);
+export type Outcome = z.infer<typeof Outcome>;
+
+/** The verdict: baseline = first arm, fix = last arm. */
+export const Verdict = z.object({
+  outcome: Outcome,
+  /** One or two sentences naming the numbers. */
+  explanation: z.string(),
+  baseline: z.string(),
+  fix: z.string(),
+  /** One-sided p-value of "baseline rate > fix rate" (exact conditional test of two Poisson rates). */
+  pValue: z.number().min(0).max(1).nullable(),
+  alpha: z.number(),
+  test: z.string(),
+  /** For `inconclusive`: about how many times more traffic would likely decide. */
+  moreTrafficFactor: z.number().nullable().optional(),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+/** Facts about where the run happened, read from the machine (never assumed). */
+export const Environment = z.object({
+  kernel: z.string(),
+  driver: z.string(),
+  /** The data plane actually used: ipvs, iptables or nftables. Never relabelled. */
+  proxyMode: z.string(),
+  /** Why this proxy mode (e.g. "ip_vs not available in this kernel; used iptables DNAT"). */
+  proxyModeReason: z.string(),
+  knobs: z.record(z.string(), z.unknown()),
+  nodeVersion: z.string(),
+  autocannonVersion: z.string(),
+  resetlabVersion: z.string(),
+  gitCommit: z.string().nullable(),
+  cpus: z.number().int(),
+  hostname: z.string().optional(),
+});
+export type Environment = z.infer<typeof Environment>;
+
+export const RunReport = z.object({
+  schema: z.literal('resetlab/run@1'),
+  /** False when the run was interrupted or failed part-way; what was measured is kept. */
+  complete: z.boolean(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  /** Wall time from start to verdict, setup and teardown included. */
+  elapsedSec: z.number(),
+  scenario: z.object({ name: z.string(), description: z.string().optional(), source: z.string() }).passthrough(),
+  environment: Environment,
+  arms: z.array(ArmResult),
+  verdict: Verdict,
+  /** Problems met on the way (cleanup errors, interruptions), for the reader. */
+  notes: z.array(z.string()),
+});
+export type RunReport = z.infer<typeof RunReport>;

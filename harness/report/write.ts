@@ -1,0 +1,50 @@
+/**
+ * Writing results: `results/<timestamp>-<scenario>/` with `result.json` and `summary.md`.
+ * Every file is written atomically (temporary file in the same directory, then rename), and
+ * a run never overwrites an earlier run's directory.
+ */
+import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderMarkdown } from './markdown.js';
+import type { RunReport } from './schema.js';
+
+/** Writes `text` to `file` atomically: readers see the old file or the new one, never a part. */
+export async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.rl-tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text, { flush: true });
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw new Error(`failed to write ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** `2026-11-26T07-03-12Z`: the run's timestamp as a directory-safe string. */
+export function stamp(iso: string): string {
+  return iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+/** Creates a fresh run directory under `outDir` (suffix -2, -3... if the name is taken). */
+export async function createRunDir(outDir: string, report: RunReport): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const base = join(outDir, `${stamp(report.startedAt)}-${report.scenario.name}`);
+  for (let i = 1; i < 1000; i++) {
+    const dir = i === 1 ? base : `${base}-${i}`;
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  throw new Error(`failed to create a run directory under ${outDir}`);
+}
+
+/** Writes result.json and summary.md for a report; returns the directory. */
+export async function writeRun(outDir: string, report: RunReport): Promise<string> {
+  const dir = await createRunDir(outDir, report);
+  await writeAtomic(join(dir, 'result.json'), JSON.stringify(report, null, 2) + '\n');
+  await writeAtomic(join(dir, 'summary.md'), renderMarkdown(report));
+  return dir;
+}

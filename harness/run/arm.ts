@@ -1,0 +1,99 @@
+/**
+ * One trial of one arm, on a provisioned lab with the server running: flush conntrack ->
+ * set and read back sysctls -> snapshot counters -> apply fault -> load -> revert fault ->
+ * snapshot -> read sysctls back again. Returns what was measured; anything that makes the
+ * trial untrustworthy goes into `disturbed`, never silently passed.
+ */
+import { startAgent } from '../exec/agent-process.js';
+import type { CleanupStack } from '../exec/cleanup-stack.js';
+import { diffEvidence, snapshotCounters } from '../counters/snapshot.js';
+import { createFault } from '../faults/create.js';
+import type { Lab } from '../lab/lab.js';
+import { sysctlMismatches } from '../lab/sysctl.js';
+import type { TrialResult } from '../report/schema.js';
+import type { ArmSpec, Scenario } from '../scenario/schema.js';
+import type { ProgressEvent } from './progress.js';
+
+/** Extra time an agent gets beyond the load duration before it is killed. */
+export const AGENT_GRACE_MS = 15_000;
+
+/** Inputs of `runTrial`. */
+export interface TrialContext {
+  scenario: Scenario;
+  lab: Lab;
+  arm: ArmSpec;
+  trial: number;
+  /** Values every arm starts from (the lab's own values of every key any arm sets). */
+  baseSysctls: Record<string, number>;
+  cleanup: CleanupStack;
+  signal?: AbortSignal;
+  progress?: (e: ProgressEvent) => void;
+}
+
+/** Runs one trial of one arm (see module doc). */
+export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
+  const { scenario, lab, arm, trial, cleanup } = ctx;
+  const durationSec = scenario.load.durationMs / 1000;
+  const deadlineMs = scenario.load.durationMs + AGENT_GRACE_MS;
+  const disturbed: string[] = [];
+  await lab.flushConntrack();
+  const wanted = { ...ctx.baseSysctls, ...arm.sysctls };
+  const sysctlsByNode = await lab.setSysctls(lab.nodeRoles, wanted);
+  const before = await snapshotCounters(lab, lab.counterRules);
+  const fault = createFault(scenario.fault, deadlineMs);
+  await fault.apply(lab, cleanup);
+  ctx.progress?.({ type: 'arm-start', arm: arm.name, trial, trials: scenario.trials, durationSec });
+  const load = startAgent(
+    lab.nodes.client,
+    'load',
+    {
+      url: `http://${lab.addresses.vip}:${lab.addresses.servicePort}/`,
+      connections: scenario.load.connections,
+      durationSec,
+      pipelining: scenario.load.pipelining,
+    },
+    deadlineMs,
+  );
+  cleanup.push('load agent', async () => load.kill());
+  const ticks: TrialResult['ticks'] = [];
+  let resetsSoFar = 0;
+  load.onTick((t) => {
+    const tick = { second: Number(t.second), requests: Number(t.requests), resets: Number(t.resets) };
+    ticks.push(tick);
+    resetsSoFar += tick.resets;
+    ctx.progress?.({ type: 'tick', arm: arm.name, trial, second: tick.second, durationSec, requestsPerSec: tick.requests, resetsSoFar });
+  });
+  const onAbort = () => void load.stop(2000);
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  const loadOut = await load.finished;
+  ctx.signal?.removeEventListener('abort', onAbort);
+  const faultReport = await fault.revert(lab);
+  const after = await snapshotCounters(lab, lab.counterRules);
+  const readBack = await lab.readSysctls(lab.nodeRoles, Object.keys(wanted));
+  for (const role of lab.nodeRoles) {
+    for (const m of sysctlMismatches(wanted, readBack[role] ?? {})) disturbed.push(`${role} sysctl changed during the arm: ${m}`);
+  }
+  if (ctx.signal?.aborted) disturbed.push('interrupted before the load finished');
+  if (loadOut.killedAtDeadline) disturbed.push(`the load agent was killed at its deadline (${deadlineMs} ms)`);
+  if (faultReport.disturbed) disturbed.push(faultReport.disturbed);
+  const r = loadOut.result;
+  if (!r) disturbed.push(`the load agent produced no result: ${loadOut.stderr.trim().slice(-300)}`);
+  const errors = (r?.errors ?? {}) as Record<string, number>;
+  const result: TrialResult = {
+    trial,
+    sysctlsByNode,
+    requests: Number(r?.requests ?? 0),
+    resets: errors.ECONNRESET ?? 0,
+    errors,
+    durationSec: Number(r?.durationSec ?? 0),
+    throughputBytesPerSec: Number(r?.throughputBytesPerSec ?? 0),
+    requestsPerSec: Number(r?.requestsPerSec ?? 0),
+    latencyMs: (r?.latencyMs as TrialResult['latencyMs']) ?? { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
+    evidence: diffEvidence(before, after, faultReport.injected),
+    faultDetails: faultReport.details,
+    ticks,
+    disturbed,
+  };
+  ctx.progress?.({ type: 'arm-end', arm: arm.name, trial, requests: result.requests, resets: result.resets });
+  return result;
+}

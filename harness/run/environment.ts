@@ -1,0 +1,50 @@
+/**
+ * The environment fingerprint of a run, read from the machine (never assumed): kernel,
+ * driver and data plane as applied, Node/autocannon/resetlab versions, git commit, CPUs.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, hostname, release } from 'node:os';
+import { join } from 'node:path';
+import type { Runner } from '../exec/runner.js';
+import type { Lab } from '../lab/lab.js';
+import type { Environment } from '../report/schema.js';
+import { REPO_ROOT } from '../repo-root.js';
+
+
+function packageVersion(name: string): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** resetlab's own version from package.json. */
+export function resetlabVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The git commit of this checkout, or null outside git. */
+export async function gitCommit(runner: Runner): Promise<string | null> {
+  const r = await runner.run(['git', '-C', REPO_ROOT, 'rev-parse', 'HEAD'], { check: false }).catch(() => null);
+  return r && r.exitCode === 0 ? r.stdout.trim() : null;
+}
+
+/** Builds the fingerprint for a provisioned lab. */
+export async function readEnvironment(lab: Lab, runner: Runner): Promise<Environment> {
+  return {
+    kernel: release(),
+    driver: lab.driver,
+    proxyMode: lab.dataPlane.proxyMode,
+    proxyModeReason: lab.dataPlane.reason,
+    knobs: lab.dataPlane.knobs,
+    nodeVersion: process.version,
+    autocannonVersion: packageVersion('autocannon'),
+    resetlabVersion: resetlabVersion(),
+    gitCommit: await gitCommit(runner),
+    cpus: cpus().length,
+    hostname: hostname(),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The pipeline for one scenario: provision a lab (through the driver factory it is given,
+ * never a concrete driver) -> start the server -> per trial, per arm: `runTrial` -> pool ->
+ * verdict -> destroy the lab. Interruption (the abort signal) stops the current load, keeps
+ * what was measured and returns a report with `complete: false`. The lab is always destroyed;
+ * cleanup problems become notes and never hide the original error.
+ */
+import { startAgent } from '../exec/agent-process.js';
+import { CleanupStack } from '../exec/cleanup-stack.js';
+import type { Runner } from '../exec/runner.js';
+import type { Lab } from '../lab/lab.js';
+import type { LabTopology } from '../lab/topology.js';
+import type { ArmResult, RunReport, TrialResult } from '../report/schema.js';
+import type { Scenario } from '../scenario/schema.js';
+import { toScenarioFile } from '../scenario/schema.js';
+import { decideVerdict, poolArm } from '../verdict/index.js';
+import { AGENT_GRACE_MS, runTrial } from './arm.js';
+import { readEnvironment } from './environment.js';
+import type { ProgressEvent } from './progress.js';
+
+/** Creates a lab for a topology; the driver registers its own cleanup inside the lab. */
+export type LabFactory = (topology: LabTopology) => Promise<Lab>;
+
+/** Dependencies and hooks of `runScenario`. */
+export interface RunDeps {
+  provision: LabFactory;
+  runner: Runner;
+  signal?: AbortSignal;
+  progress?: (e: ProgressEvent) => void;
+}
+
+/** Runs a scenario end to end and returns its report (see module doc). */
+export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<RunReport> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const notes: string[] = [];
+  const cleanup = new CleanupStack();
+  const trialsByArm: TrialResult[][] = scenario.arms.map(() => []);
+  let lab: Lab | null = null;
+  let complete = true;
+  let environment: RunReport['environment'] | null = null;
+  try {
+    deps.progress?.({ type: 'phase', message: `provisioning the lab for ${scenario.name}` });
+    lab = await deps.provision(scenario.topology);
+    environment = await readEnvironment(lab, deps.runner);
+    deps.progress?.({ type: 'phase', message: `data plane: ${lab.dataPlane.proxyMode} (${lab.dataPlane.reason})` });
+    const totalMs = scenario.trials * scenario.arms.length * (scenario.load.durationMs + AGENT_GRACE_MS) + 60_000;
+    const server = startAgent(
+      lab.nodes.server,
+      'server',
+      { port: lab.addresses.serverPort, responseBytes: scenario.load.responseBytes },
+      totalMs,
+    );
+    cleanup.push('server agent', async () => void (await server.stop(2000)));
+    await server.ready;
+    // Every arm starts from the lab's own values, so an arm never inherits the previous arm's settings.
+    const keys = [...new Set(scenario.arms.flatMap((a) => Object.keys(a.sysctls)))];
+    const initial = await lab.readSysctls([lab.nodeRoles[0]!], keys);
+    const baseSysctls = initial[lab.nodeRoles[0]!] ?? {};
+    outer: for (let trial = 1; trial <= scenario.trials; trial++) {
+      for (const [i, arm] of scenario.arms.entries()) {
+        if (deps.signal?.aborted) {
+          complete = false;
+          break outer;
+        }
+        const result = await runTrial({ scenario, lab, arm, trial, baseSysctls, cleanup, signal: deps.signal, progress: deps.progress });
+        trialsByArm[i]!.push(result);
+        if (deps.signal?.aborted) {
+          complete = false;
+          break outer;
+        }
+      }
+    }
+  } catch (error) {
+    if (!deps.signal?.aborted) throw await withCleanup(error, cleanup, lab);
+    complete = false;
+    notes.push(`stopped by interruption: ${(error as Error).message}`);
+  }
+  notes.push(...(await cleanup.unwind()));
+  if (lab) notes.push(...(await lab.destroy()));
+  if (deps.signal?.aborted) notes.push('the run was interrupted; results are partial');
+  const arms: ArmResult[] = scenario.arms.map((a, i) => poolArm(a.name, trialsByArm[i]!));
+  const verdict = decideVerdict(arms, {
+    context: {
+      faultKind: scenario.fault.kind,
+      offset: scenario.fault.kind === 'inject' ? scenario.fault.offset : undefined,
+      kernel: environment?.kernel,
+    },
+  });
+  if (!complete) {
+    verdict.outcome = 'inconclusive';
+    verdict.explanation = `The run was interrupted before every arm finished, so no verdict is given. ${verdict.explanation}`;
+  }
+  return {
+    schema: 'resetlab/run@1',
+    complete,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    elapsedSec: (performance.now() - t0) / 1000,
+    scenario: { ...toScenarioFile(scenario), name: scenario.name, source: scenario.source },
+    environment: environment!,
+    arms,
+    verdict,
+    notes,
+  };
+}
+
+/** Unwinds everything, then returns the original error with cleanup problems appended. */
+async function withCleanup(error: unknown, cleanup: CleanupStack, lab: Lab | null): Promise<unknown> {
+  const problems = [...(await cleanup.unwind()), ...(lab ? await lab.destroy() : [])];
+  if (problems.length > 0 && error instanceof Error) error.message += `\n(cleanup also reported: ${problems.join('; ')})`;
+  return error;
+}

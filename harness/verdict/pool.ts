@@ -1,0 +1,100 @@
+/**
+ * Pooling the trials of one arm into an `ArmResult`. Pure: no I/O, never throws on valid trials.
+ */
+import type { ArmResult, Evidence, Latency, TrialResult } from '../report/schema.js';
+import { poissonInterval } from './stats.js';
+
+/** The node whose sysctls an arm reports (the proxy node), see `ArmResult.sysctls`. */
+export const PROXY_NODE = 'node-a';
+
+const EVIDENCE_KEYS = [
+  'injected',
+  'conntrackInvalid',
+  'invalidDropped',
+  'leakedUnNatted',
+  'clientRstsSent',
+  'serverResets',
+] as const;
+
+/**
+ * Pools `trials` of the arm `name`:
+ * - requests, resets, errors (per key) and evidence counters are summed (`conntrackIgnored`
+ *   only when some trial has it);
+ * - throughput = total bytes / total duration, where a trial's bytes are
+ *   `throughputBytesPerSec * durationSec`; requestsPerSec = total requests / total duration
+ *   (both 0 when the total duration is 0);
+ * - latency: p50/p90/p99/mean are the means of the trials' values weighted by their requests
+ *   (equal weights if no trial has requests). Exact for one trial and for `mean`; only an
+ *   approximation of the pooled percentiles across several trials. `max` is the maximum;
+ * - sysctls: `sysctlsByNode['node-a']` of the first trial, else its first node, else `{}`;
+ * - resetRate: `poissonInterval(resets, requests)` (exact Garwood 95%);
+ * - disturbed: every trial's reasons, prefixed `trial N: ` with N = `trial.trial`.
+ * Zero trials give a valid empty arm (all zeros).
+ */
+export function poolArm(name: string, trials: TrialResult[]): ArmResult {
+  let requests = 0;
+  let resets = 0;
+  let bytes = 0;
+  let duration = 0;
+  const errors: Record<string, number> = {};
+  for (const t of trials) {
+    requests += t.requests;
+    resets += t.resets;
+    bytes += t.throughputBytesPerSec * t.durationSec;
+    duration += t.durationSec;
+    for (const [key, count] of Object.entries(t.errors)) errors[key] = (errors[key] ?? 0) + count;
+  }
+  return {
+    name,
+    sysctls: proxySysctls(trials[0]),
+    requests,
+    resets,
+    errors,
+    throughputBytesPerSec: duration > 0 ? bytes / duration : 0,
+    requestsPerSec: duration > 0 ? requests / duration : 0,
+    latencyMs: poolLatency(trials),
+    evidence: poolEvidence(trials),
+    resetRate: poissonInterval(resets, requests),
+    trials: [...trials],
+    disturbed: trials.flatMap((t) => t.disturbed.map((reason) => `trial ${t.trial}: ${reason}`)),
+  };
+}
+
+function proxySysctls(first: TrialResult | undefined): Record<string, number> {
+  if (!first) return {};
+  const byNode = first.sysctlsByNode;
+  const chosen = byNode[PROXY_NODE] ?? Object.values(byNode)[0];
+  return chosen ? { ...chosen } : {};
+}
+
+function poolEvidence(trials: TrialResult[]): Evidence {
+  const sum: Evidence = {
+    injected: 0,
+    conntrackInvalid: 0,
+    invalidDropped: 0,
+    leakedUnNatted: 0,
+    clientRstsSent: 0,
+    serverResets: 0,
+  };
+  let ignored: number | undefined;
+  for (const t of trials) {
+    for (const key of EVIDENCE_KEYS) sum[key] += t.evidence[key];
+    if (t.evidence.conntrackIgnored !== undefined) ignored = (ignored ?? 0) + t.evidence.conntrackIgnored;
+  }
+  return ignored === undefined ? sum : { ...sum, conntrackIgnored: ignored };
+}
+
+function poolLatency(trials: TrialResult[]): Latency {
+  if (trials.length === 0) return { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+  const total = trials.reduce((s, t) => s + t.requests, 0);
+  const weight = (t: TrialResult): number => (total > 0 ? t.requests / total : 1 / trials.length);
+  const avg = (pick: (l: Latency) => number): number =>
+    trials.reduce((s, t) => s + weight(t) * pick(t.latencyMs), 0);
+  return {
+    p50: avg((l) => l.p50),
+    p90: avg((l) => l.p90),
+    p99: avg((l) => l.p99),
+    max: Math.max(...trials.map((t) => t.latencyMs.max)),
+    mean: avg((l) => l.mean),
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The verdict rules (DESIGN.md "Verdict outcomes"): baseline = first arm, fix = last arm.
+ * Pure: arms in, `Verdict` out, no I/O; the explanation names the numbers it rests on.
+ */
+import type { ArmResult, Outcome, Verdict } from '../report/schema.js';
+import { describeArm, formatP, formatRate, kernelAtLeast } from './format.js';
+import { exactRateTest, trafficFactorToDecide } from './stats.js';
+
+/** The test named in every verdict's `test` field. */
+export const VERDICT_TEST = 'exact conditional test of two Poisson rates (one-sided, baseline > fix)';
+
+/** Facts about the run that refine the explanation (never change the outcome). */
+export interface VerdictContext {
+  /** Scenario `fault.kind`: none, inject, delayed-duplicates, conntrack-flush. */
+  faultKind?: string;
+  /** Scenario `fault.offset` for inject: above-window or below-window. */
+  offset?: string;
+  /** Kernel release as read from the machine, e.g. "6.18.44-generic". */
+  kernel?: string;
+}
+
+/** Options of `decideVerdict`; defaults in `VERDICT_DEFAULTS`. */
+export interface VerdictOptions {
+  /** Significance level of the one-sided test (default 0.01). */
+  alpha?: number;
+  /** Fewer requests than this in the baseline or fix arm is "too little traffic" (default 2000). */
+  minRequests?: number;
+  context?: VerdictContext;
+}
+
+/** Default verdict options. */
+export const VERDICT_DEFAULTS = { alpha: 0.01, minRequests: 2000 } as const;
+
+/**
+ * Decides the verdict for `arms` (baseline = first, fix = last). Rules, first match wins:
+ * fewer than 2 arms, any arm disturbed, or too little traffic -> inconclusive (pValue null);
+ * then with p = one-sided exact test of baseline rate > fix rate:
+ * no resets in either arm -> not-reproduced; p < alpha and none in fix -> reproduced if the
+ * baseline shows conntrack INVALID or un-NATed leaks, else inconclusive (another cause);
+ * resets in fix -> not-fixed; p >= alpha with none in fix -> inconclusive with
+ * `moreTrafficFactor`. `context` only adds explanatory sentences. Throws `RangeError` if alpha
+ * is not in (0, 1).
+ */
+export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): Verdict {
+  const alpha = options.alpha ?? VERDICT_DEFAULTS.alpha;
+  const minRequests = options.minRequests ?? VERDICT_DEFAULTS.minRequests;
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  const baseline = arms[0];
+  const fix = arms[arms.length - 1];
+  const make = (outcome: Outcome, explanation: string, pValue: number | null = null): Verdict => ({
+    outcome,
+    explanation,
+    baseline: baseline?.name ?? '',
+    fix: fix?.name ?? '',
+    pValue,
+    alpha,
+    test: VERDICT_TEST,
+  });
+
+  if (!baseline || !fix || arms.length < 2) {
+    return make('inconclusive', `Inconclusive: needs a baseline and a fix arm (got ${arms.length} arm(s)).`);
+  }
+  const disturbed = arms.flatMap((a) => a.disturbed.map((reason) => `${a.name}: ${reason}`));
+  if (disturbed.length > 0) {
+    return make('inconclusive', `Inconclusive: the run was disturbed (${disturbed.join('; ')}).`);
+  }
+  const short = [baseline, fix].find((a) => a.requests < minRequests);
+  if (short) {
+    return make(
+      'inconclusive',
+      `Inconclusive: too little traffic: ${short.requests} requests with ${short.name} (need at least ${minRequests}).`,
+    );
+  }
+
+  const p = exactRateTest(baseline.resets, baseline.requests, fix.resets, fix.requests).pGreater;
+  const pShown = formatP(p);
+  const pText = `one-sided p ${pShown.startsWith('<') ? pShown : `= ${pShown}`} at alpha ${alpha}`;
+  const both = `${describeArm(baseline)}; ${describeArm(fix)}; ${pText}.`;
+  const context = options.context ?? {};
+  const result = (outcome: Outcome, explanation: string, extra: Partial<Verdict> = {}): Verdict => ({
+    ...make(outcome, [explanation, ...contextNotes(outcome, context)].join(' '), p),
+    ...extra,
+  });
+
+  if (baseline.resets === 0 && fix.resets === 0) {
+    return result(
+      'not-reproduced',
+      `Not reproduced: no resets in ${baseline.requests} requests with ${baseline.name}; ` +
+        `rate < ${formatRate(baseline.resetRate.high)} per million at 95% ` +
+        `(and none in ${fix.requests} requests with ${fix.name}).`,
+    );
+  }
+  if (p < alpha && fix.resets === 0) {
+    const e = baseline.evidence;
+    if (e.conntrackInvalid === 0 && e.leakedUnNatted === 0) {
+      return result(
+        'inconclusive',
+        'Inconclusive: ECONNRESETs appeared without any conntrack INVALID or un-NATed leak: ' +
+          `another cause; not counted as reproduced. ${both}`,
+      );
+    }
+    return result(
+      'reproduced',
+      `Reproduced: ${both} Chain with ${baseline.name}: ${e.conntrackInvalid} conntrack INVALID -> ` +
+        `${e.leakedUnNatted} leaked un-NATed segments -> ${e.clientRstsSent} client RSTs -> ` +
+        `${e.serverResets} server resets.`,
+    );
+  }
+  if (p < alpha) {
+    return result(
+      'not-fixed',
+      `Not fixed: ${fix.name} reduced resets from ${baseline.resets} to ${fix.resets} ` +
+        `(${pText}) but did not remove them. ${describeArm(baseline)}; ${describeArm(fix)}.`,
+    );
+  }
+  if (fix.resets > 0) {
+    return result(
+      'not-fixed',
+      `Not fixed: resets remain with ${fix.name}: ${baseline.resets} vs ${fix.resets}; the fix arm ` +
+        `does not help — another cause such as conntrack entry loss. ${both}`,
+    );
+  }
+  const k = trafficFactorToDecide(baseline.resets, baseline.requests, fix.resets, fix.requests, alpha);
+  const more = k === null ? 'more than 1000× more traffic would be needed to decide' : `about ${k}× more traffic would decide`;
+  return result('inconclusive', `Inconclusive: ${both} Too few resets to tell; ${more}.`, { moreTrafficFactor: k });
+}
+
+/** Sentences that put the outcome in context of the fault and kernel. */
+function contextNotes(outcome: Outcome, ctx: VerdictContext): string[] {
+  const notes: string[] = [];
+  if (ctx.faultKind === 'none') {
+    notes.push(
+      outcome === 'not-reproduced'
+        ? 'Clean load control (no fault): no resets is the expected result.'
+        : 'Clean load control (no fault): these resets are not caused by an injected fault.',
+    );
+  }
+  if (
+    outcome === 'not-reproduced' &&
+    ctx.faultKind === 'inject' &&
+    ctx.offset === 'below-window' &&
+    ctx.kernel !== undefined &&
+    kernelAtLeast(ctx.kernel, 6, 1)
+  ) {
+    notes.push(
+      'Linux >= 6.1 (commit 6e250dcbff1d) ignores segments below the window instead of marking ' +
+        'them INVALID, so they are reverse-NATed and cause no reset.',
+    );
+  }
+  return notes;
+}

@@ -1,0 +1,31 @@
+/**
+ * Shared helpers for integration tests: whether this machine can build a lab (root), the
+ * built-in scenario loader with a short duration, and the list of this project's namespaces.
+ */
+import { ExecaRunner } from '../../harness/exec/runner.js';
+import { listRunNamespaces, removeLeftovers } from '../../harness/lab/netns/cleanup.js';
+import { loadScenarios } from '../../harness/scenario/load.js';
+import type { Scenario } from '../../harness/scenario/schema.js';
+import { BUILTIN_DIR } from '../../harness/cli/paths.js';
+
+/** True when running as root (integration tests need network namespaces). */
+export const IS_ROOT = process.getuid?.() === 0;
+/** Why integration tests are skipped here, for the skip message. */
+export const SKIP_REASON = 'integration tests need root (network namespaces, iptables, raw sockets)';
+
+export const runner = new ExecaRunner();
+
+/** Loads built-in scenarios with a shorter load duration. */
+export async function builtin(names: string[], durationMs = 5000): Promise<Scenario[]> {
+  return loadScenarios(names, { builtinDir: BUILTIN_DIR, overrides: { durationMs } });
+}
+
+/** All resetlab namespaces currently on the machine. */
+export async function ourNamespaces(): Promise<string[]> {
+  return [...(await listRunNamespaces(runner)).values()].flat();
+}
+
+/** Removes leftovers of dead runs (before and after each test file). */
+export async function cleanSlate(): Promise<void> {
+  await removeLeftovers(runner);
+}

@@ -1,0 +1,74 @@
+/**
+ * The CLI contract on a real machine: `--json` prints exactly one valid document, bad input
+ * exits 2 and creates nothing, SIGINT cleans up, keeps a partial result and exits 130.
+ */
+import { execa } from 'execa';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunReport } from '../../harness/report/schema.js';
+import { REPO_ROOT } from '../../harness/repo-root.js';
+import { cleanSlate, IS_ROOT, ourNamespaces, SKIP_REASON } from '../helpers/lab-env.js';
+
+const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
+const cli = (args: string[]) => execa('node', [bin, ...args], { reject: false });
+
+describe.skipIf(!IS_ROOT)(`resetlab CLI${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+  let out: string;
+  beforeAll(async () => {
+    await cleanSlate();
+    out = await mkdtemp(join(tmpdir(), 'rl-test-'));
+  });
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+    await cleanSlate();
+  });
+
+  it('run --json prints exactly one RunReport document and writes result.json and summary.md', async () => {
+    const r = await cli(['run', 'over-window', '--duration', '3s', '--json', '--out', out]);
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(() => RunReport.parse(doc)).not.toThrow();
+    expect(doc.arms.map((a: { name: string }) => a.name)).toEqual(['liberal=0', 'liberal=1']);
+    expect(r.stderr).toMatch(/arm liberal=0/);
+    const dirs = await readdir(out);
+    expect(dirs).toHaveLength(1);
+    const files = await readdir(join(out, dirs[0]!));
+    expect(files.sort()).toEqual(['result.json', 'summary.md']);
+    expect(await readFile(join(out, dirs[0]!, 'summary.md'), 'utf8')).toMatch(/\| resets \(ECONNRESET\) \|/);
+    expect(await ourNamespaces()).toEqual([]);
+  });
+
+  it('a scenario file with several mistakes exits 2, lists each with file and field, and creates nothing', async () => {
+    const file = join(out, 'bad.yaml');
+    await writeFile(file, 'name: Bad Name\nload: { connections: -1, duration: 10 parsecs }\nfault: { kind: teleport }\ncolour: red\n');
+    const before = await ourNamespaces();
+    const r = await cli(['run', file, '--trials', '0']);
+    expect(r.exitCode).toBe(2);
+    for (const field of ['name', 'load.connections', 'load.duration', 'fault.kind', 'colour']) {
+      expect(r.stderr).toContain(`${file}: ${field}:`);
+    }
+    expect(r.stderr).toContain('flags: --trials:');
+    expect(await ourNamespaces()).toEqual(before);
+  });
+
+  it('SIGINT in the middle of a run cleans up, writes a partial result and exits 130', async () => {
+    const child = execa('node', [bin, 'run', 'over-window', '--duration', '30s', '--out', out], { reject: false });
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (/arm liberal=0/.test(stderr)) resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(await ourNamespaces()).toEqual([]);
+    const dirs = (await readdir(out)).filter((d) => d.endsWith('over-window'));
+    const partial = await Promise.all(dirs.map(async (d) => JSON.parse(await readFile(join(out, d, 'result.json'), 'utf8'))));
+    expect(partial.some((p) => p.complete === false && p.arms[0].requests > 0)).toBe(true);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The end-to-end reproduction on a real netns lab: real namespaces, iptables DNAT,
+ * conntrack, autocannon load and raw-socket injection. Asserts on real resets and kernel
+ * counters, and that nothing is left behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionNetnsLab } from '../../harness/lab/netns/provider.js';
+import { newPrefix } from '../../harness/lab/prefix.js';
+import { RunReport } from '../../harness/report/schema.js';
+import { runScenario } from '../../harness/run/run-scenario.js';
+import { builtin, cleanSlate, IS_ROOT, ourNamespaces, runner, SKIP_REASON } from '../helpers/lab-env.js';
+
+const provision = (topology: Parameters<typeof provisionNetnsLab>[0]['topology']) =>
+  provisionNetnsLab({ prefix: newPrefix(), topology, runner });
+
+describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+  let before: string[];
+  beforeAll(async () => {
+    await cleanSlate();
+    before = await ourNamespaces();
+  });
+  afterAll(async () => {
+    expect(await ourNamespaces()).toEqual(before);
+    await cleanSlate();
+  });
+
+  it('over-window: resets with liberal=0, none with liberal=1, and the kernel chain behind them', async () => {
+    const [scenario] = await builtin(['over-window']);
+    const report = await runScenario(scenario!, { provision, runner });
+    expect(() => RunReport.parse(report)).not.toThrow();
+    const [lib0, lib1] = report.arms;
+    expect(lib0!.sysctls['net.netfilter.nf_conntrack_tcp_be_liberal']).toBe(0);
+    expect(lib1!.sysctls['net.netfilter.nf_conntrack_tcp_be_liberal']).toBe(1);
+    expect(lib0!.requests).toBeGreaterThan(5000);
+    expect(lib0!.resets).toBeGreaterThan(10);
+    expect(lib0!.evidence.injected).toBeGreaterThan(10);
+    expect(lib0!.evidence.conntrackInvalid).toBeGreaterThanOrEqual(lib0!.evidence.injected);
+    expect(lib0!.evidence.leakedUnNatted).toBeGreaterThan(0);
+    expect(lib0!.evidence.clientRstsSent).toBeGreaterThan(0);
+    expect(lib0!.evidence.serverResets).toBeGreaterThan(0);
+    expect(lib1!.evidence.injected).toBeGreaterThan(10);
+    expect(lib1!.resets).toBe(0);
+    expect(lib1!.evidence.leakedUnNatted).toBe(0);
+    expect(report.verdict.outcome).toBe('reproduced');
+    expect(report.environment.proxyMode).not.toBe('');
+    expect(report.complete).toBe(true);
+  });
+
+  it('none: clean heavy load gives no resets in either arm', async () => {
+    const [scenario] = await builtin(['none']);
+    const report = await runScenario(scenario!, { provision, runner });
+    for (const arm of report.arms) {
+      expect(arm.requests).toBeGreaterThan(5000);
+      expect(arm.resets).toBe(0);
+      expect(arm.evidence.injected).toBe(0);
+      expect(arm.evidence.leakedUnNatted).toBe(0);
+    }
+    expect(report.verdict.outcome).toBe('not-reproduced');
+  });
+
+  it('an interrupted run stops its load, keeps what it measured, and removes everything', async () => {
+    const [scenario] = await builtin(['over-window'], 20_000);
+    const controller = new AbortController();
+    const started = Date.now();
+    const timer = setTimeout(() => controller.abort('SIGINT'), 4000);
+    const report = await runScenario(scenario!, { provision, runner, signal: controller.signal });
+    clearTimeout(timer);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(report.complete).toBe(false);
+    expect(report.verdict.outcome).toBe('inconclusive');
+    expect(report.arms[0]!.trials).toHaveLength(1);
+    expect(report.arms[0]!.requests).toBeGreaterThan(0);
+    expect(report.arms[0]!.disturbed.join(' ')).toMatch(/interrupted/);
+    expect(await ourNamespaces()).toEqual(before);
+  });
+
+  it('a provision that fails part-way removes what it created and rethrows the original error', async () => {
+    const prefix = newPrefix();
+    const failing = {
+      run: (argv: readonly string[], options?: Parameters<typeof runner.run>[1]) =>
+        argv.includes('iptables-restore') ? Promise.reject(new Error('boom: injected failure')) : runner.run(argv, options),
+    };
+    await expect(
+      provisionNetnsLab({ prefix, runner: failing, topology: (await builtin(['none']))[0]!.topology }),
+    ).rejects.toThrow(/boom: injected failure/);
+    expect((await ourNamespaces()).filter((n) => n.startsWith(prefix))).toEqual([]);
+  });
+});
