@@ -1,10 +1,12 @@
 /**
- * Writing results: `results/<timestamp>-<scenario>/` with `result.json` and `summary.md`.
+ * Writing results: `results/<timestamp>-<scenario>/` with `result.json`, `summary.md` and
+ * `report.html`.
  * Every file is written atomically (temporary file in the same directory, then rename), and
  * a run never overwrites an earlier run's directory.
  */
 import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import type { RunReport } from './schema.js';
 
@@ -41,10 +43,22 @@ export async function createRunDir(outDir: string, report: RunReport): Promise<s
   throw new Error(`failed to create a run directory under ${outDir}`);
 }
 
-/** Writes result.json and summary.md for a report; returns the directory. */
+/**
+ * (Re)writes the renderings of a report in `dir`: summary.md, then report.html (charts drawn
+ * in this process, about half a second). Each file atomically; returns the paths written.
+ */
+export async function writeRenderings(dir: string, report: RunReport): Promise<string[]> {
+  const summary = join(dir, 'summary.md');
+  const html = join(dir, 'report.html');
+  await writeAtomic(summary, renderMarkdown(report));
+  await writeAtomic(html, await renderHtml(report));
+  return [summary, html];
+}
+
+/** Writes result.json (first: it is the record), summary.md and report.html for a report; returns the directory. */
 export async function writeRun(outDir: string, report: RunReport): Promise<string> {
   const dir = await createRunDir(outDir, report);
   await writeAtomic(join(dir, 'result.json'), JSON.stringify(report, null, 2) + '\n');
-  await writeAtomic(join(dir, 'summary.md'), renderMarkdown(report));
+  await writeRenderings(dir, report);
   return dir;
 }
