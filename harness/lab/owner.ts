@@ -16,7 +16,12 @@ export function claimPrefix(prefix: string): () => Promise<void> {
   const dir = ownerDir();
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const file = join(dir, `${prefix}.pid`);
-  writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+  try {
+    writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    throw new Error(`failed to claim run prefix ${prefix}: ${file} exists (another run owns it)`);
+  }
   return async () => rmSync(file, { force: true });
 }
 

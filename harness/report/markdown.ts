@@ -5,7 +5,7 @@
 import { comparisonRows, headline } from './rows.js';
 import type { RunReport } from './schema.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+const cell = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
 
 /** Renders the report as Markdown. */
 export function renderMarkdown(report: RunReport): string {

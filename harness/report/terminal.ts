@@ -16,7 +16,7 @@ const OUTCOME_COLOUR: Record<string, string> = {
 /** Renders the report for a terminal; `colour` adds ANSI codes to the headline only. */
 export function renderTerminal(report: RunReport, options: { colour?: boolean } = {}): string {
   const rows = comparisonRows(report);
-  const header = ['', ...report.arms.map((a) => a.name)];
+  const header = ['', ...report.arms.map((a) => a.name.replace(/[\r\n]+/g, ' '))];
   const table = [header, ...rows.map((r) => [r.label, ...r.cells])];
   const widths = header.map((_, i) => Math.max(...table.map((line) => (line[i] ?? '').length)));
   const fmt = (line: string[]) => line.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

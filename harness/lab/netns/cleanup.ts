@@ -57,7 +57,7 @@ export async function removeLeftovers(runner: Runner): Promise<LeftoverReport> {
         report.problems.push((error as Error).message);
       }
     }
-    if (owner === null) releasePrefix(prefix);
+    if (owner === null || owner === process.pid) releasePrefix(prefix);
   }
   return report;
 }

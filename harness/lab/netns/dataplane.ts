@@ -3,6 +3,7 @@
  * mode), nftables, or real IPVS (like kube-proxy IPVS mode). Counting rules carry
  * comments with the run's prefix so counters can be read back by name.
  */
+import { evidenceComments } from '../evidence.js';
 import { NETNS_ADDRESSES as A } from './addresses.js';
 
 /** Data-plane knobs from the scenario topology. */
@@ -14,13 +15,10 @@ export interface DataPlaneKnobs {
 }
 
 /** Comment names of the counting rules, per run. */
-export function ruleComments(prefix: string) {
-  return { invalidDrop: `${prefix}-invalid-drop`, leak: `${prefix}-leak` } as const;
-}
+export const ruleComments = evidenceComments;
 
 /** `iptables-restore` input for node-a in iptables mode (DNAT in PREROUTING and OUTPUT). */
 export function iptablesProxyRules(prefix: string, k: DataPlaneKnobs): string {
-  const c = ruleComments(prefix);
   const svc = `${prefix}-svc`;
   const lines = [
     '*nat',
@@ -43,7 +41,7 @@ export function iptablesProxyRules(prefix: string, k: DataPlaneKnobs): string {
   return lines.join('\n');
 }
 
-/** kube-proxy's INVALID-drop rule (when asked), else an equivalent counting-only rule. */
+/** kube-proxy's INVALID-drop rule when asked, else nothing. */
 function invalidDropRules(prefix: string, k: DataPlaneKnobs): string[] {
   const c = ruleComments(prefix);
   return k.dropInvalid
@@ -97,15 +95,4 @@ export function ipvsCompanionRules(prefix: string, k: DataPlaneKnobs): string {
   }
   lines.push('COMMIT', '*filter', ':FORWARD ACCEPT [0:0]', ...invalidDropRules(prefix, k), 'COMMIT', '');
   return lines.join('\n');
-}
-
-/** The counting rule in the client's namespace: segments from the backend pod's own address escaped reverse NAT. */
-export function leakCounterRules(prefix: string, k: DataPlaneKnobs): string {
-  return [
-    '*filter',
-    ':INPUT ACCEPT [0:0]',
-    `-A INPUT -s ${A.serverPod}/32 -p tcp -m tcp --sport ${k.serverPort} -m comment --comment ${ruleComments(prefix).leak}`,
-    'COMMIT',
-    '',
-  ].join('\n');
 }

@@ -35,11 +35,15 @@ export function chooseProxyMode(
   requested: LabTopology['proxyMode'],
   f: ProxyFacts,
 ): { mode: 'ipvs' | 'iptables' | 'nftables'; reason: string } {
+  // The evidence counters are nftables rules in every mode; IPVS mode also needs iptables for its companion rules.
+  if (!f.nft) throw new UnsupportedError('the evidence counters need nft, which is not installed (apt-get install nftables)');
   const ipvsMissing = !f.ipVsLoaded
     ? 'the kernel has no ip_vs loaded (resetlab does not load modules)'
     : !f.ipvsadm
       ? 'ipvsadm is not installed'
-      : null;
+      : !f.iptables
+        ? 'iptables is not installed (needed for the masquerade and INVALID-drop rules beside IPVS)'
+        : null;
   if (requested === 'ipvs') {
     if (ipvsMissing) throw new UnsupportedError(`proxyMode ipvs cannot run here: ${ipvsMissing}; use proxyMode: auto or iptables`);
     return { mode: 'ipvs', reason: 'requested ipvs; kernel ip_vs and ipvsadm present' };

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { comparisonRows, headline } from './rows.js';
+import { RunReport } from './schema.js';
+
+/** A real-shaped over-window run: liberal=0 resets, liberal=1 none (numbers from the verdict code). */
+const loadReport = (): RunReport =>
+  RunReport.parse(JSON.parse(readFileSync(new URL('../../test/fixtures/reports/reproduced.json', import.meta.url), 'utf8')));
+
+describe('fixture reports/reproduced.json', () => {
+  it('validates with RunReport.parse and round-trips unchanged', () => {
+    const raw: unknown = JSON.parse(readFileSync(new URL('../../test/fixtures/reports/reproduced.json', import.meta.url), 'utf8'));
+    expect(RunReport.safeParse(raw).success).toBe(true);
+    expect(RunReport.parse(raw)).toEqual(raw);
+  });
+
+  it('is consistent: arm totals equal their trial and tick sums', () => {
+    for (const arm of loadReport().arms) {
+      const ticks = arm.trials.flatMap((t) => t.ticks);
+      expect(ticks.reduce((s, t) => s + t.requests, 0)).toBe(arm.requests);
+      expect(ticks.reduce((s, t) => s + t.resets, 0)).toBe(arm.resets);
+      expect(arm.errors.ECONNRESET ?? 0).toBe(arm.resets);
+    }
+  });
+});
+
+describe('comparisonRows', () => {
+  const report = loadReport();
+  const rows = comparisonRows(report);
+  const cells = (label: string) => rows.find((r) => r.label === label)?.cells;
+
+  it('has the rows in funnel order, grouped setup, load, evidence, performance', () => {
+    expect(rows.map((r) => [r.group, r.label])).toEqual([
+      ['setup', 'sysctls (read back, node-a)'],
+      ['load', 'requests'],
+      ['load', 'resets (ECONNRESET)'],
+      ['load', 'resets per million [95% CI]'],
+      ['load', 'other errors'],
+      ['evidence', 'injected segments'],
+      ['evidence', '-> conntrack INVALID (node-a)'],
+      ['evidence', '-> dropped by INVALID rule'],
+      ['evidence', '-> leaked un-NATed to client'],
+      ['evidence', '   (injected, delivered NATed)'],
+      ['evidence', '-> client RSTs sent'],
+      ['evidence', '-> server connections reset'],
+      ['performance', 'throughput'],
+      ['performance', 'requests/s'],
+      ['performance', 'latency p50 / p99'],
+    ]);
+  });
+
+  it.each<[string, [string, string]]>([
+    ['sysctls (read back, node-a)', ['tcp_be_liberal=0', 'tcp_be_liberal=1']],
+    ['requests', ['44296', '53899']],
+    ['resets (ECONNRESET)', ['198', '0']],
+    ['resets per million [95% CI]', ['4470 [3869-5138]', '0 [0-68.4]']],
+    ['other errors', ['0', '0']],
+    ['injected segments', ['240', '240']],
+    ['-> conntrack INVALID (node-a)', ['480', '0']],
+    ['-> dropped by INVALID rule', ['0', '0']],
+    ['-> leaked un-NATed to client', ['240', '0']],
+    ['   (injected, delivered NATed)', ['0', '240']],
+    ['-> client RSTs sent', ['240', '0']],
+    ['-> server connections reset', ['208', '0']],
+    ['throughput', ['2.32 Gbit/s', '2.82 Gbit/s']],
+    ['requests/s', ['4428', '5388']],
+    ['latency p50 / p99', ['10.12 ms / 31.4 ms', '8.91 ms / 17.63 ms']],
+  ])('%s: one cell per arm, in arm order', (label, expected) => {
+    expect(cells(label)).toEqual(expected);
+  });
+
+  it('follows the arms: reordered arms reorder every row\'s cells', () => {
+    const reversed = comparisonRows({ ...report, arms: [...report.arms].reverse() });
+    reversed.forEach((r, i) => expect(r.cells).toEqual([...(rows[i]?.cells ?? [])].reverse()));
+  });
+
+  it.each<[string, Record<string, number>, Record<string, number>, string, string]>([
+    ['other errors listed, ECONNRESET left out', { ECONNRESET: 198, ETIMEDOUT: 3, EPIPE: 1 }, {}, 'other errors', 'ETIMEDOUT 3, EPIPE 1'],
+    ['no sysctls', {}, {}, 'sysctls (read back, node-a)', '-'],
+    ['several sysctls, only the conntrack prefix shortened', {}, { 'net.netfilter.nf_conntrack_tcp_loose': 0, 'net.ipv4.vs.conntrack': 1 }, 'sysctls (read back, node-a)', 'tcp_loose=0, net.ipv4.vs.conntrack=1'],
+  ])('%s', (_name, errors, sysctls, label, cell) => {
+    const [first, ...rest] = report.arms;
+    if (!first) throw new Error('fixture has no arms');
+    const patched = { ...first, errors, sysctls: label.startsWith('sysctls') ? sysctls : first.sysctls };
+    const out = comparisonRows({ ...report, arms: [patched, ...rest] });
+    expect(out.find((r) => r.label === label)?.cells[0]).toBe(cell);
+  });
+
+  it('shows "-" for injectedNatted where it was not measured (reports written before it existed)', () => {
+    const arms = report.arms.map(({ evidence: { injectedNatted: _unused, ...evidence }, ...arm }) => ({ ...arm, evidence }));
+    expect(comparisonRows({ ...report, arms }).find((r) => r.label.includes('delivered NATed'))?.cells).toEqual(['-', '-']);
+  });
+
+  it.each<[number, number, number, string]>([
+    [0.5, 0.01, 2.79, '0.5 [0.01-2.79]'],
+    [99.94, 12.345, 100.4, '99.9 [12.3-100]'],
+  ])('formats rates %s [%s-%s] as %j', (perMillion, low, high, text) => {
+    const [first, ...rest] = report.arms;
+    if (!first) throw new Error('fixture has no arms');
+    const out = comparisonRows({ ...report, arms: [{ ...first, resetRate: { perMillion, low, high } }, ...rest] });
+    expect(out.find((r) => r.label === 'resets per million [95% CI]')?.cells[0]).toBe(text);
+  });
+});
+
+describe('headline', () => {
+  const report = loadReport();
+
+  it('names scenario, outcome and the data plane actually used', () => {
+    expect(headline(report)).toBe('over-window: REPRODUCED — netns lab, iptables data plane, kernel 6.18.44-fc-v669');
+  });
+
+  it('says when the run is incomplete', () => {
+    expect(headline({ ...report, complete: false })).toBe(
+      'over-window: REPRODUCED (incomplete run) — netns lab, iptables data plane, kernel 6.18.44-fc-v669',
+    );
+  });
+});
