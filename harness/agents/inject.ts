@@ -17,11 +17,14 @@ interface InjectArgs {
   ratePerSecond: number;
   maxSegments: number;
   payloadBytes: number;
+  /** The payload starts with this text, so evidence rules can recognise injected segments. */
+  marker: string;
 }
 
 const args = agentArgs<InjectArgs>('inject');
 const intervalMs = 1000 / args.ratePerSecond;
-const payload = Buffer.alloc(args.payloadBytes, 'R');
+const payload = Buffer.alloc(Math.max(args.payloadBytes, args.marker.length), 'R');
+payload.write(args.marker, 0, 'latin1');
 let nextAllowed = 0;
 let sent = 0;
 let sendErrors = 0;

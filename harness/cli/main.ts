@@ -6,9 +6,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InputError, ResetlabError } from '../errors.js';
 import { resetlabVersion } from '../run/environment.js';
+import { checkCommand, type CheckFlags } from './commands/check.js';
 import { cleanupCommand } from './commands/cleanup.js';
+import { compareCommand, type CompareFlags } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
 import { listCommand } from './commands/list.js';
+import { registerNodeCommands } from './commands/node.js';
+import { reportCommand } from './commands/report.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { runCommand, type RunFlags } from './commands/run.js';
 import { createContext, type CliContext } from './context.js';
@@ -33,6 +37,25 @@ export function buildProgram(getCtx: () => CliContext): Command {
     .action((flags: RunFlags) => reproduceCommand(getCtx(), flags));
   runOptions(program.command('run').argument('<scenario...>', 'built-in scenario names or YAML files').description('run scenarios'))
     .action((refs: string[], flags: RunFlags) => runCommand(getCtx(), refs, flags));
+  runOptions(program.command('check').description('CI gate: run the scenarios in an expectations file and compare verdicts (exit 3 on a difference)'))
+    .option('--expect <file>', 'expectations file (default: scenarios/expectations.yaml)')
+    .option('--junit <file>', 'also write JUnit XML (one test case per scenario)')
+    .option('--only <names>', 'comma-separated subset of the listed scenarios')
+    .action((flags: CheckFlags) => checkCommand(getCtx(), flags));
+  program
+    .command('report')
+    .argument('<run-dir>', 'a run directory (or its result.json)')
+    .description('re-render summary.md and report.html from result.json')
+    .action((runDir: string) => reportCommand(runDir));
+  program
+    .command('compare')
+    .argument('<runA>', 'baseline: run directory or result.json')
+    .argument('<runB>', 'candidate: run directory or result.json')
+    .description('compare a baseline run with a candidate; exit 3 when the candidate is worse')
+    .option('--json', 'print the comparison as one JSON document')
+    .option('--markdown <file>', 'also write the comparison as Markdown to FILE')
+    .action((runA: string, runB: string, flags: CompareFlags) => compareCommand(runA, runB, flags));
+  registerNodeCommands(program, getCtx);
   program.command('list').description('list the built-in scenarios').action(() => listCommand());
   program
     .command('doctor')

@@ -13,31 +13,31 @@ export interface CounterSnapshot {
   conntrack: Record<string, number>;
   /** Packets counted by the INVALID-drop rule on node-a (0 when absent). */
   invalidDropped: number;
-  /** Packets counted by the leak rule in the client's namespace. */
+  /** Segments from the backend pod's own address received by the client side (client and node-a). */
   leaked: number;
+  /** Injected segments received reverse-NATed (from the VIP) by the client side. */
+  natted: number;
+  /** `Tcp: OutRsts` summed over the client side (client and node-a). */
   clientOutRsts: number;
   serverEstabResets: number;
 }
 
-/** Comment names the drivers give their counting rules. */
-export interface CounterRuleNames {
-  invalidDrop: string;
-  leak: string;
-}
-
 /** Reads every counter once, in parallel. */
-export async function snapshotCounters(lab: Lab, rules: CounterRuleNames): Promise<CounterSnapshot> {
+export async function snapshotCounters(lab: Lab): Promise<CounterSnapshot> {
+  const rules = lab.counterRules;
   const a = lab.nodes['node-a'];
-  const [ctStat, aRules, clientSnmp, clientRules, serverSnmp] = await Promise.all([
+  const side = lab.evidenceRoles.map((r) => lab.nodes[r]);
+  const [ctStat, aRules, serverSnmp, sideSnmp, sideRules] = await Promise.all([
     a.exec(['cat', '/proc/net/stat/nf_conntrack']),
     lab.dataPlane.proxyMode === 'nftables'
       ? a.exec(['nft', 'list', 'ruleset'])
       : a.exec(['iptables-save', '-c']),
-    lab.nodes.client.exec(['cat', '/proc/net/snmp']),
-    lab.nodes.client.exec(['iptables-save', '-c', '-t', 'filter']),
     lab.nodes.server.exec(['cat', '/proc/net/snmp']),
+    Promise.all(side.map((n) => n.exec(['cat', '/proc/net/snmp']))),
+    Promise.all(side.map((n) => n.exec(['nft', 'list', 'ruleset']))),
   ]);
   const dropInvalid = lab.dataPlane.knobs.dropInvalid === true;
+  const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
   return {
     conntrack: parseConntrackStat(ctStat.stdout),
     invalidDropped: !dropInvalid
@@ -45,8 +45,9 @@ export async function snapshotCounters(lab: Lab, rules: CounterRuleNames): Promi
       : lab.dataPlane.proxyMode === 'nftables'
         ? nftCounterByComment(aRules.stdout, rules.invalidDrop)
         : counterByComment(parseIptablesSaveCounters(aRules.stdout), rules.invalidDrop).packets,
-    leaked: counterByComment(parseIptablesSaveCounters(clientRules.stdout), rules.leak).packets,
-    clientOutRsts: snmpValue(parseSnmp(clientSnmp.stdout), 'Tcp', 'OutRsts'),
+    leaked: sum(sideRules.map((r) => nftCounterByComment(r.stdout, rules.leak))),
+    natted: sum(sideRules.map((r) => nftCounterByComment(r.stdout, rules.natted))),
+    clientOutRsts: sum(sideSnmp.map((r) => snmpValue(parseSnmp(r.stdout), 'Tcp', 'OutRsts'))),
     serverEstabResets: snmpValue(parseSnmp(serverSnmp.stdout), 'Tcp', 'EstabResets'),
   };
 }
@@ -73,6 +74,7 @@ export function diffEvidence(before: CounterSnapshot, after: CounterSnapshot, in
     conntrackInvalid: d(before.conntrack.invalid ?? 0, after.conntrack.invalid ?? 0),
     invalidDropped: d(before.invalidDropped, after.invalidDropped),
     leakedUnNatted: d(before.leaked, after.leaked),
+    injectedNatted: d(before.natted, after.natted),
     clientRstsSent: d(before.clientOutRsts, after.clientOutRsts),
     serverResets: d(before.serverEstabResets, after.serverEstabResets),
   };

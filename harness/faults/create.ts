@@ -4,12 +4,13 @@
  */
 import type { FaultSpec } from '../scenario/schema.js';
 import { ConntrackFlushFault } from './conntrack-flush.js';
+import { DelayedDuplicatesFault } from './delayed-duplicates.js';
 import type { Fault } from './fault.js';
 import { InjectFault } from './inject.js';
 import { NoFault } from './none.js';
 
 /** Fault kinds this build implements. */
-export const IMPLEMENTED_FAULTS = ['none', 'inject', 'conntrack-flush'] as const;
+export const IMPLEMENTED_FAULTS = ['none', 'inject', 'delayed-duplicates', 'conntrack-flush'] as const;
 
 /** A problem message if `spec.kind` cannot run, else null. */
 export function faultProblem(spec: FaultSpec): string | null {
@@ -25,9 +26,11 @@ export function createFault(spec: FaultSpec, deadlineMs: number): Fault {
       return new NoFault();
     case 'inject':
       return new InjectFault({ offset: spec.offset, ratePerSecond: spec.ratePerSecond, deadlineMs });
+    case 'delayed-duplicates':
+      return new DelayedDuplicatesFault({ fraction: spec.fraction, delayMs: spec.delayMs });
     case 'conntrack-flush':
       return new ConntrackFlushFault(spec.intervalMs);
     default:
-      throw new Error(faultProblem(spec) ?? `unknown fault ${spec.kind}`);
+      throw new Error(`unknown fault ${JSON.stringify(spec)}`);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { startAgent, type StartedAgent } from '../exec/agent-process.js';
 import type { CleanupStack } from '../exec/cleanup-stack.js';
+import { INJECT_MARKER } from '../lab/evidence.js';
 import type { Lab } from '../lab/lab.js';
 import type { Fault, FaultReport } from './fault.js';
 
@@ -38,6 +39,7 @@ export class InjectFault implements Fault {
         // Bounded in count as well as time: never more than the rate allows over the deadline.
         maxSegments: Math.ceil((ratePerSecond * deadlineMs) / 1000) + 1,
         payloadBytes: 100,
+        marker: INJECT_MARKER,
       },
       deadlineMs,
     );

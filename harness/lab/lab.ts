@@ -46,8 +46,10 @@ export interface Lab {
   readonly prefix: string;
   readonly dataPlane: DataPlane;
   readonly addresses: LabAddresses;
-  /** Comments of the counting rules the driver installed (INVALID drop on node-a, leak in the client). */
-  readonly counterRules: { invalidDrop: string; leak: string };
+  /** Comments of the counting rules the driver installed (see lab/evidence.ts). */
+  readonly counterRules: { invalidDrop: string; leak: string; natted: string };
+  /** Nodes holding the evidence table (where the client side receives segments: the client and node-a). */
+  readonly evidenceRoles: readonly NodeRole[];
   /** Node handles by role; `client` is node-a itself when the scenario's client is `node`. */
   readonly nodes: Record<NodeRole, LabNode>;
   /** Nodes that carry the data plane and whose sysctls the arms set. */

@@ -40,6 +40,7 @@ export function comparisonRows(report: RunReport): Row[] {
     row('-> conntrack INVALID (node-a)', 'evidence', (a) => int(a.evidence.conntrackInvalid)),
     row('-> dropped by INVALID rule', 'evidence', (a) => int(a.evidence.invalidDropped)),
     row('-> leaked un-NATed to client', 'evidence', (a) => int(a.evidence.leakedUnNatted)),
+    row('   (injected, delivered NATed)', 'evidence', (a) => (a.evidence.injectedNatted === undefined ? '-' : int(a.evidence.injectedNatted))),
     row('-> client RSTs sent', 'evidence', (a) => int(a.evidence.clientRstsSent)),
     row('-> server connections reset', 'evidence', (a) => int(a.evidence.serverResets)),
     row('throughput', 'performance', (a) => gbit(a.throughputBytesPerSec)),

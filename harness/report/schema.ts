@@ -15,9 +15,11 @@ export const Evidence = z.object({
   conntrackIgnored: z.number().int().nonnegative().optional(),
   /** Packets dropped by the INVALID-drop rule on node-a (0 when the rule is absent). */
   invalidDropped: z.number().int().nonnegative(),
-  /** Segments that reached the client with the backend pod's address as source (escaped reverse NAT). */
+  /** Segments that reached the client side (client, node-a) with the backend pod's address as source (escaped reverse NAT). */
   leakedUnNatted: z.number().int().nonnegative(),
-  /** `Tcp: OutRsts` in the client's namespace. */
+  /** Injected segments that reached the client side reverse-NATed from the VIP: conntrack accepted them. */
+  injectedNatted: z.number().int().nonnegative().optional(),
+  /** `Tcp: OutRsts` on the client side (the client's namespace, plus node-a when the client is a pod). */
   clientRstsSent: z.number().int().nonnegative(),
   /** `Tcp: EstabResets` in the server's namespace. */
   serverResets: z.number().int().nonnegative(),
@@ -112,6 +114,14 @@ export const Environment = z.object({
   gitCommit: z.string().nullable(),
   cpus: z.number().int(),
   hostname: z.string().optional(),
+  /** Every sysctl that matters, read back per node at the start of the run: `{ node: { key: value } }`. */
+  sysctls: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  /** Receive Packet Steering masks per node and interface (`rps_cpus`, hex), read back. */
+  rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /** kind driver only: versions as the cluster reports them. */
+  kubernetes: z
+    .object({ version: z.string(), kubeProxyVersion: z.string(), kubeProxyMode: z.string(), nodeImage: z.string().optional() })
+    .optional(),
 });
 export type Environment = z.infer<typeof Environment>;
 

@@ -39,7 +39,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   await lab.flushConntrack();
   const wanted = { ...ctx.baseSysctls, ...arm.sysctls };
   const sysctlsByNode = await lab.setSysctls(lab.nodeRoles, wanted);
-  const before = await snapshotCounters(lab, lab.counterRules);
+  const before = await snapshotCounters(lab);
   const fault = createFault(scenario.fault, deadlineMs);
   await fault.apply(lab, cleanup);
   ctx.progress?.({ type: 'arm-start', arm: arm.name, trial, trials: scenario.trials, durationSec });
@@ -68,7 +68,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const loadOut = await load.finished;
   ctx.signal?.removeEventListener('abort', onAbort);
   const faultReport = await fault.revert(lab);
-  const after = await snapshotCounters(lab, lab.counterRules);
+  const after = await snapshotCounters(lab);
   const readBack = await lab.readSysctls(lab.nodeRoles, Object.keys(wanted));
   for (const role of lab.nodeRoles) {
     for (const m of sysctlMismatches(wanted, readBack[role] ?? {})) disturbed.push(`${role} sysctl changed during the arm: ${m}`);

@@ -85,6 +85,8 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       faultKind: scenario.fault.kind,
       offset: scenario.fault.kind === 'inject' ? scenario.fault.offset : undefined,
       kernel: environment?.kernel,
+      masquerade: scenario.topology.masquerade,
+      client: scenario.topology.client,
     },
   });
   if (!complete) {

@@ -9,6 +9,7 @@ import { listBuiltins, loadScenarios, resolveScenarioRef, validateOverrides } fr
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/scenarios/', import.meta.url));
 const BUILTINS = fileURLToPath(new URL('../../scenarios', import.meta.url));
 const fx = (name: string) => join(FIXTURES, name);
+const BUILTIN_NAMES = 'below-window, conntrack-flush, delayed-duplicates, none, over-window, over-window-drop-invalid, over-window-masquerade, over-window-node-client';
 const KINDS = 'expected one of none, inject, delayed-duplicates, conntrack-flush';
 
 let tmp: string;
@@ -210,9 +211,9 @@ describe('loadScenarios: problems', () => {
   it('reports missing files and built-ins, naming the built-ins', async () => {
     const missing = join(tmp, 'missing.yaml');
     expect(await problemsOf(['nope', missing, `${fx('minimal.yaml')}/x.yaml`])).toEqual([
-      'nope: no such scenario file or built-in scenario "nope"; built-ins: none, over-window',
-      `${missing}: no such scenario file or built-in scenario "${missing}"; built-ins: none, over-window`,
-      `${fx('minimal.yaml')}/x.yaml: no such scenario file or built-in scenario "${fx('minimal.yaml')}/x.yaml"; built-ins: none, over-window`,
+      `nope: no such scenario file or built-in scenario "nope"; built-ins: ${BUILTIN_NAMES}`,
+      `${missing}: no such scenario file or built-in scenario "${missing}"; built-ins: ${BUILTIN_NAMES}`,
+      `${fx('minimal.yaml')}/x.yaml: no such scenario file or built-in scenario "${fx('minimal.yaml')}/x.yaml"; built-ins: ${BUILTIN_NAMES}`,
     ]);
     expect(await problemsOf(['nope'], { builtinDir: join(tmp, 'no-such-dir') })).toEqual([
       `nope: no such scenario file or built-in scenario "nope"; no built-ins in ${join(tmp, 'no-such-dir')}`,
@@ -226,7 +227,7 @@ describe('loadScenarios: problems', () => {
       overrides: { durationMs: 700_000, trials: 0 },
     });
     expect(got).toEqual([
-      'nope: no such scenario file or built-in scenario "nope"; built-ins: none, over-window',
+      `nope: no such scenario file or built-in scenario "nope"; built-ins: ${BUILTIN_NAMES}`,
       `${f3}: topology.colour: unknown key`,
       `${f3}: load.connections: must be <= 2000 (got 5000)`,
       `${f3}: fault.kind: unknown fault "foo"; ${KINDS}`,
@@ -257,14 +258,16 @@ describe('loadScenarios: problems', () => {
 
 describe('listBuiltins', () => {
   it('lists the shipped built-ins, sorted, with descriptions', async () => {
-    expect(await listBuiltins(BUILTINS)).toEqual([
-      { name: 'none', description: 'Clean heavy load, no fault: the control', file: join(BUILTINS, 'none.yaml') },
-      {
-        name: 'over-window',
-        description: 'Out-of-window reply segments (seq = server next + 10,000,000) injected into live cross-node connections',
-        file: join(BUILTINS, 'over-window.yaml'),
-      },
-    ]);
+    const builtins = await listBuiltins(BUILTINS);
+    expect(builtins.map((b) => b.name).join(', ')).toBe(BUILTIN_NAMES);
+    expect(builtins.find((b) => b.name === 'none')).toEqual({ name: 'none', description: 'Clean heavy load, no fault: the control', file: join(BUILTINS, 'none.yaml') });
+    expect(builtins.find((b) => b.name === 'over-window')).toEqual({
+      name: 'over-window',
+      description: 'Out-of-window reply segments (seq = server next + 10,000,000) injected into live cross-node connections',
+      file: join(BUILTINS, 'over-window.yaml'),
+    });
+    // expectations.yaml lives beside the scenarios but is not one.
+    expect(builtins.map((b) => b.name)).not.toContain('expectations');
   });
 
   it('is empty for a missing directory', async () => {

@@ -34,14 +34,17 @@ export function resolveScenarioRef(ref: string, builtinDir: string): string {
   return isBuiltinRef(ref) ? join(builtinDir, `${ref}.yaml`) : ref;
 }
 
-/** Names of the built-in scenarios (`*.yaml` in `builtinDir`), sorted; [] if the directory is missing. */
+/** Files in the built-in directory that are not scenarios. */
+export const NOT_SCENARIOS = new Set(['expectations']);
+
+/** Names of the built-in scenarios (`*.yaml` in `builtinDir` except NOT_SCENARIOS), sorted; [] if the directory is missing. */
 async function builtinNames(builtinDir: string): Promise<string[]> {
   try {
     const entries = await readdir(builtinDir, { withFileTypes: true });
     return entries
       .filter((e) => !e.isDirectory() && e.name.endsWith('.yaml'))
       .map((e) => e.name.slice(0, -'.yaml'.length))
-      .filter(isBuiltinRef)
+      .filter((name) => isBuiltinRef(name) && !NOT_SCENARIOS.has(name))
       .sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];

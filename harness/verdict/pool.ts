@@ -76,12 +76,16 @@ function poolEvidence(trials: TrialResult[]): Evidence {
     clientRstsSent: 0,
     serverResets: 0,
   };
-  let ignored: number | undefined;
+  // Optional counters are summed only when some trial measured them (absent means "not measured").
+  const optional: Partial<Record<'conntrackIgnored' | 'injectedNatted', number>> = {};
   for (const t of trials) {
     for (const key of EVIDENCE_KEYS) sum[key] += t.evidence[key];
-    if (t.evidence.conntrackIgnored !== undefined) ignored = (ignored ?? 0) + t.evidence.conntrackIgnored;
+    for (const key of ['conntrackIgnored', 'injectedNatted'] as const) {
+      const v = t.evidence[key];
+      if (v !== undefined) optional[key] = (optional[key] ?? 0) + v;
+    }
   }
-  return ignored === undefined ? sum : { ...sum, conntrackIgnored: ignored };
+  return { ...sum, ...optional };
 }
 
 function poolLatency(trials: TrialResult[]): Latency {

@@ -17,6 +17,9 @@ export interface VerdictContext {
   offset?: string;
   /** Kernel release as read from the machine, e.g. "6.18.44-generic". */
   kernel?: string;
+  /** Topology knobs as applied. */
+  masquerade?: boolean;
+  client?: 'pod' | 'node';
 }
 
 /** Options of `decideVerdict`; defaults in `VERDICT_DEFAULTS`. */
@@ -78,7 +81,7 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
   const both = `${describeArm(baseline)}; ${describeArm(fix)}; ${pText}.`;
   const context = options.context ?? {};
   const result = (outcome: Outcome, explanation: string, extra: Partial<Verdict> = {}): Verdict => ({
-    ...make(outcome, [explanation, ...contextNotes(outcome, context)].join(' '), p),
+    ...make(outcome, [explanation, ...contextNotes(outcome, context, baseline)].join(' '), p),
     ...extra,
   });
 
@@ -125,9 +128,11 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
   return result('inconclusive', `Inconclusive: ${both} Too few resets to tell; ${more}.`, { moreTrafficFactor: k });
 }
 
-/** Sentences that put the outcome in context of the fault and kernel. */
-function contextNotes(outcome: Outcome, ctx: VerdictContext): string[] {
+/** Sentences that put the outcome in context of the fault, kernel, knobs and evidence. */
+function contextNotes(outcome: Outcome, ctx: VerdictContext, baseline: ArmResult): string[] {
   const notes: string[] = [];
+  const e = baseline.evidence;
+  const newKernel = ctx.kernel !== undefined && kernelAtLeast(ctx.kernel, 6, 1);
   if (ctx.faultKind === 'none') {
     notes.push(
       outcome === 'not-reproduced'
@@ -135,16 +140,41 @@ function contextNotes(outcome: Outcome, ctx: VerdictContext): string[] {
         : 'Clean load control (no fault): these resets are not caused by an injected fault.',
     );
   }
-  if (
-    outcome === 'not-reproduced' &&
-    ctx.faultKind === 'inject' &&
-    ctx.offset === 'below-window' &&
-    ctx.kernel !== undefined &&
-    kernelAtLeast(ctx.kernel, 6, 1)
-  ) {
+  if (outcome === 'not-reproduced' && e.invalidDropped > 0) {
+    notes.push(
+      `The INVALID-drop rule on node-a (kube-proxy iptables mode's KUBE-FORWARD rule) dropped ${e.invalidDropped} ` +
+        'INVALID segments with ' + baseline.name + ' before they could leak, so no RST was provoked.',
+    );
+  }
+  if (outcome === 'not-reproduced' && ctx.faultKind === 'inject' && ctx.offset === 'below-window' && newKernel) {
     notes.push(
       'Linux >= 6.1 (commit 6e250dcbff1d) ignores segments below the window instead of marking ' +
-        'them INVALID, so they are reverse-NATed and cause no reset.',
+        'them INVALID, so they are reverse-NATed and cause no reset' +
+        (e.injectedNatted !== undefined
+          ? ` (${baseline.name}: ${e.injected} injected, ${e.conntrackInvalid} INVALID, ${e.injectedNatted} delivered reverse-NATed).`
+          : '.'),
+    );
+  }
+  if (outcome === 'not-reproduced' && ctx.faultKind === 'delayed-duplicates') {
+    notes.push(
+      `${e.injected} reply segments were copied and delivered late with ${baseline.name}; conntrack marked ` +
+        `${e.conntrackInvalid} INVALID.` +
+        (newKernel && e.conntrackInvalid === 0
+          ? ' Linux >= 6.1 ignores such stale duplicates (below the window) instead of marking them INVALID; on older kernels they can reset connections.'
+          : ''),
+    );
+  }
+  if (outcome === 'not-fixed' && ctx.faultKind === 'conntrack-flush') {
+    notes.push(
+      `Negative control: deleting conntrack entries makes mid-stream replies start new, un-NATed entries ` +
+        `(${e.leakedUnNatted} leaked with ${e.conntrackInvalid} INVALID with ${baseline.name}); entry loss is a different cause that be_liberal cannot fix.`,
+    );
+  }
+  if (outcome === 'reproduced' && (ctx.masquerade || ctx.client === 'node')) {
+    notes.push(
+      ctx.client === 'node'
+        ? 'The client runs on node-a itself (node-originated traffic): the leaked segment reaches its TCP stack, which sends the RST.'
+        : 'With masquerade the leaked segment is addressed to node-a, whose TCP stack sends the RST (counted with the client side).',
     );
   }
   return notes;

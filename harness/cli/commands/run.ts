@@ -81,7 +81,7 @@ export async function runScenarios(ctx: CliContext, scenarios: Scenario[], flags
       progress: progressPrinter(ctx.tty),
     });
     const dir = await writeRun(flags.out ?? DEFAULT_OUT, report);
-    ctx.say(`resetlab: wrote ${dir}/result.json and summary.md`);
+    ctx.say(`resetlab: wrote ${dir}/ (result.json, summary.md, report.html)`);
     if (!flags.json) process.stdout.write('\n' + renderTerminal(report, { colour: ctx.colour }) + '\n');
     reports.push(report);
   }

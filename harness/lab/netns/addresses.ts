@@ -16,6 +16,7 @@ export const NETNS_ADDRESSES = {
   nodeBPodGateway: '10.244.2.1',
   nodeBPodCidr: '10.244.2.0/24',
   serviceVip: '10.96.0.10',
+  serviceCidr: '10.96.0.0/16',
 } as const;
 
 /** Namespace names of a run: `<prefix>-<role>`, e.g. `rl-3fa2c1-node-a` (<= 15 chars not required for netns). */

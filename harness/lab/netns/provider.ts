@@ -9,6 +9,7 @@ import type { Runner } from '../../exec/runner.js';
 import type { DataPlane, Lab, LabAddresses, NodeRole } from '../lab.js';
 import { parseSysctlOutput, sysctlMismatches, sysctlReadArgv, sysctlWriteArgv } from '../sysctl.js';
 import type { LabTopology } from '../topology.js';
+import { evidenceRules } from '../evidence.js';
 import { claimPrefix } from '../owner.js';
 import { NETNS_ADDRESSES as A } from './addresses.js';
 import { deleteNamespace } from './cleanup.js';
@@ -16,7 +17,6 @@ import {
   iptablesProxyRules,
   ipvsCommands,
   ipvsCompanionRules,
-  leakCounterRules,
   nftablesProxyRules,
   ruleComments,
 } from './dataplane.js';
@@ -37,7 +37,8 @@ export interface NetnsLabOptions {
 export class NetnsLab implements Lab {
   readonly driver = 'netns' as const;
   readonly nodeRoles: readonly NodeRole[] = ['node-a', 'node-b'];
-  readonly counterRules: { invalidDrop: string; leak: string };
+  readonly counterRules: { invalidDrop: string; leak: string; natted: string };
+  readonly evidenceRoles: readonly NodeRole[];
   constructor(
     readonly prefix: string,
     readonly dataPlane: DataPlane,
@@ -46,6 +47,8 @@ export class NetnsLab implements Lab {
     private readonly cleanup: CleanupStack,
   ) {
     this.counterRules = ruleComments(prefix);
+    // The client's namespace and node-a; one namespace when the client runs on node-a itself.
+    this.evidenceRoles = nodes.client.id === nodes['node-a'].id ? ['node-a'] : ['client', 'node-a'];
   }
 
   async setSysctls(roles: readonly NodeRole[], values: Record<string, number>) {
@@ -107,7 +110,8 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
       await nodeA.exec(['iptables-restore', '-w', '--noflush'], { input: ipvsCompanionRules(prefix, knobs) });
     }
     const clientRole: NodeRole = topology.client === 'node' ? 'node-a' : 'client';
-    await ns[clientRole].exec(['iptables-restore', '-w', '--noflush'], { input: leakCounterRules(prefix, knobs) });
+    const evidence = evidenceRules(prefix, { vip: A.serviceVip, servicePort: knobs.servicePort, serverIp: A.serverPod, serverPort: knobs.serverPort });
+    await Promise.all((['client', 'node-a'] as const).map((r) => ns[r].exec(['nft', '-f', '-'], { input: evidence })));
     const addresses: LabAddresses = {
       vip: A.serviceVip,
       servicePort: topology.servicePort,

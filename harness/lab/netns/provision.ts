@@ -47,6 +47,9 @@ export function topologyPlan(prefix: string): TopologyPlan {
         `addr add ${A.nodeAWire}/${A.wirePrefixLen} dev wire0`,
         `addr add ${A.nodeAPodGateway}/24 dev veth-client`,
         `route add ${A.nodeBPodCidr} via ${A.nodeBWire}`,
+        // Node-originated traffic to a ClusterIP needs a route before OUTPUT DNAT rewrites it
+        // (real nodes have a default route; kube-proxy IPVS mode binds VIPs to kube-ipvs0).
+        `route add ${A.serviceCidr} via ${A.nodeBWire}`,
       ],
       'node-b': [
         'link set lo up',

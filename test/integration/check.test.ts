@@ -1,0 +1,73 @@
+/**
+ * Every row of the expectations file on this machine, through the real CLI: `resetlab check`
+ * runs every built-in scenario (short load), each verdict must match, JUnit is written, the
+ * host namespace is unchanged afterwards, and a wrong expectation exits 3.
+ */
+import { execa } from 'execa';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../harness/repo-root.js';
+import { diffHost, snapshotHost } from '../helpers/host-state.js';
+import { cleanSlate, IS_ROOT, ourNamespaces, SKIP_REASON } from '../helpers/lab-env.js';
+
+const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
+
+describe.skipIf(!IS_ROOT)(`resetlab check${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+  let out: string;
+  beforeAll(async () => {
+    await cleanSlate();
+    out = await mkdtemp(join(tmpdir(), 'rl-test-'));
+  });
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+    await cleanSlate();
+  });
+
+  it('every built-in scenario gives its expected verdict, and the host is untouched', async () => {
+    const host = await snapshotHost();
+    const junit = join(out, 'check.xml');
+    const r = await execa('node', [bin, 'check', '--duration', '4s', '--json', '--junit', junit, '--out', out], { reject: false });
+    const doc = JSON.parse(r.stdout);
+    const failed = doc.cases.filter((c: { pass: boolean }) => !c.pass);
+    expect(failed, JSON.stringify(failed) + r.stderr.slice(-2000)).toEqual([]);
+    expect(doc.cases.map((c: { scenario: string }) => c.scenario).sort()).toEqual([
+      'below-window', 'conntrack-flush', 'delayed-duplicates', 'none', 'over-window',
+      'over-window-drop-invalid', 'over-window-masquerade', 'over-window-node-client',
+    ]);
+    expect(r.exitCode).toBe(0);
+    const byName = Object.fromEntries(doc.runs.map((run: { scenario: { name: string } }) => [run.scenario.name, run]));
+    // The evidence each row rests on, not only the outcome.
+    expect(byName['over-window-drop-invalid'].arms[0].evidence.invalidDropped).toBeGreaterThan(0);
+    expect(byName['below-window'].arms[0].evidence.injectedNatted).toBeGreaterThan(0);
+    expect(byName['below-window'].verdict.explanation).toMatch(/6\.1/);
+    expect(byName['delayed-duplicates'].arms[0].trials[0].faultDetails.copiesArrived).toBeGreaterThan(0);
+    expect(byName['conntrack-flush'].arms[1].resets).toBeGreaterThan(0);
+    expect(byName['over-window-masquerade'].arms[0].evidence.leakedUnNatted).toBeGreaterThan(0);
+    const xml = await readFile(junit, 'utf8');
+    expect(xml.match(/<testcase /g)).toHaveLength(8);
+    expect(xml).not.toMatch(/<failure/);
+    expect(diffHost(host, await snapshotHost())).toEqual({});
+    expect(await ourNamespaces()).toEqual([]);
+  });
+
+  it('a wrong expectation fails the gate with exit 3 and a JUnit failure carrying the explanation', async () => {
+    const file = join(out, 'wrong.yaml');
+    await writeFile(file, 'expectations:\n  - { scenario: none, expect: reproduced }\n');
+    const junit = join(out, 'wrong.xml');
+    const r = await execa('node', [bin, 'check', '--expect', file, '--duration', '2s', '--junit', junit, '--out', out], { reject: false });
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toMatch(/FAIL\s+none\s+expected reproduced, got not-reproduced/);
+    expect(await readFile(junit, 'utf8')).toMatch(/<failure[^>]*message="[^"]*Not reproduced/);
+  });
+
+  it('an expectations file with mistakes exits 2 before anything runs', async () => {
+    const file = join(out, 'bad.yaml');
+    await writeFile(file, 'expectations:\n  - { scenario: none, expect: maybe, kernel: "newest" }\n');
+    const r = await execa('node', [bin, 'check', '--expect', file], { reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`${file}: expectations[0].expect:`);
+    expect(r.stderr).toContain(`${file}: expectations[0].kernel:`);
+  });
+});
