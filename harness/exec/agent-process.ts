@@ -9,6 +9,8 @@ import { agentModule } from '../repo-root.js';
 import { commandLine } from '../exec/runner.js';
 /** Anything that can wrap an argv to run inside a lab node (a `LabNode`). */
 export interface Wrapper {
+  /** The node's name; it carries the run's prefix and is appended to the agent's argv. */
+  readonly id: string;
   wrap(argv: readonly string[]): string[];
 }
 
@@ -33,7 +35,8 @@ export interface StartedAgent {
 
 /** Starts `name` with `args` inside `node`; the process is SIGKILLed if still alive after `deadlineMs`. */
 export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadlineMs: number): StartedAgent {
-  const argv = node.wrap([process.execPath, agentModule(name), JSON.stringify(args)]);
+  // The node id (with the run's prefix) rides along in argv so the process can be found by prefix.
+  const argv = node.wrap([process.execPath, agentModule(name), JSON.stringify(args), `--rl-node=${node.id}`]);
   const child: ResultPromise = execa(argv[0]!, argv.slice(1), {
     stdin: 'pipe',
     reject: false,

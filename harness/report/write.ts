@@ -4,7 +4,8 @@
  * Every file is written atomically (temporary file in the same directory, then rename), and
  * a run never overwrites an earlier run's directory.
  */
-import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
@@ -20,6 +21,31 @@ export async function writeAtomic(file: string, text: string): Promise<void> {
     await rm(tmp, { force: true });
     throw new Error(`failed to write ${file}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * Removes temporary files (`*.rl-tmp-<pid>`) that writers killed mid-write left in the run
+ * directories under `outDir`, when their pid is gone. Returns the paths removed.
+ */
+export async function removeStaleTempFiles(outDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  let runs: string[];
+  try {
+    runs = await readdir(outDir);
+  } catch {
+    return removed;
+  }
+  for (const run of runs) {
+    const files = await readdir(join(outDir, run)).catch(() => [] as string[]);
+    for (const f of files) {
+      const pid = /\.rl-tmp-(\d+)$/.exec(f)?.[1];
+      if (pid && !existsSync(`/proc/${pid}`)) {
+        await rm(join(outDir, run, f), { force: true });
+        removed.push(join(outDir, run, f));
+      }
+    }
+  }
+  return removed;
 }
 
 /** `2026-11-26T07-03-12Z`: the run's timestamp as a directory-safe string. */

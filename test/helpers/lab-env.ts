@@ -4,6 +4,7 @@
  */
 import { ExecaRunner } from '../../harness/exec/runner.js';
 import { listRunNamespaces, removeLeftovers } from '../../harness/lab/netns/cleanup.js';
+import { liveOwner } from '../../harness/lab/owner.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
 import type { Scenario } from '../../harness/scenario/schema.js';
 import { BUILTIN_DIR } from '../../harness/cli/paths.js';
@@ -20,9 +21,14 @@ export async function builtin(names: string[], durationMs = 5000): Promise<Scena
   return loadScenarios(names, { builtinDir: BUILTIN_DIR, overrides: { durationMs } });
 }
 
-/** All resetlab namespaces currently on the machine. */
+/**
+ * resetlab namespaces on the machine that no live process owns: what a finished or killed
+ * run left behind. (Namespaces of a run still going in another shell are not leftovers.)
+ */
 export async function ourNamespaces(): Promise<string[]> {
-  return [...(await listRunNamespaces(runner)).values()].flat();
+  return [...(await listRunNamespaces(runner)).entries()]
+    .filter(([prefix]) => liveOwner(prefix) === null)
+    .flatMap(([, names]) => names);
 }
 
 /** Removes leftovers of dead runs (before and after each test file). */

@@ -35,9 +35,40 @@ describe.skipIf(!IS_ROOT)(`resetlab CLI${IS_ROOT ? '' : ` (skipped: ${SKIP_REASO
     const dirs = await readdir(out);
     expect(dirs).toHaveLength(1);
     const files = await readdir(join(out, dirs[0]!));
-    expect(files.sort()).toEqual(['result.json', 'summary.md']);
+    expect(files.sort()).toEqual(['report.html', 'result.json', 'summary.md']);
     expect(await readFile(join(out, dirs[0]!, 'summary.md'), 'utf8')).toMatch(/\| resets \(ECONNRESET\) \|/);
+    const html = await readFile(join(out, dirs[0]!, 'report.html'), 'utf8');
+    expect(html).toContain(doc.verdict.outcome.toUpperCase());
+    expect(html.match(/<svg/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    // `report` re-renders from result.json alone.
+    await rm(join(out, dirs[0]!, 'report.html'));
+    const again = await cli(['report', join(out, dirs[0]!)]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(await readFile(join(out, dirs[0]!, 'report.html'), 'utf8')).toContain(doc.verdict.outcome.toUpperCase());
     expect(await ourNamespaces()).toEqual([]);
+  });
+
+  it('compare on real runs: shows what differs, exit 0 when not worse, exit 3 when the fix stops working', async () => {
+    const cmp = await mkdtemp(join(tmpdir(), 'rl-test-'));
+    try {
+      const run = async (name: string) => {
+        const r = await cli(['run', name, '--duration', '3s', '--out', cmp]);
+        expect(r.exitCode, r.stderr).toBe(0);
+        return (await readdir(cmp)).map((d) => join(cmp, d)).find((d) => d.endsWith(`-${name}`))!;
+      };
+      const dropping = await run('over-window-drop-invalid');
+      const plain = await run('over-window');
+      const flushing = await run('conntrack-flush');
+      const same = await cli(['compare', dropping, plain]);
+      expect(same.exitCode, same.stderr).toBe(0);
+      expect(same.stdout).toMatch(/dropInvalid/);
+      const worse = await cli(['compare', plain, flushing]);
+      expect(worse.exitCode).toBe(3);
+      expect(worse.stdout + worse.stderr).toMatch(/not-fixed/);
+    } finally {
+      await rm(cmp, { recursive: true, force: true });
+    }
   });
 
   it('a scenario file with several mistakes exits 2, lists each with file and field, and creates nothing', async () => {

@@ -4,26 +4,33 @@
  * this before they start.
  */
 import { removeLeftovers } from '../../lab/netns/cleanup.js';
+import { killOrphanAgents } from '../../lab/leftover-processes.js';
 import { removeStaleOwnerFiles } from '../../lab/owner.js';
+import { removeStaleTempFiles } from '../../report/write.js';
 import type { CliContext } from '../context.js';
+import { DEFAULT_OUT } from '../paths.js';
 
 /** Removes leftovers and says what it did on stderr; returns the number removed. */
 export async function removeLeftoversLoudly(ctx: CliContext, always = false): Promise<number> {
+  const orphans = killOrphanAgents();
   const report = await removeLeftovers(ctx.runner);
   const stale = removeStaleOwnerFiles();
   if (report.removed.length > 0) {
     ctx.say(`resetlab: removed ${report.removed.length} namespace(s) left by an earlier run that did not finish: ${report.removed.join(', ')}`);
   }
+  if (orphans.length > 0) ctx.say(`resetlab: killed ${orphans.length} agent process(es) of runs that did not finish: ${orphans.join(', ')}`);
   if (report.inUse.length > 0) ctx.say(`resetlab: left alone (a live run owns them): ${report.inUse.join(', ')}`);
   if (stale.length > 0 && always) ctx.say(`resetlab: removed stale owner files: ${stale.join(', ')}`);
   for (const p of report.problems) ctx.say(`resetlab: ${p}`);
-  if (always && report.removed.length === 0 && report.problems.length === 0) ctx.say('resetlab: nothing to clean up');
+  if (always && report.removed.length === 0 && orphans.length === 0 && report.problems.length === 0) ctx.say('resetlab: nothing to clean up');
   if (report.problems.length > 0) throw new Error(`failed to remove every leftover (${report.problems.length} problem(s))`);
   return report.removed.length;
 }
 
-/** The `cleanup` command. */
+/** The `cleanup` command: leftovers of dead runs, plus temporary files killed writers left in results/. */
 export async function cleanupCommand(ctx: CliContext): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('resetlab cleanup needs root (network namespaces)');
   await removeLeftoversLoudly(ctx, true);
+  const temps = await removeStaleTempFiles(DEFAULT_OUT);
+  if (temps.length > 0) ctx.say(`resetlab: removed ${temps.length} temporary file(s) of interrupted writes: ${temps.join(', ')}`);
 }

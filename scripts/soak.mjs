@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Soak: runs `resetlab reproduce` many times in a row, interrupting some runs at random
+// moments (SIGINT, or SIGKILL followed by `resetlab cleanup`), and reports the verdict
+// distribution, false `reproduced` on the clean control (must be 0), missed reproductions of
+// over-window (goal 0), leftovers after each run (must be 0) and the CLI's peak memory over time.
+//
+//   node scripts/soak.mjs [--runs 50] [--duration 10s] [--interrupt-rate 0.3] [--out DIR]
+// Needs root and a build (`npm run build`). Exit 1 if any must-be-0 figure is not 0.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '10s' },
+    'interrupt-rate': { type: 'string', default: '0.3' },
+    out: { type: 'string' },
+  },
+});
+const runs = Number(values.runs);
+const rate = Number(values['interrupt-rate']);
+const out = values.out ?? mkdtempSync(join(tmpdir(), 'rl-soak-'));
+const bin = new URL('../bin/resetlab.js', import.meta.url).pathname;
+
+function parseDurationMs(text) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
+  if (!m) throw new Error(`--duration: expected e.g. 10s, got ${text}`);
+  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 }[m[2] ?? 's']);
+}
+
+const leftovers = () => {
+  const names = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]).filter((n) => /^rl-[0-9a-f]{6}-/.test(n));
+  return names.filter((n) => {
+    const pidFile = `/run/resetlab/${n.slice(0, 9)}.pid`;
+    if (!existsSync(pidFile)) return true;
+    return !existsSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}`);
+  });
+};
+const peakRss = (pid) => {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
+
+const stats = { outcomes: {}, falseReproducedControl: 0, missedOverWindow: 0, leftoverRuns: 0, interrupted: 0, killed: 0, exitCodes: {}, rssKb: [] };
+for (let i = 1; i <= runs; i++) {
+  const interrupt = Math.random() < rate ? (Math.random() < 0.5 ? 'SIGINT' : 'SIGKILL') : null;
+  const child = spawn('node', [bin, 'reproduce', '--duration', values.duration, '--json', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.resume();
+  let rss = 0;
+  const sampler = setInterval(() => (rss = Math.max(rss, peakRss(child.pid))), 250);
+  // Interrupt somewhere within the expected length of a run (4 arms of load plus set-up).
+  const expectedMs = 4 * parseDurationMs(values.duration) + 8000;
+  let delivered = false;
+  if (interrupt) {
+    setTimeout(() => {
+      delivered = child.exitCode === null && child.signalCode === null;
+      child.kill(interrupt);
+    }, 500 + Math.random() * expectedMs);
+  }
+  const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? s)));
+  clearInterval(sampler);
+  stats.rssKb.push(rss);
+  stats.exitCodes[code] = (stats.exitCodes[code] ?? 0) + 1;
+  if (code === 'SIGKILL') {
+    stats.killed += 1;
+    execFileSync('node', [bin, 'cleanup'], { stdio: 'ignore' });
+  } else if (code === 130) stats.interrupted += 1;
+  if (code === 0) {
+    for (const run of JSON.parse(stdout).runs) {
+      const o = run.verdict.outcome;
+      stats.outcomes[`${run.scenario.name}: ${o}`] = (stats.outcomes[`${run.scenario.name}: ${o}`] ?? 0) + 1;
+      if (run.scenario.name === 'none' && o === 'reproduced') stats.falseReproducedControl += 1;
+      if (run.scenario.name === 'over-window' && o !== 'reproduced') stats.missedOverWindow += 1;
+    }
+  }
+  const left = leftovers();
+  if (left.length > 0) stats.leftoverRuns += 1;
+  process.stderr.write(`run ${i}/${runs}: ${interrupt && delivered ? interrupt : 'uninterrupted'} -> exit ${code}, peak RSS ${(rss / 1024).toFixed(0)} MiB, leftovers ${left.length}\n`);
+}
+const complete = stats.rssKb.filter((x) => x > 0);
+const firstHalf = complete.slice(0, Math.ceil(complete.length / 2));
+const secondHalf = complete.slice(Math.ceil(complete.length / 2));
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const report = {
+  runs,
+  durationPerArm: values.duration,
+  interruptRate: rate,
+  interruptedBySigint: stats.interrupted,
+  killedAndCleanedUp: stats.killed,
+  exitCodes: stats.exitCodes,
+  verdicts: stats.outcomes,
+  falseReproducedOnControl: stats.falseReproducedControl,
+  missedOverWindowReproductions: stats.missedOverWindow,
+  runsWithLeftovers: stats.leftoverRuns,
+  cliPeakRssMiB: { firstHalfMean: mean(firstHalf) / 1024, secondHalfMean: mean(secondHalf) / 1024, max: Math.max(0, ...complete) / 1024 },
+  resultsDir: out,
+  leftoverResultTempFiles: readdirSync(out).flatMap((d) => { try { return readdirSync(join(out, d)).filter((f) => f.includes('.rl-tmp-')); } catch { return []; } }).length,
+};
+process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+process.exit(stats.falseReproducedControl === 0 && stats.leftoverRuns === 0 ? 0 : 1);
