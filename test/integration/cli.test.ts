@@ -59,7 +59,11 @@ describe.skipIf(!IS_ROOT)(`resetlab CLI${IS_ROOT ? '' : ` (skipped: ${SKIP_REASO
       };
       const dropping = await run('over-window-drop-invalid');
       const plain = await run('over-window');
-      const flushing = await run('conntrack-flush');
+      // Frequent flushes so that even a short arm loses entries several times.
+      await writeFile(join(cmp, 'flush-fast.yaml'), 'name: flush-fast\nfault: { kind: conntrack-flush, intervalMs: 500 }\n');
+      const r = await cli(['run', join(cmp, 'flush-fast.yaml'), '--duration', '3s', '--out', cmp]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const flushing = (await readdir(cmp)).map((d) => join(cmp, d)).find((d) => d.endsWith('-flush-fast'))!;
       const same = await cli(['compare', dropping, plain]);
       expect(same.exitCode, same.stderr).toBe(0);
       expect(same.stdout).toMatch(/dropInvalid/);
