@@ -40,7 +40,11 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
   const facts = readProxyFacts();
   const missing: InputProblem[] = [];
   const expected = scenarios.map((s) => {
-    const proxyMode = chooseProxyMode(s.topology.proxyMode, facts).mode;
+    // kind: kube-proxy's mode (ipvs unless overridden); netns: what this host's kernel allows.
+    const proxyMode =
+      driver === 'kind'
+        ? flags.kubeProxyMode ?? (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode)
+        : chooseProxyMode(s.topology.proxyMode, facts).mode;
     const e = selectExpectation(list, s.name, { kernel, proxyMode, driver });
     if (!e) missing.push({ file, field: 'expectations', message: `no entry for scenario "${s.name}" on kernel ${kernel}, proxy mode ${proxyMode}, driver ${driver}` });
     return e;

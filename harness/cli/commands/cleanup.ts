@@ -4,11 +4,13 @@
  * this before they start.
  */
 import { removeLeftovers } from '../../lab/netns/cleanup.js';
+import { kindPreconditions } from '../../lab/kind/preconditions.js';
 import { killOrphanAgents } from '../../lab/leftover-processes.js';
 import { removeStaleOwnerFiles } from '../../lab/owner.js';
 import { removeStaleTempFiles } from '../../report/write.js';
 import type { CliContext } from '../context.js';
 import { DEFAULT_OUT } from '../paths.js';
+import { removeKindLeftoversLoudly } from './kind-driver.js';
 
 /** Removes leftovers and says what it did on stderr; returns the number removed. */
 export async function removeLeftoversLoudly(ctx: CliContext, always = false): Promise<number> {
@@ -31,6 +33,8 @@ export async function removeLeftoversLoudly(ctx: CliContext, always = false): Pr
 export async function cleanupCommand(ctx: CliContext): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('resetlab cleanup needs root (network namespaces)');
   await removeLeftoversLoudly(ctx, true);
+  // kind leftovers (labelled containers, run-named clusters) only where kind can run at all.
+  if ((await kindPreconditions(ctx.runner)).length === 0) await removeKindLeftoversLoudly(ctx);
   const temps = await removeStaleTempFiles(DEFAULT_OUT);
   if (temps.length > 0) ctx.say(`resetlab: removed ${temps.length} temporary file(s) of interrupted writes: ${temps.join(', ')}`);
 }

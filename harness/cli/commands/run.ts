@@ -12,16 +12,17 @@ import { newPrefix } from '../../lab/prefix.js';
 import type { RunReport } from '../../report/schema.js';
 import { renderTerminal } from '../../report/terminal.js';
 import { writeRun } from '../../report/write.js';
-import { runScenario } from '../../run/run-scenario.js';
+import { runScenario, type LabFactory } from '../../run/run-scenario.js';
 import { loadScenarios, validateOverrides } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { CliContext } from '../context.js';
 import { BUILTIN_DIR, DEFAULT_OUT } from '../paths.js';
 import { progressPrinter } from '../progress.js';
 import { removeLeftoversLoudly } from './cleanup.js';
+import { kindFlagProblems, prepareKindDriver, type KindFlags } from './kind-driver.js';
 
 /** Options of `run` as commander hands them over (strings, unvalidated). */
-export interface RunFlags {
+export interface RunFlags extends KindFlags {
   driver?: string;
   duration?: string;
   trials?: string;
@@ -39,6 +40,7 @@ export async function prepareRun(refs: string[], flags: RunFlags): Promise<Scena
     problems.push({ file: 'flags', field: '--driver', message: `unknown driver "${flags.driver}"; expected one of ${DRIVERS.join(', ')}` });
   }
   if (flags.out !== undefined && flags.out.trim() === '') problems.push({ file: 'flags', field: '--out', message: 'must not be empty' });
+  problems.push(...kindFlagProblems(flags));
   const { overrides, problems: flagProblems } = validateOverrides(flags);
   problems.push(...flagProblems);
   let scenarios: Scenario[] = [];
@@ -65,17 +67,20 @@ export function checkNetnsPreconditions(): void {
 
 /** Runs validated scenarios one after another; returns their reports. */
 export async function runScenarios(ctx: CliContext, scenarios: Scenario[], flags: RunFlags): Promise<RunReport[]> {
+  let provision: LabFactory;
   if (flags.driver === 'kind') {
-    throw new UnsupportedError('the kind driver is not available in this version of resetlab; use --driver netns');
+    provision = await prepareKindDriver(ctx, flags);
+  } else {
+    checkNetnsPreconditions();
+    await removeLeftoversLoudly(ctx);
+    provision = (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner: ctx.runner });
   }
-  checkNetnsPreconditions();
-  await removeLeftoversLoudly(ctx);
   const reports: RunReport[] = [];
   for (const scenario of scenarios) {
     if (ctx.signal.aborted) break;
     ctx.say(`resetlab: running ${scenario.name} (${scenario.arms.map((a) => a.name).join(' vs ')}, ${scenario.load.durationMs / 1000}s each, ${scenario.trials} trial${scenario.trials === 1 ? '' : 's'})`);
     const report = await runScenario(scenario, {
-      provision: (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner: ctx.runner }),
+      provision,
       runner: ctx.runner,
       signal: ctx.signal,
       progress: progressPrinter(ctx.tty),

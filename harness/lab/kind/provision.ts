@@ -1,0 +1,180 @@
+/**
+ * The kind lab's plan (pure: names, mode, image) and the steps that make it real, each
+ * through the Runner: build and load our agent image, create or reuse the cluster, read
+ * what kube-proxy reports, apply the workloads and wait for them. `provider.ts` runs the
+ * steps in order and registers every undo on its CleanupStack at birth.
+ */
+import { join } from 'node:path';
+import { UnsupportedError } from '../../errors.js';
+import type { Runner } from '../../exec/runner.js';
+import { REPO_ROOT } from '../../repo-root.js';
+import type { LabTopology } from '../topology.js';
+import { kindClusterConfig, kindContext, kindNodeNames, type KindNodeNames, type KubeProxyMode } from './config.js';
+import { workloadNames } from './manifests.js';
+import { KUBE_PROXY_PODS_JSONPATH, parseKubeProxyConfig, parseKubeProxyPods, parseProxierFromLogs } from './parse-kube-proxy.js';
+import { parseCrictlInspectp, parseKindClusters, parseTabLines } from './parse-runtime.js';
+
+/** The agent image built from docker/Dockerfile when no other is given. */
+export const DEFAULT_AGENT_IMAGE = 'resetlab-agent:local';
+/** The cluster name used with keepCluster when none is given (so later runs find it again). */
+export const DEFAULT_KEPT_CLUSTER = 'resetlab';
+
+/** Everything named before anything is created. */
+export interface KindPlan {
+  prefix: string;
+  cluster: string;
+  keep: boolean;
+  nodes: KindNodeNames;
+  mode: KubeProxyMode;
+  modeReason: string;
+  image: string;
+  /** Build `image` from docker/Dockerfile (false when the caller named a prebuilt image). */
+  buildImage: boolean;
+  nodeImage?: string;
+  names: ReturnType<typeof workloadNames>;
+}
+
+/** Builds the plan. Pure. The cluster is `<prefix>` (deleted at the end) unless kept or named. */
+export function kindPlan(o: {
+  prefix: string;
+  topology: LabTopology;
+  clusterName?: string;
+  keepCluster?: boolean;
+  nodeImage?: string;
+  kubeProxyMode?: KubeProxyMode;
+  agentImage?: string;
+}): KindPlan {
+  const keep = o.keepCluster === true;
+  const cluster = o.clusterName ?? (keep ? DEFAULT_KEPT_CLUSTER : o.prefix);
+  const mode = o.kubeProxyMode ?? (o.topology.proxyMode === 'auto' ? 'ipvs' : o.topology.proxyMode);
+  const modeReason = o.kubeProxyMode
+    ? `kubeProxyMode ${mode} asked for the kind driver`
+    : o.topology.proxyMode === 'auto'
+      ? 'auto: the kind driver runs kube-proxy in IPVS mode'
+      : `requested ${mode}`;
+  return {
+    prefix: o.prefix,
+    cluster,
+    keep,
+    nodes: kindNodeNames(cluster),
+    mode,
+    modeReason,
+    image: o.agentImage ?? DEFAULT_AGENT_IMAGE,
+    buildImage: o.agentImage === undefined,
+    ...(o.nodeImage ? { nodeImage: o.nodeImage } : {}),
+    names: workloadNames(o.prefix),
+  };
+}
+
+/** `kubectl --context kind-<cluster> ...args`. */
+export function kubectl(plan: KindPlan, ...args: string[]): string[] {
+  return ['kubectl', '--context', kindContext(plan.cluster), ...args];
+}
+
+/** Whether the cluster exists (`kind get clusters`). */
+export async function clusterExists(runner: Runner, plan: KindPlan): Promise<boolean> {
+  return parseKindClusters((await runner.run(['kind', 'get', 'clusters'])).stdout).includes(plan.cluster);
+}
+
+/** Refuses to touch a cluster we would delete but did not create. Throws UnsupportedError (nothing created yet). */
+export function refuseForeignCluster(plan: KindPlan): never {
+  throw new UnsupportedError(
+    `a kind cluster named "${plan.cluster}" already exists and would be deleted at the end: pass --keep-cluster to reuse it, or choose another --cluster name`,
+  );
+}
+
+/** `kind create cluster` from the generated config (stdin); kind removes a half-made cluster itself unless kept (`--retain`). */
+export async function createCluster(runner: Runner, plan: KindPlan, masqueradeAll: boolean): Promise<void> {
+  const config = kindClusterConfig({ kubeProxyMode: plan.mode, masqueradeAll, ...(plan.nodeImage ? { nodeImage: plan.nodeImage } : {}) });
+  const argv = ['kind', 'create', 'cluster', '--name', plan.cluster, '--config', '-', '--wait', '120s', ...(plan.keep ? ['--retain'] : [])];
+  await runner.run(argv, { input: config, timeoutMs: 600_000 });
+}
+
+/** Checks the cluster has the three nodes the lab needs (a reused cluster may not). */
+export async function checkNodes(runner: Runner, plan: KindPlan): Promise<void> {
+  const names = (await runner.run(['kind', 'get', 'nodes', '--name', plan.cluster])).stdout.split('\n').map((l) => l.trim());
+  const missing = Object.values(plan.nodes).filter((n) => !names.includes(n));
+  if (missing.length > 0) {
+    throw new Error(`failed to use kind cluster "${plan.cluster}": nodes ${missing.join(', ')} are missing (the lab needs one control plane and two workers)`);
+  }
+}
+
+/** Builds our agent image from docker/Dockerfile (when planned; needs `dist/`, i.e. `npm run build`). */
+export async function buildImage(runner: Runner, plan: KindPlan): Promise<void> {
+  if (!plan.buildImage) return;
+  await runner.run(['docker', 'build', '-t', plan.image, '-f', join(REPO_ROOT, 'docker', 'Dockerfile'), REPO_ROOT], { timeoutMs: 1_200_000 });
+}
+
+/** Loads our agent image into every node of the cluster (pods use it with imagePullPolicy: Never). */
+export async function loadImage(runner: Runner, plan: KindPlan): Promise<void> {
+  await runner.run(['kind', 'load', 'docker-image', plan.image, '--name', plan.cluster], { timeoutMs: 600_000 });
+}
+
+/** What the cluster reports about kube-proxy. */
+export interface KubeProxyFacts {
+  mode: KubeProxyMode;
+  masqueradeAll: boolean;
+  tcpBeLiberal: boolean | null;
+  /** Image tag of the kube-proxy pod on worker 1 (e.g. `v1.33.1`), or null. */
+  version: string | null;
+  image: string;
+  /** The mode kube-proxy's own log says it runs on worker 1, or null when the log does not say. */
+  loggedMode: KubeProxyMode | null;
+}
+
+/** Reads the ConfigMap, the pods and worker 1's kube-proxy log; throws when they contradict the plan. */
+export async function readKubeProxy(runner: Runner, plan: KindPlan, masquerade: boolean): Promise<KubeProxyFacts> {
+  const cm = await runner.run(kubectl(plan, '-n', 'kube-system', 'get', 'configmap', 'kube-proxy', '-o', 'jsonpath={.data.config\\.conf}'));
+  const config = parseKubeProxyConfig(cm.stdout);
+  const pods = parseKubeProxyPods(
+    (await runner.run(kubectl(plan, '-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=kube-proxy', '-o', `jsonpath=${KUBE_PROXY_PODS_JSONPATH}`))).stdout,
+  );
+  const pod = pods.find((p) => p.node === plan.nodes.worker);
+  if (!pod) throw new Error(`failed to find kube-proxy on ${plan.nodes.worker}`);
+  const logs = await runner.run(kubectl(plan, '-n', 'kube-system', 'logs', pod.name, '--tail=-1'), { check: false, timeoutMs: 60_000 });
+  const loggedMode = parseProxierFromLogs(logs.stdout + logs.stderr);
+  const problems: string[] = [];
+  if (config.mode !== plan.mode) problems.push(`kube-proxy is configured for ${config.mode}, not ${plan.mode}`);
+  if (loggedMode && loggedMode !== config.mode) problems.push(`kube-proxy logs "Using ${loggedMode} Proxier" although configured for ${config.mode}`);
+  if (config.masqueradeAll !== masquerade) problems.push(`kube-proxy masqueradeAll is ${config.masqueradeAll}, the scenario asks masquerade: ${masquerade}`);
+  if (problems.length > 0) {
+    throw new UnsupportedError(
+      `kind cluster "${plan.cluster}" does not match the scenario: ${problems.join('; ')}; delete it (kind delete cluster --name ${plan.cluster}) or use another --cluster name`,
+    );
+  }
+  return { mode: config.mode, masqueradeAll: config.masqueradeAll, tcpBeLiberal: config.tcpBeLiberal, version: pod.version, image: pod.image, loggedMode };
+}
+
+/** Which of `tools` the node image has (`command -v`), probed once in one node. */
+export async function probeNodeTools(runner: Runner, container: string, tools: readonly string[]): Promise<Set<string>> {
+  const script = `for t in ${tools.join(' ')}; do command -v "$t" >/dev/null 2>&1 && echo "$t"; done; true`;
+  const out = await runner.run(['docker', 'exec', container, 'sh', '-c', script]);
+  return new Set(out.stdout.split('\n').map((l) => l.trim()).filter((l) => tools.includes(l)));
+}
+
+/** A pod of the run, located: where it runs and its network namespace inside the node. */
+export interface LocatedPod {
+  name: string;
+  node: string;
+  ip: string;
+  netnsPath: string;
+}
+
+/** Finds the one Running pod of `deployment` on `node` and its sandbox's network namespace (crictl in the node). */
+export async function locatePod(runner: Runner, plan: KindPlan, deployment: string, node: string): Promise<LocatedPod> {
+  const jsonpath = 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\t"}{.status.podIP}{"\\t"}{.status.phase}{"\\n"}{end}';
+  const pods = parseTabLines(
+    (await runner.run(kubectl(plan, '-n', plan.names.namespace, 'get', 'pods', '-l', `app=${deployment}`, '-o', jsonpath))).stdout,
+    ['name', 'node', 'ip', 'phase'],
+    `pods of ${deployment}`,
+  ).filter((p) => p.phase === 'Running');
+  const pod = pods[0];
+  if (pods.length !== 1 || !pod) throw new Error(`failed to locate ${deployment}: expected one Running pod, found ${pods.length}`);
+  if (pod.node !== node) throw new Error(`failed to locate ${deployment}: its pod runs on ${pod.node}, not ${node}`);
+  const ids = await runner.run(['docker', 'exec', node, 'crictl', 'pods', '--namespace', plan.names.namespace, '--name', pod.name, '--state', 'ready', '-q']);
+  const id = ids.stdout.split('\n').map((l) => l.trim()).find((l) => l !== '');
+  if (!id) throw new Error(`failed to locate ${deployment}: crictl on ${node} lists no ready sandbox for pod ${pod.name}`);
+  const sandbox = parseCrictlInspectp((await runner.run(['docker', 'exec', node, 'crictl', 'inspectp', id])).stdout);
+  if (sandbox.ip && sandbox.ip !== pod.ip) throw new Error(`failed to locate ${deployment}: crictl reports ${sandbox.ip}, kubectl ${pod.ip}`);
+  return { name: pod.name, node, ip: pod.ip, netnsPath: sandbox.netnsPath };
+}

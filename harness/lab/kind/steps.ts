@@ -1,0 +1,121 @@
+/**
+ * The order of the kind lab's provisioning, on top of the single steps in provision.ts and
+ * workloads.ts. `preparePlan` does only read-only checks (machine, existing cluster);
+ * `provisionSteps` creates things and calls its hooks the moment a resource may exist, so
+ * the provider registers each undo at birth.
+ */
+import { UnsupportedError } from '../../errors.js';
+import type { Runner } from '../../exec/runner.js';
+import type { DataPlane, LabAddresses, NodeRole } from '../lab.js';
+import type { LabTopology } from '../topology.js';
+import { KindNode, type AgentContainers } from './node.js';
+import { assertKindPreconditions } from './preconditions.js';
+import {
+  buildImage,
+  checkNodes,
+  clusterExists,
+  createCluster,
+  kindPlan,
+  loadImage,
+  locatePod,
+  probeNodeTools,
+  readKubeProxy,
+  refuseForeignCluster,
+  type KindPlan,
+} from './provision.js';
+import { applyWorkloads, nodeIp, serviceClusterIp, waitForEndpoint, waitForWorkloads, type WaitOptions } from './workloads.js';
+
+/** Tools the lab runs inside kind node containers; the node image must have them. */
+export const REQUIRED_NODE_TOOLS = ['sh', 'cat', 'sysctl', 'conntrack', 'iptables', 'iptables-save', 'nsenter', 'crictl'] as const;
+/** Tools run from our agent image when the node image lacks them. */
+export const TOOLBOX_TOOLS = ['nft', 'ipvsadm'] as const;
+
+/** Checks the machine and the cluster name before anything is created; returns the plan. */
+export async function preparePlan(options: Parameters<typeof kindPlan>[0] & { runner: Runner }): Promise<{ plan: KindPlan; exists: boolean }> {
+  const plan = kindPlan(options);
+  await assertKindPreconditions(options.runner);
+  const exists = await clusterExists(options.runner, plan);
+  if (exists && !plan.keep) refuseForeignCluster(plan);
+  return { plan, exists };
+}
+
+/** What the steps produced, for the KindLab. */
+export interface KindProvisioned {
+  plan: KindPlan;
+  dataPlane: DataPlane;
+  addresses: LabAddresses;
+  nodes: Record<NodeRole, KindNode>;
+  /** Shared by every node and container handle of the lab. */
+  containers: AgentContainers;
+}
+
+/** Hooks called as resources come into existence. */
+export interface StepHooks {
+  /** The run's namespace, then agent or toolbox containers, may exist from now on. */
+  workloadsMayExist(): void;
+  /** Shared by the nodes; its `missingTools` is filled from the node probe. */
+  containers: AgentContainers;
+}
+
+/** Creates (or reuses) the cluster and the workloads; see module doc. */
+export async function provisionSteps(
+  runner: Runner,
+  plan: KindPlan,
+  exists: boolean,
+  topology: LabTopology,
+  wait: WaitOptions,
+  hooks: StepHooks,
+): Promise<KindProvisioned> {
+  // Build first: a broken image fails before the expensive cluster creation.
+  await buildImage(runner, plan);
+  if (!exists) await createCluster(runner, plan, topology.masquerade);
+  await checkNodes(runner, plan);
+  const kubeProxy = await readKubeProxy(runner, plan, topology.masquerade);
+  const present = await probeNodeTools(runner, plan.nodes.worker, [...REQUIRED_NODE_TOOLS, ...TOOLBOX_TOOLS]);
+  const lacking = REQUIRED_NODE_TOOLS.filter((t) => !present.has(t));
+  if (lacking.length > 0) throw new UnsupportedError(`the kind node image of ${plan.cluster} lacks ${lacking.join(', ')}; use a current kindest/node image`);
+  for (const t of TOOLBOX_TOOLS) if (!present.has(t)) (hooks.containers.missingTools as Set<string>).add(t);
+  await loadImage(runner, plan);
+
+  const clientPod = topology.client === 'pod';
+  hooks.workloadsMayExist();
+  await applyWorkloads(runner, plan, topology, clientPod);
+  await waitForWorkloads(runner, plan, clientPod, wait);
+  const server = await locatePod(runner, plan, plan.names.server, plan.nodes.worker2);
+  const client = clientPod ? await locatePod(runner, plan, plan.names.client, plan.nodes.worker) : null;
+  await waitForEndpoint(runner, plan, server.ip, wait);
+  const vip = await serviceClusterIp(runner, plan);
+  const clientIp = client ? client.ip : await nodeIp(runner, plan.nodes.worker);
+
+  const c = hooks.containers;
+  const nodeA = new KindNode('node-a', { container: plan.nodes.worker }, runner, c);
+  const nodes: Record<NodeRole, KindNode> = {
+    'node-a': nodeA,
+    'node-b': new KindNode('node-b', { container: plan.nodes.worker2 }, runner, c),
+    server: new KindNode('server', { container: plan.nodes.worker2, pod: { name: server.name, netnsPath: server.netnsPath } }, runner, c),
+    client: client ? new KindNode('client', { container: plan.nodes.worker, pod: { name: client.name, netnsPath: client.netnsPath } }, runner, c) : nodeA,
+  };
+  const dataPlane: DataPlane = {
+    proxyMode: kubeProxy.mode,
+    reason:
+      `${plan.modeReason}; kind cluster ${plan.cluster} (${exists ? 'reused' : 'created'}): kube-proxy ${kubeProxy.version ?? kubeProxy.image} ` +
+      `configured for ${kubeProxy.mode}` +
+      (kubeProxy.loggedMode ? ` and logging "Using ${kubeProxy.loggedMode} Proxier"` : '; its log does not say which proxier runs'),
+    knobs: {
+      servicePort: topology.servicePort,
+      serverPort: topology.serverPort,
+      masquerade: topology.masquerade,
+      dropInvalid: topology.dropInvalid,
+      client: topology.client,
+      cluster: plan.cluster,
+      reusedCluster: exists,
+      kubeProxyVersion: kubeProxy.version,
+      kubeProxyImage: kubeProxy.image,
+      kubeProxyTcpBeLiberal: kubeProxy.tcpBeLiberal,
+      nodeImage: plan.nodeImage ?? 'kind default',
+      agentImage: plan.image,
+    },
+  };
+  const addresses: LabAddresses = { vip, servicePort: topology.servicePort, serverIp: server.ip, serverPort: topology.serverPort, clientIp };
+  return { plan, dataPlane, addresses, nodes, containers: c };
+}
