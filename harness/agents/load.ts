@@ -14,6 +14,7 @@
  * waits up to 2 s for the server to close before the agent exits.
  */
 import autocannon, { type Client, type Result } from 'autocannon';
+import * as hdr from 'hdr-histogram-js';
 import type { Socket } from 'node:net';
 import { agentArgs, emit, onStop } from './protocol.js';
 
@@ -89,11 +90,11 @@ const instance = autocannon(
       throughputBytesPerSec: result.throughput.total / Math.max(result.duration, 1e-9),
       requestsPerSec: result.requests.total / Math.max(result.duration, 1e-9),
       latencyMs: {
-        p50: result.latency.p50,
-        p90: result.latency.p90,
-        p99: result.latency.p99,
-        max: result.latency.max,
-        mean: result.latency.mean,
+        p50: latencyUs.getValueAtPercentile(50) / 1000,
+        p90: latencyUs.getValueAtPercentile(90) / 1000,
+        p99: latencyUs.getValueAtPercentile(99) / 1000,
+        max: latencyUs.maxValue / 1000,
+        mean: latencyUs.mean / 1000,
       },
       timeouts: result.timeouts,
       non2xx: result.non2xx,
@@ -102,8 +103,12 @@ const instance = autocannon(
   },
 );
 
-instance.on('response', () => {
+// autocannon's own histogram keeps whole milliseconds; sub-millisecond responses on a fast lab
+// would all read 0 ms. Record every response time in microseconds instead (same hdr library).
+const latencyUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTimeMs: number) => {
   tickRequests += 1;
+  latencyUs.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
 });
 instance.on('reqError', (err: NodeJS.ErrnoException) => {
   const code = err.code ?? (/timed out/.test(err.message) ? 'TIMEOUT' : 'OTHER');

@@ -25,6 +25,7 @@ export const FUNNEL_STAGES: ReadonlyArray<readonly [key: string, label: string]>
   ['conntrackInvalid', 'conntrack INVALID'],
   ['invalidDropped', 'dropped (INVALID rule)'],
   ['leakedUnNatted', 'leaked un-NATed'],
+  ['injectedNatted', 'injected, delivered NATed'],
   ['clientRstsSent', 'client RSTs sent'],
   ['serverResets', 'server resets'],
   ['resets', 'ECONNRESET (client)'],
