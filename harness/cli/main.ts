@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InputError, ResetlabError } from '../errors.js';
 import { resetlabVersion } from '../run/environment.js';
+import { registerBenchCommands } from './commands/bench.js';
 import { checkCommand, type CheckFlags } from './commands/check.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { compareCommand, type CompareFlags } from './commands/compare.js';
@@ -23,6 +24,11 @@ function runOptions(cmd: Command): Command {
     .option('--duration <duration>', 'load duration per arm, e.g. 10s (overrides the scenario)')
     .option('--trials <n>', 'repeat the arms N times (overrides the scenario)')
     .option('--out <dir>', 'results directory (default: results/ in the package)')
+    .option('--keep-cluster', 'kind: reuse the cluster if it exists and keep it afterwards')
+    .option('--cluster <name>', 'kind: the cluster to create or reuse')
+    .option('--node-image <image>', 'kind: kindest/node image (the Kubernetes version)')
+    .option('--kube-proxy-mode <mode>', 'kind: ipvs (default), iptables or nftables')
+    .option('--agent-image <image>', 'kind: a prebuilt agent image instead of building docker/Dockerfile')
     .option('--json', 'print exactly one JSON document on stdout (progress stays on stderr)');
 }
 
@@ -56,6 +62,7 @@ export function buildProgram(getCtx: () => CliContext): Command {
     .option('--markdown <file>', 'also write the comparison as Markdown to FILE')
     .action((runA: string, runB: string, flags: CompareFlags) => compareCommand(runA, runB, flags));
   registerNodeCommands(program, getCtx);
+  registerBenchCommands(program, getCtx);
   program.command('list').description('list the built-in scenarios').action(() => listCommand());
   program
     .command('doctor')

@@ -4,6 +4,7 @@
  * pipeline only ever sees this interface.
  */
 import type { RunOptions, RunResult } from '../exec/runner.js';
+import type { RpsReadBack, RpsWanted } from './rps.js';
 
 /** Roles in the topology `client -- node-a == node-b -- server`. */
 export type NodeRole = 'client' | 'node-a' | 'node-b' | 'server';
@@ -58,6 +59,14 @@ export interface Lab {
   setSysctls(roles: readonly NodeRole[], values: Record<string, number>): Promise<Record<string, Record<string, number>>>;
   /** Reads sysctls on the given nodes: `{ role: { key: value } }`; absent keys are omitted. */
   readSysctls(roles: readonly NodeRole[], keys: readonly string[]): Promise<Record<string, Record<string, number>>>;
+  /**
+   * Optional (drivers without it cannot run scenarios with `rps`): writes `rps_cpus` and
+   * `rps_flow_cnt` on every receive queue of the wanted interfaces, reads every value back and
+   * throws if one differs. Only the lab's own nodes are touched; global RFS state never is.
+   */
+  setRps?(wanted: RpsWanted): Promise<RpsReadBack>;
+  /** Optional: reads RPS settings of `ifnames` (every interface but lo when omitted) on each role. */
+  readRps?(roles: readonly NodeRole[], ifnames?: readonly string[]): Promise<RpsReadBack>;
   /** Deletes conntrack entries on every node (between arms). */
   flushConntrack(): Promise<void>;
   /** Removes everything the lab created; returns cleanup problems instead of throwing. */

@@ -58,6 +58,8 @@ export const TrialResult = z.object({
   ticks: z.array(Tick),
   /** Why this trial cannot be trusted (agent killed at deadline, sysctl changed under us, ...). Empty if fine. */
   disturbed: z.array(z.string()),
+  /** RPS read back before the load, `{ node: { "wire0/rx-0/rps_cpus": "3", ... } }` (only when the scenario sets `rps`). */
+  rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 export type TrialResult = z.infer<typeof TrialResult>;
 
@@ -77,6 +79,8 @@ export const ArmResult = z.object({
   resetRate: z.object({ perMillion: z.number(), low: z.number(), high: z.number() }),
   trials: z.array(TrialResult),
   disturbed: z.array(z.string()),
+  /** RPS the arm ran with, read back in its first trial (only when the scenario sets `rps`). */
+  rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 export type ArmResult = z.infer<typeof ArmResult>;
 

@@ -9,10 +9,12 @@ import type { CleanupStack } from '../exec/cleanup-stack.js';
 import { diffEvidence, snapshotCounters } from '../counters/snapshot.js';
 import { createFault } from '../faults/create.js';
 import type { Lab } from '../lab/lab.js';
+import type { RpsWanted } from '../lab/rps.js';
 import { sysctlMismatches } from '../lab/sysctl.js';
 import type { TrialResult } from '../report/schema.js';
 import type { ArmSpec, Scenario } from '../scenario/schema.js';
 import type { ProgressEvent } from './progress.js';
+import { applyRps, rpsDrift } from './rps.js';
 
 /** Extra time an agent gets beyond the load duration before it is killed. */
 export const AGENT_GRACE_MS = 15_000;
@@ -26,6 +28,8 @@ export interface TrialContext {
   /** Values every arm starts from (the lab's own values of every key any arm sets). */
   baseSysctls: Record<string, number>;
   cleanup: CleanupStack;
+  /** RPS this arm runs with (run/rps.ts); undefined: RPS is left alone. */
+  rpsWanted?: RpsWanted;
   signal?: AbortSignal;
   progress?: (e: ProgressEvent) => void;
 }
@@ -39,6 +43,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   await lab.flushConntrack();
   const wanted = { ...ctx.baseSysctls, ...arm.sysctls };
   const sysctlsByNode = await lab.setSysctls(lab.nodeRoles, wanted);
+  const rps = await applyRps(lab, ctx.rpsWanted);
   const before = await snapshotCounters(lab);
   const fault = createFault(scenario.fault, deadlineMs);
   await fault.apply(lab, cleanup);
@@ -73,6 +78,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   for (const role of lab.nodeRoles) {
     for (const m of sysctlMismatches(wanted, readBack[role] ?? {})) disturbed.push(`${role} sysctl changed during the arm: ${m}`);
   }
+  disturbed.push(...(await rpsDrift(lab, ctx.rpsWanted)));
   if (ctx.signal?.aborted) disturbed.push('interrupted before the load finished');
   if (loadOut.killedAtDeadline) disturbed.push(`the load agent was killed at its deadline (${deadlineMs} ms)`);
   if (faultReport.disturbed) disturbed.push(faultReport.disturbed);
@@ -93,6 +99,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
     faultDetails: faultReport.details,
     ticks,
     disturbed,
+    ...(rps ? { rps } : {}),
   };
   ctx.progress?.({ type: 'arm-end', arm: arm.name, trial, requests: result.requests, resets: result.resets });
   return result;

@@ -32,8 +32,22 @@ export async function gitCommit(runner: Runner): Promise<string | null> {
   return r && r.exitCode === 0 ? r.stdout.trim() : null;
 }
 
+/** The sysctls that matter for this failure, read back per node in the fingerprint (absent keys are skipped). */
+export const FINGERPRINT_SYSCTLS = [
+  'net.netfilter.nf_conntrack_tcp_be_liberal',
+  'net.netfilter.nf_conntrack_tcp_ignore_invalid_rst',
+  'net.netfilter.nf_conntrack_tcp_loose',
+  'net.netfilter.nf_conntrack_log_invalid',
+  'net.ipv4.ip_forward',
+  'net.ipv4.vs.conntrack',
+  'net.ipv4.vs.expire_nodest_conn',
+  'net.ipv4.vs.expire_quiescent_template',
+  'net.ipv4.vs.conn_reuse_mode',
+];
+
 /** Builds the fingerprint for a provisioned lab. */
 export async function readEnvironment(lab: Lab, runner: Runner): Promise<Environment> {
+  const sysctls = await lab.readSysctls(lab.nodeRoles, FINGERPRINT_SYSCTLS);
   return {
     kernel: release(),
     driver: lab.driver,
@@ -46,5 +60,7 @@ export async function readEnvironment(lab: Lab, runner: Runner): Promise<Environ
     gitCommit: await gitCommit(runner),
     cpus: cpus().length,
     hostname: hostname(),
+    sysctls,
+    ...(lab.readRps ? { rps: await lab.readRps(lab.nodeRoles) } : {}),
   };
 }

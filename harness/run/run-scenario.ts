@@ -17,6 +17,7 @@ import { decideVerdict, poolArm } from '../verdict/index.js';
 import { AGENT_GRACE_MS, runTrial } from './arm.js';
 import { readEnvironment } from './environment.js';
 import type { ProgressEvent } from './progress.js';
+import { applyRps, armRpsWanted, effectiveRps, readRpsBase } from './rps.js';
 
 /** Creates a lab for a topology; the driver registers its own cleanup inside the lab. */
 export type LabFactory = (topology: LabTopology) => Promise<Lab>;
@@ -27,6 +28,11 @@ export interface RunDeps {
   runner: Runner;
   signal?: AbortSignal;
   progress?: (e: ProgressEvent) => void;
+  /**
+   * Optional order of the arms in trial `trial` (1-based): indexes into `scenario.arms`, each
+   * exactly once. Default: the listed order in every trial (e.g. the RPS bench counterbalances).
+   */
+  order?: (trial: number, armCount: number) => number[];
 }
 
 /** Runs a scenario end to end and returns its report (see module doc). */
@@ -42,8 +48,11 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
   try {
     deps.progress?.({ type: 'phase', message: `provisioning the lab for ${scenario.name}` });
     lab = await deps.provision(scenario.topology);
+    const rpsBase = await readRpsBase(lab, scenario);
+    // A scenario-wide `rps` is in place before the fingerprint is read, so environment.rps shows it.
+    if (rpsBase && scenario.rps) await applyRps(lab, armRpsWanted(rpsBase, scenario.rps));
     environment = await readEnvironment(lab, deps.runner);
-    deps.progress?.({ type: 'phase', message: `data plane: ${lab.dataPlane.proxyMode} (${lab.dataPlane.reason})` });
+    deps.progress?.({ type: 'phase', message: `lab ${lab.prefix}: data plane ${lab.dataPlane.proxyMode} (${lab.dataPlane.reason})` });
     const totalMs = scenario.trials * scenario.arms.length * (scenario.load.durationMs + AGENT_GRACE_MS) + 60_000;
     const server = startAgent(
       lab.nodes.server,
@@ -58,12 +67,14 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     const initial = await lab.readSysctls([lab.nodeRoles[0]!], keys);
     const baseSysctls = initial[lab.nodeRoles[0]!] ?? {};
     outer: for (let trial = 1; trial <= scenario.trials; trial++) {
-      for (const [i, arm] of scenario.arms.entries()) {
+      for (const i of deps.order?.(trial, scenario.arms.length) ?? scenario.arms.keys()) {
+        const arm = scenario.arms[i]!;
+        const rpsWanted = rpsBase ? armRpsWanted(rpsBase, effectiveRps(scenario, arm)) : undefined;
         if (deps.signal?.aborted) {
           complete = false;
           break outer;
         }
-        const result = await runTrial({ scenario, lab, arm, trial, baseSysctls, cleanup, signal: deps.signal, progress: deps.progress });
+        const result = await runTrial({ scenario, lab, arm, trial, baseSysctls, cleanup, rpsWanted, signal: deps.signal, progress: deps.progress });
         trialsByArm[i]!.push(result);
         if (deps.signal?.aborted) {
           complete = false;
@@ -79,7 +90,10 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
   notes.push(...(await cleanup.unwind()));
   if (lab) notes.push(...(await lab.destroy()));
   if (deps.signal?.aborted) notes.push('the run was interrupted; results are partial');
-  const arms: ArmResult[] = scenario.arms.map((a, i) => poolArm(a.name, trialsByArm[i]!));
+  const arms: ArmResult[] = scenario.arms.map((a, i) => {
+    const rps = trialsByArm[i]![0]?.rps;
+    return { ...poolArm(a.name, trialsByArm[i]!), ...(rps ? { rps } : {}) };
+  });
   const verdict = decideVerdict(arms, {
     context: {
       faultKind: scenario.fault.kind,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { InputProblem } from '../errors.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { describeValue, isMapping, issuesToProblems, zodMessage } from './messages.js';
+import { RpsSpec } from './rps.js';
 import { Sysctls } from './sysctls.js';
 
 /** Scenario names end up in directory names: lowercase letters, digits, '-'; 1-40 chars. */
@@ -102,8 +103,8 @@ export const FaultSpec = z.discriminatedUnion(
   { error: (iss) => (iss.code === 'invalid_union' ? faultKindMessage(iss.input) : undefined) },
 );
 
-/** One arm: a named set of sysctls applied before its load. */
-export const ArmSpec = z.strictObject({ name: z.string().min(1).max(40), sysctls: Sysctls });
+/** One arm: a named set of sysctls applied before its load; `rps` (optional) replaces the scenario's for this arm. */
+export const ArmSpec = z.strictObject({ name: z.string().min(1).max(40), sysctls: Sysctls, rps: RpsSpec.optional() });
 
 const defaultArms = () => [
   { name: 'liberal=0', sysctls: { 'net.netfilter.nf_conntrack_tcp_be_liberal': 0 } },
@@ -121,6 +122,8 @@ export const ScenarioFile = z.strictObject({
   fault: FaultSpec.default(() => ({ kind: 'inject' as const, offset: 'above-window' as const, ratePerSecond: 50 })),
   arms: z.array(ArmSpec).min(1).max(16).default(defaultArms),
   trials: int(LIMITS.trials.min, LIMITS.trials.max).default(1),
+  /** Receive Packet Steering on node interfaces for every arm (scenario/rps.ts); absent: left as the lab has it. */
+  rps: RpsSpec.optional(),
 });
 
 /** A scenario file as written (the input side: everything but `name` optional). */

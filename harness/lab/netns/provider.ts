@@ -7,6 +7,7 @@
 import { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import type { DataPlane, Lab, LabAddresses, NodeRole } from '../lab.js';
+import { parseRpsOutput, rpsMismatches, rpsReadArgv, rpsWriteArgv, type RpsReadBack, type RpsWanted } from '../rps.js';
 import { parseSysctlOutput, sysctlMismatches, sysctlReadArgv, sysctlWriteArgv } from '../sysctl.js';
 import type { LabTopology } from '../topology.js';
 import { evidenceRules } from '../evidence.js';
@@ -64,6 +65,31 @@ export class NetnsLab implements Lab {
     await Promise.all(
       roles.map(async (r) => {
         out[r] = parseSysctlOutput((await this.nodes[r].exec(sysctlReadArgv(keys), { check: false })).stdout);
+      }),
+    );
+    return out;
+  }
+
+  /** RPS through the node's own sysfs (`ip netns exec` mounts it); see Lab.setRps. */
+  async setRps(wanted: RpsWanted): Promise<RpsReadBack> {
+    const out: RpsReadBack = {};
+    const roles = Object.keys(wanted) as NodeRole[];
+    await Promise.all(
+      roles.map(async (r) => {
+        out[r] = parseRpsOutput((await this.nodes[r].exec(rpsWriteArgv(wanted[r] ?? {}))).stdout);
+      }),
+    );
+    const problems = rpsMismatches(wanted, out);
+    if (problems.length > 0) throw new Error(`failed to set RPS: ${problems.join('; ')}`);
+    return out;
+  }
+
+  /** Reads RPS settings per role; see Lab.readRps. */
+  async readRps(roles: readonly NodeRole[], ifnames?: readonly string[]): Promise<RpsReadBack> {
+    const out: RpsReadBack = {};
+    await Promise.all(
+      roles.map(async (r) => {
+        out[r] = parseRpsOutput((await this.nodes[r].exec(rpsReadArgv(ifnames))).stdout);
       }),
     );
     return out;

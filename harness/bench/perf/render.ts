@@ -1,0 +1,82 @@
+/**
+ * The harness benchmark's table: one row per measure with its value, the reference it is
+ * compared with, the ratio and the goal where there is one. Pure.
+ */
+import { formatP } from '../../verdict/index.js';
+import type { HarnessBenchDoc } from './doc.js';
+
+const n0 = (x: number) => String(Math.round(x));
+const mbs = (x: number) => `${(x / 1e6).toFixed(1)} MB/s`;
+const sec = (x: number) => `${x.toFixed(x < 10 ? 3 : 1)} s`;
+const ratio = (x: number | null) => (x === null ? '-' : x.toFixed(2));
+const size = (b: number) => (b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
+
+/** Rows `[measure, value, reference, ratio, goal]`. */
+export function harnessRows(doc: HarnessBenchDoc): string[][] {
+  const rows: string[][] = [];
+  for (const l of doc.loadVsWrk) {
+    const used = l.agent.find((a) => a.processes === l.processesUsed)!;
+    const others = l.agent.filter((a) => a.processes !== l.processesUsed).map((a) => `${a.processes} proc: ${n0(a.requestsPerSec.mean)}`).join(', ');
+    rows.push([
+      `load agent req/s, ${size(l.responseBytes)}, ${l.connections} conns (${l.processesUsed} process${l.processesUsed === 1 ? '' : 'es'}${others ? `; ${others}` : ''})`,
+      `${n0(used.requestsPerSec.mean)} ± ${n0(used.requestsPerSec.sd)}`,
+      `wrk -t${l.wrkThreads}: ${n0(l.wrk.requestsPerSec.mean)} ± ${n0(l.wrk.requestsPerSec.sd)}`,
+      ratio(l.ratio),
+      `>= 1.0 ${l.ratio >= 1 ? 'met' : 'NOT met'}`,
+    ]);
+  }
+  if (doc.ceiling) {
+    rows.push(['load agent bytes/s, 64 KiB, vs one iperf3 stream (path ceiling)', mbs(doc.ceiling.agentBytesPerSec), `iperf3: ${mbs(doc.ceiling.iperf3BytesPerSec)}`, ratio(doc.ceiling.agentRatio), '(ceiling)']);
+    rows.push(['wrk bytes/s, 64 KiB, vs the same iperf3 stream', mbs(doc.ceiling.wrkBytesPerSec), `iperf3: ${mbs(doc.ceiling.iperf3BytesPerSec)}`, ratio(doc.ceiling.wrkRatio), '(ceiling)']);
+  }
+  const o = doc.overhead;
+  rows.push([
+    `measurement overhead: req/s counters + sniffing injector / bare, ${size(o.responseBytes)} (p=${o.pValue === null ? 'n/a' : formatP(o.pValue)})`,
+    `${n0(o.instrumented.mean)} ± ${n0(o.instrumented.sd)}`,
+    `bare: ${n0(o.bare.mean)} ± ${n0(o.bare.sd)}`,
+    ratio(o.ratio),
+    `>= 0.97 ${o.ratio >= 0.97 ? 'met' : 'NOT met'}`,
+  ]);
+  if (o.counters && o.countersRatio !== undefined) {
+    rows.push([
+      `  of which evidence counters alone (no injector) (p=${o.countersPValue == null ? 'n/a' : formatP(o.countersPValue)})`,
+      `${n0(o.counters.mean)} ± ${n0(o.counters.sd)}`,
+      `bare: ${n0(o.bare.mean)} ± ${n0(o.bare.sd)}`,
+      ratio(o.countersRatio),
+      '',
+    ]);
+  }
+  const base = new Map(doc.baseline?.comparisons.map((c) => [c.name, c]) ?? []);
+  const vsBase = (name: keyof HarnessBenchDoc['figures'], fmt: (x: number) => string) => {
+    const c = base.get(name);
+    return [c?.baseline === null || c?.baseline === undefined ? 'no baseline' : `baseline: ${fmt(c.baseline)}`, ratio(c?.ratio ?? null), 'lower is better'];
+  };
+  rows.push([`lab provision (mean of ${doc.lab.cycles})`, sec(doc.lab.provisionSec.mean), ...vsBase('labProvisionSec', sec)]);
+  rows.push([`lab teardown (mean of ${doc.lab.cycles})`, sec(doc.lab.teardownSec.mean), ...vsBase('labTeardownSec', sec)]);
+  const ttv = doc.reproduce.timeToVerdictSec;
+  rows.push(['`resetlab reproduce` time to verdict', ttv === null ? doc.reproduce.note : sec(ttv), ...vsBase('reproduceTimeToVerdictSec', sec)]);
+  rows.push([`load agent peak RSS (VmHWM), ${doc.memory.connections} conns, ${size(doc.memory.responseBytes)}`, `${doc.memory.peakRssMiB.toFixed(1)} MiB`, ...vsBase('loadAgentPeakRssMiB', (x) => `${x.toFixed(1)} MiB`)]);
+  return rows;
+}
+
+/** The table as aligned text, with a headline and notes. */
+export function renderHarnessTable(doc: HarnessBenchDoc): string {
+  const header = ['measure', 'value', 'reference', 'ratio', 'goal'];
+  const rows = [header, ...harnessRows(doc)];
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const e = doc.environment;
+  return [
+    `resetlab harness benchmark — kernel ${e.kernel}, ${e.cpus} CPUs, Node ${e.nodeVersion}, autocannon ${e.autocannonVersion}, ${e.wrk}, ${e.iperf3}` +
+      `${e.gitCommit ? `, commit ${e.gitCommit.slice(0, 12)}` : ''}`,
+    `${doc.settings.trials} trial(s) of ${doc.settings.durationSec}s per measurement, interleaved and counterbalanced; ${doc.elapsedSec.toFixed(0)} s in all`,
+    '',
+    fmt(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(fmt),
+    '',
+    ...(doc.baseline ? [`Baseline: ${doc.baseline.file} (commit ${doc.baseline.commit?.slice(0, 12) ?? 'unknown'}, ${doc.baseline.createdAt}).`] : []),
+    ...doc.notes.map((n) => `Note: ${n}`),
+    '',
+  ].join('\n');
+}
