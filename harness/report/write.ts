@@ -53,10 +53,10 @@ export function stamp(iso: string): string {
   return iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 }
 
-/** Creates a fresh run directory under `outDir` (suffix -2, -3... if the name is taken). */
-export async function createRunDir(outDir: string, report: RunReport): Promise<string> {
+/** Creates `<outDir>/<stamp(startedAt)>-<name>` (suffix -2, -3... if taken) and returns it: never an existing directory. */
+export async function createFreshDir(outDir: string, startedAt: string, name: string): Promise<string> {
   await mkdir(outDir, { recursive: true });
-  const base = join(outDir, `${stamp(report.startedAt)}-${report.scenario.name}`);
+  const base = join(outDir, `${stamp(startedAt)}-${name}`);
   for (let i = 1; i < 1000; i++) {
     const dir = i === 1 ? base : `${base}-${i}`;
     try {
@@ -67,6 +67,11 @@ export async function createRunDir(outDir: string, report: RunReport): Promise<s
     }
   }
   throw new Error(`failed to create a run directory under ${outDir}`);
+}
+
+/** Creates a fresh run directory for a report under `outDir` (see createFreshDir). */
+export function createRunDir(outDir: string, report: RunReport): Promise<string> {
+  return createFreshDir(outDir, report.startedAt, report.scenario.name);
 }
 
 /**

@@ -1,19 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../../exec/fake-runner.js';
 import { removeKindLeftovers, removeLabelledContainers } from './cleanup.js';
+import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
-let runDir: string;
-beforeEach(() => {
-  runDir = mkdtempSync(join(tmpdir(), 'rl-test-'));
-  vi.stubEnv('RESETLAB_RUN_DIR', runDir);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(runDir, { recursive: true, force: true });
-});
+const runDirOf = useTempRunDir();
 
 describe('kind leftovers', () => {
   it('removeLabelledContainers: nothing to do when no container carries the label', async () => {
@@ -23,7 +15,7 @@ describe('kind leftovers', () => {
   });
 
   it('removes containers and run-named clusters of dead runs; leaves live runs and kept clusters alone', async () => {
-    writeFileSync(join(runDir, 'rl-111111.pid'), `${process.ppid}\n`); // a live process: another run
+    writeFileSync(join(runDirOf(), 'rl-111111.pid'), `${process.ppid}\n`); // a live process: another run
     const runner = new FakeRunner()
       .on(/^docker ps -a --filter label=resetlab.prefix --format/, { stdout: 'rl-111111\nrl-222222\nrl-222222\n' })
       .on(/^kind get clusters$/, { stdout: 'resetlab\nrl-222222\nrl-333333\n' })

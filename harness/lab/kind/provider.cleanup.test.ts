@@ -1,33 +1,25 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CommandError, UnsupportedError } from '../../errors.js';
 import type { FakeRunner } from '../../exec/fake-runner.js';
 import type { LabTopology } from '../topology.js';
 import { fakeKind } from '../../../test/helpers/fake-kind.js';
 import { provisionKindLab, type KindLabOptions } from './provider.js';
+import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
 const P = 'rl-0a1b2c';
 const TOPO: LabTopology = { proxyMode: 'auto', client: 'pod', masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 };
 const FAST = { endpointsMs: 0, pollMs: 0 };
 
-let runDir: string;
-beforeEach(() => {
-  runDir = mkdtempSync(join(tmpdir(), 'rl-test-'));
-  vi.stubEnv('RESETLAB_RUN_DIR', runDir);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(runDir, { recursive: true, force: true });
-});
+const runDirOf = useTempRunDir();
 
 const provision = (runner: FakeRunner, o: Partial<KindLabOptions> = {}, topology: Partial<LabTopology> = {}) =>
   provisionKindLab({ prefix: P, topology: { ...TOPO, ...topology }, runner, wait: FAST, ...o });
 
 /** The lines run after the first `n`. */
 const after = (runner: FakeRunner, n: number) => runner.lines.slice(n);
-const ownerFile = () => join(runDir, `${P}.pid`);
+const ownerFile = () => join(runDirOf(), `${P}.pid`);
 
 describe('KindLab.destroy', () => {
   it('a created cluster: removes the agent containers by label, then deletes the cluster and the owner file', async () => {
@@ -129,7 +121,7 @@ describe('provisionKindLab: failures', () => {
 describe('provisionKindLab: owner file', () => {
   it('an unwritable owner directory (not root) says what to do, and nothing is created', async () => {
     // A path below a regular file cannot become a directory (root ignores permission bits).
-    const file = join(runDir, 'a-file');
+    const file = join(runDirOf(), 'a-file');
     writeFileSync(file, '');
     vi.stubEnv('RESETLAB_RUN_DIR', join(file, 'owners'));
     const runner = fakeKind();

@@ -1,24 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LabTopology } from '../topology.js';
 import { fakeKind, kindFixture, withSysctlState } from '../../../test/helpers/fake-kind.js';
 import { provisionKindLab, type KindLabOptions } from './provider.js';
+import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
 const P = 'rl-0a1b2c';
 const LIB = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 const TOPO: LabTopology = { proxyMode: 'auto', client: 'pod', masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 };
 
-let runDir: string;
-beforeEach(() => {
-  runDir = mkdtempSync(join(tmpdir(), 'rl-test-'));
-  vi.stubEnv('RESETLAB_RUN_DIR', runDir);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(runDir, { recursive: true, force: true });
-});
+useTempRunDir();
 
 async function lab(o: Partial<KindLabOptions> & { override?: Record<string, Record<string, number>>; fake?: Parameters<typeof fakeKind>[0] } = {}) {
   const runner = withSysctlState(fakeKind(o.fake), { [LIB]: 0 }, o.override);

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../repo-root.js';
 import type { LabTopology } from '../topology.js';
 import { FAKE_PODS, fakeKind, shortLines } from '../../../test/helpers/fake-kind.js';
 import { provisionKindLab, type KindLabOptions } from './provider.js';
+import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
 const P = 'rl-0a1b2c';
 const K = `kubectl --context kind-${P}`;
@@ -14,15 +13,7 @@ const FAST = { rolloutMs: 120_000, endpointsMs: 0, pollMs: 0 };
 const TOOLBOX = (node: string, pid: number, name: string) =>
   `docker run … resetlab-agent:local nsenter --net=/proc/${pid}/ns/net -- ${name}`;
 
-let runDir: string;
-beforeEach(() => {
-  runDir = mkdtempSync(join(tmpdir(), 'rl-test-'));
-  vi.stubEnv('RESETLAB_RUN_DIR', runDir);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(runDir, { recursive: true, force: true });
-});
+useTempRunDir();
 
 async function provision(runner = fakeKind(), o: Partial<KindLabOptions> = {}, topology: Partial<LabTopology> = {}) {
   const lab = await provisionKindLab({ prefix: P, topology: { ...TOPO, ...topology }, runner, wait: FAST, ...o });

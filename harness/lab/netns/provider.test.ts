@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { UnsupportedError } from '../../errors.js';
 import { FakeRunner } from '../../exec/fake-runner.js';
 import type { LabTopology } from '../topology.js';
 import { provisionNetnsLab } from './provider.js';
 import type { ProxyFacts } from './proxy-mode.js';
+import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
 const P = 'rl-0a1b2c';
 const NS = `${P}-(?:client|node-a|node-b|server)`;
@@ -14,15 +13,7 @@ const TOPO: LabTopology = { proxyMode: 'iptables', client: 'pod', masquerade: fa
 const ALL: ProxyFacts = { ipVsLoaded: true, ipvsadm: true, nft: true, iptables: true };
 const exec = (role: string, cmd: string) => `ip netns exec ${P}-${role} ${cmd}`;
 
-let runDir: string;
-beforeEach(() => {
-  runDir = mkdtempSync(join(tmpdir(), 'rl-test-'));
-  vi.stubEnv('RESETLAB_RUN_DIR', runDir);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(runDir, { recursive: true, force: true });
-});
+const runDirOf = useTempRunDir();
 
 /** Provisions with a fresh FakeRunner; returns the lab and the runner. */
 async function provision(topology: Partial<LabTopology> = {}, facts: ProxyFacts = ALL) {
@@ -166,7 +157,7 @@ describe('provisionNetnsLab: proxy mode choice', () => {
     await expect(p).rejects.toBeInstanceOf(UnsupportedError);
     await expect(p).rejects.toThrow(message);
     expect(runner.calls).toEqual([]);
-    expect(readdirSync(runDir)).toEqual([]);
+    expect(readdirSync(runDirOf())).toEqual([]);
   });
 
   it.each<[string, ProxyFacts, 'ipvs' | 'iptables', RegExp]>([
