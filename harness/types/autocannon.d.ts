@@ -10,7 +10,7 @@ declare module 'autocannon' {
     latency: Histogram; requests: Histogram & { sent: number }; throughput: Histogram;
   }
   interface Client extends EventEmitter {
-    pipelinedRequests: { clear(): void };
+    pipelinedRequests: { clear(): void; addBody(data: unknown): void };
     parser: { initialize(type: unknown): void; type: unknown };
     /** Internal (pinned version): destroys the current socket; `destroyed` is set by `destroy()` first. */
     _destroyConnection(): void;
