@@ -1,8 +1,11 @@
 /**
  * `load` agent: autocannon against the Service VIP. Args: `{ url, connections, durationSec,
  * pipelining }`. Prints a `tick` every second (`second`, `requests`, `resets` in it) and a
- * `result` with requests, errors by `err.code` from `reqError` (autocannon's own `resets`
- * field counts request-list restarts, not TCP resets), throughput and latency percentiles.
+ * `result` with requests, failed requests by `err.code` from `reqError`, connection errors by
+ * code (`connectionErrors`: one per broken connection, whatever the pipelining: autocannon
+ * emits `reqError` once per pipelined request), throughput and latency percentiles.
+ * autocannon's own `resets` field counts request-list restarts, not TCP resets. The tick's
+ * `resets` counts connections reset by peer.
  *
  * Latency fix (KNOWLEDGE.md §5): after a connection error autocannon reconnects but keeps the
  * lost request in its pipelined queue and the HTTP parser mid-message, so the next response
@@ -27,6 +30,7 @@ interface LoadArgs {
 
 const args = agentArgs<LoadArgs>('load');
 const errors: Record<string, number> = {};
+const connectionErrors: Record<string, number> = {};
 let tickRequests = 0;
 let tickResets = 0;
 let second = 0;
@@ -58,6 +62,11 @@ function setupClient(client: Client): void {
     client.parser.initialize(client.parser.type);
   };
   client.on('connError', reset);
+  client.on('connError', (err: NodeJS.ErrnoException) => {
+    const code = err.code ?? 'OTHER';
+    connectionErrors[code] = (connectionErrors[code] ?? 0) + 1;
+    if (code === 'ECONNRESET') tickResets += 1;
+  });
   // autocannon joins every response body into a string for body checks resetlab never asks
   // for; at 64 KiB per response that is most of the agent's garbage. Skip it.
   client.pipelinedRequests.addBody = () => undefined;
@@ -89,6 +98,7 @@ const instance = autocannon(
       requests: result.requests.total,
       sent: result.requests.sent,
       errors,
+      connectionErrors,
       durationSec: result.duration,
       throughputBytesPerSec: result.throughput.total / Math.max(result.duration, 1e-9),
       requestsPerSec: result.requests.total / Math.max(result.duration, 1e-9),
@@ -116,7 +126,6 @@ instance.on('response', (_client: unknown, _status: number, _bytes: number, resp
 instance.on('reqError', (err: NodeJS.ErrnoException) => {
   const code = err.code ?? (/timed out/.test(err.message) ? 'TIMEOUT' : 'OTHER');
   errors[code] = (errors[code] ?? 0) + 1;
-  if (code === 'ECONNRESET') tickResets += 1;
 });
 const ticker = setInterval(() => {
   second += 1;

@@ -13,6 +13,7 @@ export class ConntrackFlushFault implements Fault {
   private flushes = 0;
   private deleted = 0;
   private inFlight: Promise<void> = Promise.resolve();
+  private readonly errors: string[] = [];
   constructor(private readonly intervalMs: number) {}
 
   async apply(lab: Lab): Promise<void> {
@@ -23,13 +24,17 @@ export class ConntrackFlushFault implements Fault {
         this.flushes += 1;
         const m = /(\d+) flow entries have been deleted/.exec(r.stderr + r.stdout);
         this.deleted += m ? Number(m[1]) : 0;
-      });
+      }).catch((error: Error) => void this.errors.push(error.message));
     }, this.intervalMs);
   }
 
   async revert(): Promise<FaultReport> {
     if (this.timer) clearInterval(this.timer);
     await this.inFlight.catch(() => undefined);
-    return { injected: 0, details: { flushes: this.flushes, entriesDeleted: this.deleted } };
+    return {
+      injected: 0,
+      details: { flushes: this.flushes, entriesDeleted: this.deleted },
+      disturbed: this.errors.length > 0 ? `conntrack flush failed ${this.errors.length} time(s): ${this.errors[0]}` : undefined,
+    };
   }
 }

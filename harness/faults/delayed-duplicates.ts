@@ -4,7 +4,8 @@
  * (`slow0`, 172.19.0.0/24) created for the arm:
  * - an iptables TEE rule on node-b (`-m statistic --probability <fraction>`) clones sampled
  *   replies to node-a's slow0 address; rp_filter is disabled on node-a for that path;
- * - the delay is a netem qdisc on node-b's slow0 where `sch_netem` exists, otherwise a TBF
+ * - the delay is a netem qdisc on node-b's slow0 where `sch_netem` is already loaded or built
+ *   in (resetlab does not make the kernel load it), otherwise a TBF
  *   shaper whose queue holds copies for about `delayMs` (excess copies are dropped).
  * Reports copies sent (TEE counter), copies arrived (counter on node-a), shaper drops and
  * the delay actually achieved (TBF: backlog / rate sampled every 100 ms; netem: configured).
@@ -12,6 +13,7 @@
  */
 import type { CleanupStack } from '../exec/cleanup-stack.js';
 import type { Lab, LabNode } from '../lab/lab.js';
+import { moduleAvailableWithoutLoading } from '../lab/kernel-modules.js';
 import type { Fault, FaultReport } from './fault.js';
 import { parseQdiscStats, queueDelayMs } from './tc-stats.js';
 
@@ -34,6 +36,7 @@ export class DelayedDuplicatesFault implements Fault {
   private samples: number[] = [];
   private sampling: Promise<void> = Promise.resolve();
   private undo: (() => Promise<void>)[] = [];
+  private readonly sampleErrors: string[] = [];
   constructor(private readonly options: DelayedDuplicatesOptions) {}
 
   private rules(lab: Lab) {
@@ -59,8 +62,11 @@ export class DelayedDuplicatesFault implements Fault {
     await b.exec(['ip', 'addr', 'add', `${SLOW_B}/24`, 'dev', 'slow0']);
     await Promise.all([a.exec(['ip', 'link', 'set', 'slow0', 'up']), b.exec(['ip', 'link', 'set', 'slow0', 'up'])]);
     await a.exec(['sysctl', '-w', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.slow0.rp_filter=0']);
-    const netem = await b.exec(['tc', 'qdisc', 'add', 'dev', 'slow0', 'root', 'netem', 'delay', `${this.options.delayMs}ms`, 'limit', '100000'], { check: false });
-    this.method = netem.exitCode === 0 ? 'netem' : 'tbf';
+    // netem only where the kernel already has it: trying it would make the kernel load sch_netem.
+    const netem = moduleAvailableWithoutLoading('sch_netem')
+      ? await b.exec(['tc', 'qdisc', 'add', 'dev', 'slow0', 'root', 'netem', 'delay', `${this.options.delayMs}ms`, 'limit', '100000'], { check: false })
+      : null;
+    this.method = netem?.exitCode === 0 ? 'netem' : 'tbf';
     if (this.method === 'tbf') {
       await b.exec(['tc', 'qdisc', 'add', 'dev', 'slow0', 'root', 'tbf', 'rate', `${TBF_RATE_BITS}bit`, 'burst', '1600', 'latency', `${this.options.delayMs}ms`]);
     }
@@ -76,7 +82,7 @@ export class DelayedDuplicatesFault implements Fault {
           if (out.exitCode !== 0) return;
           const s = parseQdiscStats(out.stdout);
           if (s.backlogBytes > 0) this.samples.push(queueDelayMs(s.backlogBytes, TBF_RATE_BITS));
-        });
+        }).catch((error: Error) => void this.sampleErrors.push(error.message));
       }, 100);
     }
   }
@@ -115,12 +121,18 @@ export class DelayedDuplicatesFault implements Fault {
         copiesArrived: arrived,
         copiesDroppedByShaper: shaper.dropped,
         delayMsRequested: this.options.delayMs,
-        delayMsAchieved: this.method === 'netem' ? this.options.delayMs : mean === null ? null : Number(mean.toFixed(1)),
+        delayMsConfigured: this.method === 'netem' ? this.options.delayMs : null,
+        // Measured only for TBF (netem does not report the delay it applies).
+        delayMsAchieved: this.method === 'netem' || mean === null ? null : Number(mean.toFixed(1)),
         delayMeasurement: this.method === 'netem'
           ? 'netem delay (configured; netem does not report it)'
           : `TBF queueing delay = backlog / rate, mean of ${this.samples.length} samples taken every 100 ms while copies were queued`,
       },
-      disturbed: Number.isFinite(sent) && Number.isFinite(arrived) ? undefined : 'failed to read the delayed-duplicates counters',
+      disturbed: !(Number.isFinite(sent) && Number.isFinite(arrived))
+        ? 'failed to read the delayed-duplicates counters'
+        : this.sampleErrors.length > 0
+          ? `failed to sample the shaper ${this.sampleErrors.length} time(s): ${this.sampleErrors[0]}`
+          : undefined,
     };
   }
 }

@@ -2,8 +2,10 @@
  * The `inject` fault: the raw-socket injector agent in the server pod's namespace
  * (agents/inject.ts). `above-window`: seq = client's ack + 10,000,000 (INVALID on every
  * kernel); `below-window`: seq = client's ack - 100,000 (the Kubernetes e2e "boom-server"
- * case; ignored by conntrack on Linux >= 6.1).
+ * case; ignored by conntrack on Linux >= 6.1). With `dryRun` the agent sniffs and forges at the
+ * same rate but sends nothing: the report has `injected: 0` and `details.wouldHaveSent`.
  */
+import type { InjectArgs } from '../agents/inject.js';
 import { startAgent, type StartedAgent } from '../exec/agent-process.js';
 import type { CleanupStack } from '../exec/cleanup-stack.js';
 import { INJECT_MARKER } from '../lab/evidence.js';
@@ -19,6 +21,43 @@ export interface InjectOptions {
   ratePerSecond: number;
   /** Upper bound on the arm's length: the agent is killed after this (ms). */
   deadlineMs: number;
+  /** Sniff only: the full duty cycle at `ratePerSecond`, packets forged but never sent (harness benchmark). */
+  dryRun?: boolean;
+}
+
+/** The agent's JSON argument for `options` and the lab's server port. */
+export function injectAgentArgs(options: InjectOptions, serverPort: number): InjectArgs {
+  const { ratePerSecond, deadlineMs } = options;
+  return {
+    serverPort,
+    offset: INJECT_OFFSETS[options.offset],
+    ratePerSecond,
+    // Bounded in count as well as time: never more than the rate allows over the deadline.
+    maxSegments: Math.ceil((ratePerSecond * deadlineMs) / 1000) + 1,
+    payloadBytes: 100,
+    marker: INJECT_MARKER,
+    ...(options.dryRun ? { dryRun: true } : {}),
+  };
+}
+
+/** The fault report from how the agent ended (`StartedAgent.stop()`). */
+export function injectReport(options: InjectOptions, out: { result: Record<string, unknown> | null; killedAtDeadline: boolean; stderr: string }): FaultReport {
+  const r = out.result ?? {};
+  return {
+    injected: Number(r.sent ?? 0),
+    details: {
+      offset: INJECT_OFFSETS[options.offset],
+      sniffed: r.sniffed,
+      connectionsHit: r.connections,
+      sendErrors: r.sendErrors,
+      ...(options.dryRun ? { dryRun: true, wouldHaveSent: Number(r.wouldHaveSent ?? 0) } : {}),
+    },
+    disturbed: out.killedAtDeadline
+      ? 'the inject agent was killed at its deadline'
+      : out.result === null
+        ? `the inject agent died without a result: ${out.stderr.trim().slice(-200)}`
+        : undefined,
+  };
 }
 
 /** See module doc. */
@@ -28,21 +67,7 @@ export class InjectFault implements Fault {
   constructor(private readonly options: InjectOptions) {}
 
   async apply(lab: Lab, cleanup: CleanupStack): Promise<void> {
-    const { ratePerSecond, deadlineMs } = this.options;
-    const agent = startAgent(
-      lab.nodes.server,
-      'inject',
-      {
-        serverPort: lab.addresses.serverPort,
-        offset: INJECT_OFFSETS[this.options.offset],
-        ratePerSecond,
-        // Bounded in count as well as time: never more than the rate allows over the deadline.
-        maxSegments: Math.ceil((ratePerSecond * deadlineMs) / 1000) + 1,
-        payloadBytes: 100,
-        marker: INJECT_MARKER,
-      },
-      deadlineMs,
-    );
+    const agent = startAgent(lab.nodes.server, 'inject', injectAgentArgs(this.options, lab.addresses.serverPort), this.options.deadlineMs);
     this.agent = agent;
     cleanup.push('inject agent', async () => agent.kill());
     await agent.ready;
@@ -50,16 +75,6 @@ export class InjectFault implements Fault {
 
   async revert(): Promise<FaultReport> {
     if (!this.agent) return { injected: 0, details: {} };
-    const out = await this.agent.stop();
-    const r = out.result ?? {};
-    return {
-      injected: Number(r.sent ?? 0),
-      details: { offset: INJECT_OFFSETS[this.options.offset], sniffed: r.sniffed, connectionsHit: r.connections, sendErrors: r.sendErrors },
-      disturbed: out.killedAtDeadline
-        ? 'the inject agent was killed at its deadline'
-        : out.result === null
-          ? `the inject agent died without a result: ${out.stderr.trim().slice(-200)}`
-          : undefined,
-    };
+    return injectReport(this.options, await this.agent.stop());
   }
 }

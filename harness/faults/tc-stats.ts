@@ -13,7 +13,8 @@ export interface QdiscStats {
   backlogPackets: number;
 }
 
-const SIZE_UNITS: Record<string, number> = { b: 1, Kb: 1000, Mb: 1_000_000, Gb: 1_000_000_000 };
+// iproute2's print_size uses powers of 1024 for Kb/Mb/Gb.
+const SIZE_UNITS: Record<string, number> = { b: 1, Kb: 1024, Mb: 1024 ** 2, Gb: 1024 ** 3 };
 
 function bytes(value: string, unit: string): number {
   const scale = SIZE_UNITS[unit];

@@ -25,17 +25,27 @@ export function claimPrefix(prefix: string): () => Promise<void> {
   return async () => rmSync(file, { force: true });
 }
 
-/** The live pid owning `prefix`, or null if nobody alive owns it (a leftover). */
+/** Where owner files are looked for: this process's directory, then the default one. */
+function ownerDirs(): string[] {
+  return [...new Set([ownerDir(), '/run/resetlab'])];
+}
+
+/**
+ * The live pid owning `prefix`, or null if nobody alive owns it (a leftover). Looks in the
+ * default directory too, so a run using RESETLAB_RUN_DIR is never mistaken for a leftover by
+ * a run that does not (or the other way round).
+ */
 export function liveOwner(prefix: string): number | null {
-  const file = join(ownerDir(), `${prefix}.pid`);
-  let pid: number;
-  try {
-    pid = Number(readFileSync(file, 'utf8').trim());
-  } catch {
-    return null;
+  for (const dir of ownerDirs()) {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(dir, `${prefix}.pid`), 'utf8').trim());
+    } catch {
+      continue;
+    }
+    if (Number.isInteger(pid) && pid > 0 && existsSync(`/proc/${pid}`)) return pid;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !existsSync(`/proc/${pid}`)) return null;
-  return pid;
+  return null;
 }
 
 /** Removes the owner file of a leftover prefix. */

@@ -34,10 +34,13 @@ function checkIfname(name: string): void {
 /** The shell lines that print every queue's two files as `path:value` (grep -H). */
 function readLines(ifnames: readonly string[] | undefined): string[] {
   const list = ifnames ? ifnames.join(' ') : '$(ls /sys/class/net)';
+  // Listing the directory also yields non-interfaces (the bonding module's `bonding_masters`
+  // file exists in every namespace): skip those; a named interface that is missing is an error.
+  const missing = ifnames ? '{ echo "no interface $i in this node" >&2; exit 3; }' : 'continue';
   return [
     `for i in ${list}; do`,
     '  [ "$i" = lo ] && continue',
-    '  [ -d "/sys/class/net/$i/queues" ] || { echo "no interface $i in this node" >&2; exit 3; }',
+    `  [ -d "/sys/class/net/$i/queues" ] || ${missing}`,
     '  for q in /sys/class/net/$i/queues/rx-*; do grep -H . "$q/rps_cpus" "$q/rps_flow_cnt"; done',
     'done',
   ];

@@ -34,6 +34,18 @@ describe('compareRuns', () => {
     expect(compareRuns(b, a).worse).toBe(false);
   });
 
+  it('a candidate that was interrupted or came out inconclusive fails the gate', () => {
+    const interrupted = compareRuns(base, { ...base, complete: false });
+    expect(interrupted.worse).toBe(true);
+    expect(interrupted.reasons[0]).toMatch(/candidate run is incomplete/);
+    const inconclusive = compareRuns(base, { ...base, verdict: { ...base.verdict, outcome: 'inconclusive', explanation: 'Inconclusive: the run was disturbed.' } });
+    expect(inconclusive.worse).toBe(true);
+    expect(inconclusive.reasons[0]).toMatch(/inconclusive where the baseline was reproduced/);
+    // Inconclusive on both sides is no change.
+    const both = { ...base, verdict: { ...base.verdict, outcome: 'inconclusive' as const } };
+    expect(compareRuns(both, both).worse).toBe(false);
+  });
+
   it('a small, non-significant rise in the fix arm is not worse', () => {
     const c = compareRuns(withFix(base, 100_000, 0), withFix(base, 100_000, 2));
     expect(c.fixArm!.pCandidateWorse).toBeGreaterThan(0.01);

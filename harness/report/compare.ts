@@ -136,11 +136,15 @@ export function compareRuns(a: RunReport, b: RunReport, labels = { baseline: 'A'
     reasons.push(`fix arm ${fixArm.candidateArm} resets rose from ${fixArm.baseline.resets} in ${fixArm.baseline.requests} ` +
       `to ${fixArm.candidate.resets} in ${fixArm.candidate.requests} requests (one-sided p ${fixArm.pCandidateWorse.toPrecision(3)} < ${COMPARE_ALPHA})`);
   }
+  // A candidate that measured nothing trustworthy must not pass the gate by default.
+  if (!b.complete) reasons.push('the candidate run is incomplete (interrupted): it cannot show the fix still works');
+  else if (to === 'inconclusive' && from !== 'inconclusive') {
+    reasons.push(`the candidate run is inconclusive where the baseline was ${from}: ${b.verdict.explanation}`);
+  }
   const notes: string[] = [];
   if (a.scenario.name !== b.scenario.name) notes.push(`different scenarios: ${a.scenario.name} vs ${b.scenario.name}`);
   if (fixArm && fixArm.baselineArm !== fixArm.candidateArm) notes.push(`fix arms differ in name: ${fixArm.baselineArm} vs ${fixArm.candidateArm}`);
   if (!a.complete) notes.push('the baseline run is incomplete');
-  if (!b.complete) notes.push('the candidate run is incomplete');
 
   return {
     schema: 'resetlab/compare@1', baseline: side(a, labels.baseline), candidate: side(b, labels.candidate),

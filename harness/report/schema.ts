@@ -46,7 +46,9 @@ export const TrialResult = z.object({
   /** Sysctls read back on each node before the load, `{ node: { key: value } }`. */
   sysctlsByNode: z.record(z.string(), z.record(z.string(), z.number())),
   requests: z.number().int().nonnegative(),
+  /** Connections reset by peer (ECONNRESET), once per connection whatever the pipelining. */
   resets: z.number().int().nonnegative(),
+  /** Failed requests by error code (with pipelining N, one broken connection fails N requests). */
   errors: z.record(z.string(), z.number().int().nonnegative()),
   durationSec: z.number().nonnegative(),
   throughputBytesPerSec: z.number().nonnegative(),
@@ -56,6 +58,8 @@ export const TrialResult = z.object({
   /** What the fault measured about itself (e.g. segments sniffed, flushes run). */
   faultDetails: z.record(z.string(), z.unknown()).optional(),
   ticks: z.array(Tick),
+  /** Broken connections by error code (one per connection; `resets` is the ECONNRESET entry). */
+  connectionErrors: z.record(z.string(), z.number().int().nonnegative()).optional(),
   /** Why this trial cannot be trusted (agent killed at deadline, sysctl changed under us, ...). Empty if fine. */
   disturbed: z.array(z.string()),
   /** RPS read back before the load, `{ node: { "wire0/rx-0/rps_cpus": "3", ... } }` (only when the scenario sets `rps`). */

@@ -70,6 +70,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   });
   const onAbort = () => void load.stop(2000);
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  // An interrupt that arrived while the arm was being set up: stop the load at once.
+  if (ctx.signal?.aborted) onAbort();
   const loadOut = await load.finished;
   ctx.signal?.removeEventListener('abort', onAbort);
   const faultReport = await fault.revert(lab);
@@ -85,12 +87,16 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const r = loadOut.result;
   if (!r) disturbed.push(`the load agent produced no result: ${loadOut.stderr.trim().slice(-300)}`);
   const errors = (r?.errors ?? {}) as Record<string, number>;
+  // Resets are counted per connection (once, whatever the pipelining): the unit the Poisson
+  // test needs. `errors` keeps the failed requests by code.
+  const connectionErrors = (r?.connectionErrors ?? {}) as Record<string, number>;
   const result: TrialResult = {
     trial,
     sysctlsByNode,
     requests: Number(r?.requests ?? 0),
-    resets: errors.ECONNRESET ?? 0,
+    resets: connectionErrors.ECONNRESET ?? 0,
     errors,
+    connectionErrors,
     durationSec: Number(r?.durationSec ?? 0),
     throughputBytesPerSec: Number(r?.throughputBytesPerSec ?? 0),
     requestsPerSec: Number(r?.requestsPerSec ?? 0),

@@ -2,9 +2,11 @@
  * The pipeline for one scenario: provision a lab (through the driver factory it is given,
  * never a concrete driver) -> start the server -> per trial, per arm: `runTrial` -> pool ->
  * verdict -> destroy the lab. Interruption (the abort signal) stops the current load, keeps
- * what was measured and returns a report with `complete: false`. The lab is always destroyed;
+ * what was measured and returns a report with `complete: false` (or throws InterruptedError
+ * when it came before the lab existed: nothing was measured). The lab is always destroyed;
  * cleanup problems become notes and never hide the original error.
  */
+import { InterruptedError } from '../errors.js';
 import { startAgent } from '../exec/agent-process.js';
 import { CleanupStack } from '../exec/cleanup-stack.js';
 import type { Runner } from '../exec/runner.js';
@@ -94,6 +96,11 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     const rps = trialsByArm[i]![0]?.rps;
     return { ...poolArm(a.name, trialsByArm[i]!), ...(rps ? { rps } : {}) };
   });
+  if (environment === null) {
+    // Interrupted before the lab existed: nothing was measured, so there is no report to keep.
+    // Everything created so far has been removed above.
+    throw new InterruptedError(String(deps.signal?.reason ?? 'signal'));
+  }
   const verdict = decideVerdict(arms, {
     context: {
       faultKind: scenario.fault.kind,
@@ -114,7 +121,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     finishedAt: new Date().toISOString(),
     elapsedSec: (performance.now() - t0) / 1000,
     scenario: { ...toScenarioFile(scenario), name: scenario.name, source: scenario.source },
-    environment: environment!,
+    environment,
     arms,
     verdict,
     notes,

@@ -40,8 +40,9 @@ export const VERDICT_DEFAULTS = { alpha: 0.01, minRequests: 2000 } as const;
  * then with p = one-sided exact test of baseline rate > fix rate:
  * no resets in either arm -> not-reproduced; p < alpha and none in fix -> reproduced if the
  * baseline shows conntrack INVALID or un-NATed leaks, else inconclusive (another cause);
- * resets in fix -> not-fixed; p >= alpha with none in fix -> inconclusive with
- * `moreTrafficFactor`. `context` only adds explanatory sentences. Throws `RangeError` if alpha
+ * resets only in fix and not significantly more (one-sided) -> not-reproduced (stray reset);
+ * resets in fix -> not-fixed; p >= alpha with none in fix -> not-reproduced when the baseline
+ * has no INVALID/leak evidence (noise), else inconclusive with `moreTrafficFactor`. `context` only adds explanatory sentences. Throws `RangeError` if alpha
  * is not in (0, 1).
  */
 export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): Verdict {
@@ -116,11 +117,31 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
         `(${pText}) but did not remove them. ${describeArm(baseline)}; ${describeArm(fix)}.`,
     );
   }
+  const hasEvidence = (x: ArmResult) => x.evidence.conntrackInvalid > 0 || x.evidence.leakedUnNatted > 0;
+  if (baseline.resets === 0 && fix.resets > 0) {
+    const pLess = exactRateTest(baseline.resets, baseline.requests, fix.resets, fix.requests).pLess;
+    if (pLess >= alpha) {
+      // A stray reset only with the fix arm is not evidence that the fix fails.
+      return result(
+        'not-reproduced',
+        `Not reproduced: no resets in ${baseline.requests} requests with ${baseline.name}; ` +
+          `${fix.resets} stray reset(s) with ${fix.name}, not significantly more ` +
+          `(one-sided p = ${formatP(pLess)} at alpha ${alpha}).`,
+      );
+    }
+  }
   if (fix.resets > 0) {
     return result(
       'not-fixed',
       `Not fixed: resets remain with ${fix.name}: ${baseline.resets} vs ${fix.resets}; the fix arm ` +
         `does not help — another cause such as conntrack entry loss. ${both}`,
+    );
+  }
+  if (!hasEvidence(baseline)) {
+    return result(
+      'not-reproduced',
+      `Not reproduced: ${baseline.resets} reset(s) with ${baseline.name} and none with ${fix.name}, not a ` +
+        `significant difference (${pText}), and no conntrack INVALID or un-NATed leak behind them: noise, not this mechanism.`,
     );
   }
   const k = trafficFactorToDecide(baseline.resets, baseline.requests, fix.resets, fix.requests, alpha);

@@ -1,6 +1,7 @@
 /**
  * The initial network namespace's state, as the "host untouched" tests compare it:
- * `iptables-save`, `nft list ruleset`, `ip route`, `ip link` and `sysctl -a`. Keys that the
+ * `iptables-save`, `nft list ruleset`, `ip route`, `ip link`, `sysctl -a` and the names of
+ * loaded kernel modules. Keys that the
  * kernel changes by itself all the time (dentry/inode/file counts, last pid, random uuid,
  * entropy, conntrack count) are left out of the sysctl comparison; nothing else is.
  */
@@ -11,7 +12,7 @@ export const VOLATILE_SYSCTLS =
   /^(fs\.(dentry-state|file-nr|inode-nr|inode-state)|kernel\.(ns_last_pid|random\.(uuid|entropy_avail|boot_id))|net\.netfilter\.nf_conntrack_count|fs\.quota\.)/;
 
 /** One snapshot of the host namespace. */
-export type HostState = Record<'iptables' | 'nft' | 'route' | 'link' | 'sysctl', string>;
+export type HostState = Record<'iptables' | 'nft' | 'route' | 'link' | 'sysctl' | 'modules', string>;
 
 async function out(cmd: string, args: string[]): Promise<string> {
   const r = await execa(cmd, args, { reject: false });
@@ -20,7 +21,7 @@ async function out(cmd: string, args: string[]): Promise<string> {
 
 /** Reads the host state (must run in the initial network namespace). */
 export async function snapshotHost(): Promise<HostState> {
-  const [iptables, nft, route, link, sysctl] = await Promise.all([
+  const [iptables, nft, route, link, sysctl, modules] = await Promise.all([
     out('iptables-save', []).then((t) => t.split('\n').filter((l) => !l.startsWith('#')).join('\n')),
     out('nft', ['list', 'ruleset']),
     out('ip', ['route', 'show', 'table', 'all']),
@@ -28,8 +29,10 @@ export async function snapshotHost(): Promise<HostState> {
     out('sysctl', ['-a']).then((t) =>
       t.split('\n').filter((l) => !VOLATILE_SYSCTLS.test(l)).sort().join('\n'),
     ),
+    // Loaded module names (use counts move; names must not change).
+    out('cat', ['/proc/modules']).then((t) => t.split('\n').map((l) => l.split(' ')[0]).sort().join('\n')),
   ]);
-  return { iptables, nft, route, link, sysctl };
+  return { iptables, nft, route, link, sysctl, modules };
 }
 
 /** Lines that differ between two snapshots, per part (empty object when identical). */

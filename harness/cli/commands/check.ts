@@ -26,15 +26,30 @@ export interface CheckFlags extends RunFlags {
 /** The `check` command. */
 export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<void> {
   const file = flags.expect ?? join(BUILTIN_DIR, 'expectations.yaml');
-  const list = await loadExpectations(file);
+  // Every problem (expectations file, --only, other flags, scenario files) is listed at once.
+  const problems: InputProblem[] = [];
+  const collect = async <T>(f: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await f();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+      return null;
+    }
+  };
+  const list = (await collect(() => loadExpectations(file))) ?? [];
   const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-  const names = expectedScenarios(list).filter((n) => !only || only.includes(n));
-  const problems: InputProblem[] = (only ?? [])
-    .filter((n) => !expectedScenarios(list).includes(n))
-    .map((n) => ({ file: 'flags', field: '--only', message: `"${n}" is not listed in ${file}` }));
-  if (names.length === 0 && problems.length === 0) problems.push({ file: 'flags', field: '--only', message: 'selects no scenario' });
-  if (problems.length > 0) throw new InputError(problems);
-  const scenarios = await prepareRun(names, flags);
+  const listed = expectedScenarios(list);
+  const names = listed.filter((n) => !only || only.includes(n));
+  if (list.length > 0) {
+    for (const n of only ?? []) {
+      if (!listed.includes(n)) problems.push({ file: 'flags', field: '--only', message: `"${n}" is not listed in ${file}` });
+    }
+    if (names.length === 0 && problems.length === 0) problems.push({ file: 'flags', field: '--only', message: 'selects no scenario' });
+  }
+  // With a broken expectations file, still validate the flags (the built-in names stand in).
+  const scenarios = await collect(() => prepareRun(names.length > 0 ? names : ['none'], flags));
+  if (problems.length > 0 || !scenarios) throw new InputError(problems);
   const kernel = release();
   const driver = flags.driver ?? 'netns';
   const facts = readProxyFacts();

@@ -4,6 +4,7 @@
  * this before they start.
  */
 import { removeLeftovers } from '../../lab/netns/cleanup.js';
+import { UnsupportedError } from '../../errors.js';
 import { kindPreconditions } from '../../lab/kind/preconditions.js';
 import { killOrphanAgents } from '../../lab/leftover-processes.js';
 import { removeStaleOwnerFiles } from '../../lab/owner.js';
@@ -31,7 +32,7 @@ export async function removeLeftoversLoudly(ctx: CliContext, always = false): Pr
 
 /** The `cleanup` command: leftovers of dead runs, plus temporary files killed writers left in results/. */
 export async function cleanupCommand(ctx: CliContext): Promise<void> {
-  if (process.getuid?.() !== 0) throw new Error('resetlab cleanup needs root (network namespaces)');
+  if (process.getuid?.() !== 0) throw new UnsupportedError('resetlab cleanup needs root (network namespaces): run it as root');
   await removeLeftoversLoudly(ctx, true);
   // kind leftovers (labelled containers, run-named clusters) only where kind can run at all.
   if ((await kindPreconditions(ctx.runner)).length === 0) await removeKindLeftoversLoudly(ctx);

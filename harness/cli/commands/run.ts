@@ -18,6 +18,7 @@ import type { Scenario } from '../../scenario/schema.js';
 import type { CliContext } from '../context.js';
 import { BUILTIN_DIR, DEFAULT_OUT } from '../paths.js';
 import { progressPrinter } from '../progress.js';
+import { capabilityProblems } from './capabilities.js';
 import { removeLeftoversLoudly } from './cleanup.js';
 import { kindFlagProblems, prepareKindDriver, type KindFlags } from './kind-driver.js';
 
@@ -54,6 +55,7 @@ export async function prepareRun(refs: string[], flags: RunFlags): Promise<Scena
     const p = faultProblem(s.fault);
     if (p) problems.push({ file: s.source, field: 'fault.kind', message: p });
   }
+  problems.push(...capabilityProblems(scenarios, flags.driver ?? 'netns'));
   if (problems.length > 0) throw new InputError(problems);
   return scenarios;
 }

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { UnsupportedError } from '../../errors.js';
+import { moduleAvailableWithoutLoading } from '../kernel-modules.js';
 import type { LabTopology } from '../topology.js';
 
 /** Facts about the host that decide the proxy mode (read-only checks). */
@@ -23,7 +24,7 @@ export function readProxyFacts(): ProxyFacts {
       .concat(['/usr/sbin', '/sbin'])
       .some((dir) => existsSync(`${dir}/${bin}`));
   return {
-    ipVsLoaded: existsSync('/sys/module/ip_vs') || existsSync('/proc/net/ip_vs'),
+    ipVsLoaded: moduleAvailableWithoutLoading('ip_vs') || existsSync('/proc/net/ip_vs'),
     ipvsadm: onPath('ipvsadm'),
     nft: onPath('nft'),
     iptables: onPath('iptables') && onPath('iptables-restore'),
