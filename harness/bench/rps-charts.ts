@@ -1,7 +1,8 @@
 /**
  * Vega-Lite specs for the RPS benchmark report, one chart per metric: requests/s, MB/s (bar =
- * mean, line = min-max, dots = trials), latency p50/p99, reset rate with exact intervals, and
- * softirq share per CPU. Pure data with values inline (rendered by report/chart-svg.ts).
+ * mean, line = min-max, dots = trials; disturbed trials, left out of the figures, as red
+ * crosses), latency p50/p99, reset rate with exact intervals, and softirq share per CPU. Pure
+ * data with values inline (rendered by report/chart-svg.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { ARM_PALETTE } from '../report/charts.js';
@@ -33,10 +34,13 @@ function colour(doc: RpsBenchDoc, legend: boolean) {
   return { field: 'arm', type: 'nominal' as const, sort: names, legend: legend ? {} : null, scale: { domain: names, range: names.map((_, i) => ARM_PALETTE[i % ARM_PALETTE.length]!) } };
 }
 
-/** Mean bar, min-max rule and one dot per trial of a per-trial metric (scaled by `scale`). */
+/** Mean bar and min-max rule over the clean trials, one dot per clean trial and a cross per disturbed one (scaled by `scale`). */
 export function trialSpreadSpec(doc: RpsBenchDoc, pick: 'requestsPerSec' | 'bytesPerSec', title: string, scale = 1): TopLevelSpec {
   const summaries = doc.arms.map((a) => ({ arm: a.name, mean: a[pick].mean / scale, min: a[pick].min / scale, max: a[pick].max / scale }));
-  const trials = doc.arms.flatMap((a) => a.trials.map((t) => ({ arm: a.name, trial: t.trial, value: t[pick] / scale })));
+  const point = (disturbed: boolean) =>
+    doc.arms.flatMap((a) => a.trials.filter((t) => (t.disturbed.length > 0) === disturbed).map((t) => ({ arm: a.name, trial: t.trial, value: t[pick] / scale })));
+  const trials = point(false);
+  const disturbed = point(true);
   const y = (field: string) => ({ field, type: 'quantitative' as const, title });
   return {
     width: WIDTH, height: 220, config: CONFIG,
@@ -45,6 +49,9 @@ export function trialSpreadSpec(doc: RpsBenchDoc, pick: 'requestsPerSec' | 'byte
       { data: { values: summaries }, mark: { type: 'bar', opacity: 0.75 }, encoding: { y: y('mean'), color: colour(doc, false) } },
       { data: { values: summaries }, mark: { type: 'rule', strokeWidth: 2, color: '#222' }, encoding: { y: y('min'), y2: { field: 'max' } } },
       { data: { values: trials }, mark: { type: 'point', filled: true, size: 45, color: '#222' }, encoding: { y: y('value') } },
+      ...(disturbed.length
+        ? [{ data: { values: disturbed }, mark: { type: 'point' as const, shape: 'cross', filled: true, size: 60, color: '#c62828' }, encoding: { y: y('value') } }]
+        : []),
     ],
   };
 }
@@ -98,9 +105,10 @@ export function softirqSpec(doc: RpsBenchDoc): TopLevelSpec {
 
 /** Every chart of the report, in reading order. */
 export function rpsCharts(doc: RpsBenchDoc): RpsChart[] {
+  const crosses = doc.arms.some((a) => a.trials.some((t) => t.disturbed.length > 0)) ? ' Red crosses: disturbed trials, left out of every figure.' : '';
   return [
-    { id: 'requests', title: 'Requests per second', caption: 'Bar: mean over trials; line: min-max; dots: trials.', spec: trialSpreadSpec(doc, 'requestsPerSec', 'requests / s') },
-    { id: 'bytes', title: 'Throughput', caption: 'MB/s received by the load agent. Bar: mean; line: min-max; dots: trials.', spec: trialSpreadSpec(doc, 'bytesPerSec', 'MB / s', 1e6) },
+    { id: 'requests', title: 'Requests per second', caption: `Bar: mean over trials; line: min-max; dots: trials.${crosses}`, spec: trialSpreadSpec(doc, 'requestsPerSec', 'requests / s') },
+    { id: 'bytes', title: 'Throughput', caption: `MB/s received by the load agent. Bar: mean; line: min-max; dots: trials.${crosses}`, spec: trialSpreadSpec(doc, 'bytesPerSec', 'MB / s', 1e6) },
     { id: 'latency', title: 'Latency', caption: 'p50 and p99 from autocannon, mean over trials.', spec: latencySpec(doc) },
     { id: 'reset-rate', title: 'Reset rate', caption: 'ECONNRESET per million requests, pooled over trials, with the exact 95% interval.', spec: resetRateSpec(doc) },
     { id: 'softirq', title: 'Softirq CPU per core', caption: 'Share of each CPU in softirq during the load (/proc/stat), whole machine.', spec: softirqSpec(doc) },

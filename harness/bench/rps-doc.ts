@@ -19,6 +19,7 @@ export interface RpsBenchTrial {
   resets: number;
   /** Per-CPU figures from the first to the last load tick (from the load start with one tick); null without ticks. */
   cpu: CpuWindow[] | null;
+  /** Why the trial cannot be trusted (load agent killed, no result, interrupted...); non-empty: excluded from every statistic. */
   disturbed: string[];
 }
 
@@ -30,7 +31,11 @@ export interface CpuMean {
   netRxPerSec: number;
 }
 
-/** One arm (a mask, possibly with a liberal value): its trials and their summaries. */
+/**
+ * One arm (a mask, possibly with a liberal value): its trials and their summaries. Every
+ * summary, pooled count and comparison uses the clean trials only (empty `disturbed`);
+ * `trials` lists them all, disturbed ones included.
+ */
 export interface RpsBenchArm {
   name: string;
   mask: string;
@@ -38,12 +43,15 @@ export interface RpsBenchArm {
   /** RPS read back before the load in the first trial, per node. */
   rps: Record<string, Record<string, string>>;
   trials: RpsBenchTrial[];
+  /** Trials left out of the statistics because they were disturbed (always set by this version). */
+  excludedTrials?: number;
   requestsPerSec: SampleSummary;
   bytesPerSec: SampleSummary;
   latencyMs: { p50: SampleSummary; p99: SampleSummary };
+  /** Pooled over the clean trials. */
   requests: number;
   resets: number;
-  /** Resets per million requests with the exact (Garwood) 95% interval, pooled over trials. */
+  /** Resets per million requests with the exact (Garwood) 95% interval, pooled over the clean trials. */
   resetRate: { perMillion: number; low: number; high: number };
   /** Per-CPU means over the trials that have CPU figures; [] when none has. */
   cpu: CpuMean[];
@@ -95,6 +103,7 @@ export interface RpsBenchDoc {
   environment: Environment;
   rfs: RfsState;
   arms: RpsBenchArm[];
+  /** Empty when the run is incomplete (interrupted): no comparison is made then. */
   comparisons: RpsComparison[];
   notes: string[];
   /** The underlying run (every trial, ticks, evidence), as `resetlab run --json` prints it. */

@@ -8,7 +8,7 @@ import { environmentTable, esc } from '../report/html-parts.js';
 import { REPORT_CSS } from '../report/html-style.js';
 import type { RpsBenchDoc } from './rps-doc.js';
 import { rpsCharts } from './rps-charts.js';
-import { armRow, rpsFootnotes, rpsHeadline, RPS_TABLE_HEADER } from './rps-render.js';
+import { armRow, NO_COMPARISON, rpsFootnotes, rpsHeadline, RPS_TABLE_HEADER } from './rps-render.js';
 
 function table(doc: RpsBenchDoc): string {
   const head = RPS_TABLE_HEADER.map((h, i) => `<th${i ? ' class="arm"' : ''}>${esc(h)}</th>`).join('');
@@ -17,8 +17,9 @@ function table(doc: RpsBenchDoc): string {
 }
 
 function statements(doc: RpsBenchDoc): string {
+  if (!doc.complete) return `<ul class="notes"><li>${esc(NO_COMPARISON.incomplete)}</li></ul>`;
   const items = doc.comparisons.map((c) => `<li${c.significant ? ' class="sig"' : ''}>${esc(c.sentence)}</li>`);
-  return `<ul class="notes">${items.length ? items.join('') : '<li>only one mask: nothing to compare</li>'}</ul>`;
+  return `<ul class="notes">${items.length ? items.join('') : `<li>${esc(NO_COMPARISON.oneMask)}</li>`}</ul>`;
 }
 
 async function charts(doc: RpsBenchDoc): Promise<string> {

@@ -21,15 +21,31 @@ export function spread(s: SampleSummary, fmt: (x: number) => string): string {
   return s.n === 1 ? fmt(s.mean) : `${fmt(s.mean)} ± ${fmt(s.sd)} [${fmt(s.min)}-${fmt(s.max)}]`;
 }
 
-/** The table cells of one arm, in RPS_TABLE_HEADER order. */
+/** What the significance section says when there is no comparison sentence. */
+export const NO_COMPARISON = { incomplete: 'run incomplete: no comparison', oneMask: 'only one mask: nothing to compare' } as const;
+
+/** The significance lines: the comparison sentences, or why there are none. */
+export function significanceLines(doc: RpsBenchDoc): string[] {
+  if (!doc.complete) return [NO_COMPARISON.incomplete];
+  return doc.comparisons.length ? doc.comparisons.map((c) => c.sentence) : [NO_COMPARISON.oneMask];
+}
+
+/** The arm's name, with "(2 of 3 trials; 1 disturbed excluded)" when disturbed trials were left out. */
+export function armLabel(a: RpsBenchArm): string {
+  const excluded = a.excludedTrials ?? 0;
+  return excluded > 0 ? `${a.name} (${a.trials.length - excluded} of ${a.trials.length} trials; ${excluded} disturbed excluded)` : a.name;
+}
+
+/** The table cells of one arm, in RPS_TABLE_HEADER order (figures over the clean trials). */
 export function armRow(a: RpsBenchArm): string[] {
   const perCpu = (pick: (c: RpsBenchArm['cpu'][number]) => string) => (a.cpu.length ? a.cpu.map(pick).join(' / ') : 'n/a');
+  const latency = (s: SampleSummary) => (s.n === 0 ? '-' : ms(s.mean));
   return [
-    a.name,
+    armLabel(a),
     spread(a.requestsPerSec, round),
     spread(a.bytesPerSec, mb),
-    ms(a.latencyMs.p50.mean),
-    ms(a.latencyMs.p99.mean),
+    latency(a.latencyMs.p50),
+    latency(a.latencyMs.p99),
     `${formatRate(a.resetRate.perMillion)} [${formatRate(a.resetRate.low)}-${formatRate(a.resetRate.high)}] (${a.resets}/${a.requests})`,
     perCpu((c) => pct(c.softirqShare)),
     perCpu((c) => pct(c.busyShare)),
@@ -51,7 +67,8 @@ export function rpsFootnotes(doc: RpsBenchDoc): string[] {
     `Order: ${doc.settings.order}.`,
     'CPU columns: /proc/stat and /proc/softirqs deltas from the first to the last load tick of each trial (from the load start if only one tick came), averaged over trials; ' +
       'they count the whole machine (other processes included), busy = not idle or iowait.',
-    `Significance: alpha ${doc.settings.alpha} per comparison, each mask against the first mask (${doc.settings.masks[0]}), not corrected for multiple comparisons.`,
+    `Significance: alpha ${doc.settings.alpha} per comparison, each mask against the first mask (${doc.settings.masks[0]}), not corrected for multiple comparisons; ` +
+      'disturbed trials (load agent killed, no result, interrupted) are left out of every figure and test.',
     doc.rfs.note,
   ];
 }
@@ -69,7 +86,7 @@ export function renderRpsTerminal(doc: RpsBenchDoc): string {
     ...doc.arms.map((a) => fmt(armRow(a))),
     '',
     'Significance:',
-    ...(doc.comparisons.length ? doc.comparisons.map((c) => `  - ${c.sentence}`) : ['  - only one mask: nothing to compare']),
+    ...significanceLines(doc).map((l) => `  - ${l}`),
     '',
     ...rpsFootnotes(doc),
     ...doc.notes.map((n) => `Note: ${n}`),
@@ -91,7 +108,7 @@ export function renderRpsMarkdown(doc: RpsBenchDoc): string {
     '',
     '**Significance**',
     '',
-    ...(doc.comparisons.length ? doc.comparisons.map((c) => `- ${c.sentence}`) : ['- only one mask: nothing to compare']),
+    ...significanceLines(doc).map((l) => `- ${cell(l)}`),
     '',
     ...rpsFootnotes(doc).map((l) => `> ${l}`),
     ...doc.notes.map((n) => `> Note: ${n}`),

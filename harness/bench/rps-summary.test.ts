@@ -2,13 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { windowKey } from './cpu-probe.js';
 import type { CpuWindow } from './proc-cpu.js';
 import { cpuPair, rpsPlanFor, rpsReport } from '../../test/helpers/rps-bench.js';
-import { renderRpsMarkdown, renderRpsTerminal, spread } from './rps-render.js';
+import { rpsCharts } from './rps-charts.js';
+import { renderRpsHtml } from './rps-html.js';
+import { armRow, renderRpsMarkdown, renderRpsTerminal, spread } from './rps-render.js';
 import { buildRpsBenchDoc, meanCpu, rfsState } from './rps-summary.js';
 
 const MASKS = ['0', '3'];
 
-function doc(rates: number[][], resets?: number[]) {
+/** `disturb` marks trials (arm index, 1-based trial) disturbed: the load agent gave no result, so 0 req/s. */
+function doc(rates: number[][], resets?: number[], edit: { disturb?: Array<[number, number]>; complete?: boolean } = {}) {
   const report = rpsReport(MASKS, rates, resets);
+  for (const [arm, trial] of edit.disturb ?? []) {
+    const t = report.arms[arm]!.trials[trial - 1]!;
+    Object.assign(t, { requestsPerSec: 0, throughputBytesPerSec: 0, disturbed: ['the load agent produced no result: killed'] });
+  }
+  if (edit.complete === false) report.complete = false;
   const windows = new Map<string, CpuWindow[] | null>();
   report.arms.forEach((a) => a.trials.forEach((t) => windows.set(windowKey(a.name, t.trial), cpuPair(0.2, a.name === 'rps=3' ? 0.25 : 0))));
   return buildRpsBenchDoc(rpsPlanFor(report, MASKS, rates[0]!.length), report, windows, rfsState(0, 0));
@@ -44,6 +52,53 @@ describe('buildRpsBenchDoc', () => {
     const one = doc([[100], [110]]);
     expect(one.comparisons[0]!.sentence).toBe("cannot test requests/s between mask 0 and 3: Welch's t-test needs at least 2 trials per mask (1 trial each)");
     expect(one.comparisons[0]!.pValue).toBeNull();
+  });
+});
+
+describe('disturbed trials and incomplete runs', () => {
+  const rates = [[100, 101, 99.5, 100.2], [110, 111.5, 109, 110.5]];
+
+  it('leaves a disturbed trial out of the figures and the tests, and says how many per mask', () => {
+    // Trial 1 of mask 3 carries its 40 resets and was disturbed: neither its 0 req/s nor its resets count.
+    const d = doc(rates, [0, 40], { disturb: [[1, 1]] });
+    expect(d.arms.map((a) => a.excludedTrials)).toEqual([0, 1]);
+    expect(d.arms[1]!.trials).toHaveLength(4);
+    expect(d.arms[1]!.requestsPerSec).toMatchObject({ n: 3, min: 109, max: 111.5 });
+    expect(d.arms[1]!.resets).toBe(0);
+    expect(d.arms[1]!.requests).toBe([111.5, 109, 110.5].reduce((s, r) => s + Math.round(r * 5), 0));
+    expect(d.arms[1]!.resetRate.perMillion).toBe(0);
+    expect(d.comparisons[0]!.significant).toBe(true);
+    expect(d.comparisons[0]!.sentence).toMatch(/^requests\/s with mask 3 is significantly higher than with mask 0 \(\+10\.\d%, p=[0-9.e-]+, 4 and 3 trials; 1 disturbed trial of mask 3 excluded\)$/);
+    expect(d.comparisons[2]!.sentence).toMatch(/^no resets with mask 0 or 3 \(\d+ requests; 1 disturbed trial of mask 3 excluded\): no difference in reset rate to test$/);
+    expect(d.notes).toContain('disturbed trials are left out of every figure and test: rps=3 1 of 4');
+    expect(armRow(d.arms[1]!)[0]).toBe('rps=3 (3 of 4 trials; 1 disturbed excluded)');
+    expect(armRow(d.arms[0]!)[0]).toBe('rps=0');
+    const charts = rpsCharts(d);
+    expect(charts[0]!.caption).toContain('Red crosses: disturbed trials');
+    expect((charts[0]!.spec as { layer: unknown[] }).layer).toHaveLength(4);
+  });
+
+  it('an arm with no clean trial is not tested', () => {
+    const d = doc(rates, undefined, { disturb: [[1, 1], [1, 2], [1, 3], [1, 4]] });
+    expect(d.arms[1]!.requestsPerSec.n).toBe(0);
+    expect(d.comparisons[0]!).toMatchObject({ pValue: null, significant: null });
+    expect(d.comparisons[0]!.sentence).toBe("cannot test requests/s between mask 0 and 3: Welch's t-test needs at least 2 trials per mask (4 and 0 trials; 4 disturbed trials of mask 3 excluded)");
+    expect(d.comparisons[2]!).toMatchObject({ pValue: null, significant: null });
+    expect(d.comparisons[2]!.sentence).toBe('cannot test reset rate between mask 0 and 3: no requests in the clean trials of mask 3 (4 disturbed trials of mask 3 excluded)');
+    expect(armRow(d.arms[1]!).slice(1, 5)).toEqual(['-', '-', '-', '-']);
+  });
+
+  it('an incomplete run makes no comparison and says so', async () => {
+    const d = doc(rates, [0, 40], { complete: false });
+    expect(d.comparisons).toEqual([]);
+    const text = renderRpsTerminal(d);
+    expect(text).toContain('Significance:\n  - run incomplete: no comparison\n');
+    expect(text).not.toMatch(/significant|cannot test|no resets with/i);
+    const md = renderRpsMarkdown(d);
+    expect(md).toContain('**Significance**\n\n- run incomplete: no comparison\n');
+    expect(md).not.toMatch(/significantly|no significant/);
+    const html = await renderRpsHtml(d);
+    expect(html).toContain('<section><h2>Significance</h2><ul class="notes"><li>run incomplete: no comparison</li></ul></section>');
   });
 });
 

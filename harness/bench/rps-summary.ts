@@ -1,12 +1,14 @@
 /**
  * Builds the RPS benchmark document from the run report and the per-trial CPU windows: per-arm
- * summaries over trials, then the comparisons of every mask with the baseline mask
- * (rps-compare.ts). Pure.
+ * summaries over the clean trials (a disturbed trial, e.g. one whose load agent was killed or
+ * gave no result, is listed but left out of every figure and test), then the comparisons of
+ * every mask with the baseline mask (rps-compare.ts), only when the run is complete. Pure.
  */
 import type { ArmResult, RunReport } from '../report/schema.js';
 import type { RpsPlan } from './rps-plan.js';
 import type { CpuMean, RfsState, RpsBenchArm, RpsBenchDoc, RpsBenchTrial } from './rps-doc.js';
-import { compareArms, BENCH_ALPHA } from './rps-compare.js';
+import { poissonInterval } from '../verdict/index.js';
+import { compareArms, BENCH_ALPHA, cleanTrials } from './rps-compare.js';
 import { windowKey } from './cpu-probe.js';
 import type { CpuWindow } from './proc-cpu.js';
 import { fullSchedule } from './schedule.js';
@@ -36,19 +38,23 @@ function benchArm(arm: ArmResult, key: RpsPlan['armKeys'][number], positions: Ma
     cpu: windows.get(windowKey(arm.name, t.trial)) ?? null,
     disturbed: t.disturbed,
   }));
+  const clean = cleanTrials({ trials });
+  const requests = clean.reduce((s, t) => s + t.requests, 0);
+  const resets = clean.reduce((s, t) => s + t.resets, 0);
   return {
     name: arm.name,
     mask: key.mask,
     liberal: key.liberal,
     rps: arm.rps ?? {},
     trials,
-    requestsPerSec: summarize(trials.map((t) => t.requestsPerSec)),
-    bytesPerSec: summarize(trials.map((t) => t.bytesPerSec)),
-    latencyMs: { p50: summarize(trials.map((t) => t.latencyMs.p50)), p99: summarize(trials.map((t) => t.latencyMs.p99)) },
-    requests: arm.requests,
-    resets: arm.resets,
-    resetRate: arm.resetRate,
-    cpu: meanCpu(trials.map((t) => t.cpu)),
+    excludedTrials: trials.length - clean.length,
+    requestsPerSec: summarize(clean.map((t) => t.requestsPerSec)),
+    bytesPerSec: summarize(clean.map((t) => t.bytesPerSec)),
+    latencyMs: { p50: summarize(clean.map((t) => t.latencyMs.p50)), p99: summarize(clean.map((t) => t.latencyMs.p99)) },
+    requests,
+    resets,
+    resetRate: poissonInterval(resets, requests),
+    cpu: meanCpu(clean.map((t) => t.cpu)),
   };
 }
 
@@ -59,6 +65,10 @@ export function buildRpsBenchDoc(plan: RpsPlan, report: RunReport, windows: Map<
   const arms = report.arms.map((a, i) => benchArm(a, plan.armKeys[i]!, positions, windows));
   const rps = plan.scenario.arms[0]?.rps;
   const notes = [...report.notes, ...arms.flatMap((a) => a.trials.flatMap((t) => t.disturbed.map((d) => `${a.name} trial ${t.trial}: ${d}`)))];
+  const excluded = arms.filter((a) => (a.excludedTrials ?? 0) > 0);
+  if (excluded.length > 0) {
+    notes.push(`disturbed trials are left out of every figure and test: ${excluded.map((a) => `${a.name} ${a.excludedTrials} of ${a.trials.length}`).join(', ')}`);
+  }
   if (arms.some((a) => a.cpu.length === 0)) notes.push('some trials had no load tick, so no CPU figures (use a longer --duration)');
   return {
     schema: 'resetlab/bench-rps@1',
@@ -81,7 +91,7 @@ export function buildRpsBenchDoc(plan: RpsPlan, report: RunReport, windows: Map<
     environment: report.environment,
     rfs,
     arms,
-    comparisons: compareArms(arms),
+    comparisons: report.complete ? compareArms(arms) : [],
     notes,
     run: report,
   };

@@ -58,8 +58,10 @@ export interface HarnessBenchDoc {
   /** The 64 KiB case against one iperf3 stream over the same path (the ceiling). */
   ceiling: { iperf3BytesPerSec: number; agentBytesPerSec: number; wrkBytesPerSec: number; agentRatio: number; wrkRatio: number } | null;
   /**
-   * requests/s with evidence counters and the sniffing injector (`instrumented`) vs without
-   * (`bare`); goal ratio >= 0.97. `counters` isolates the counting rules and snapshots alone.
+   * requests/s with evidence counters and the injector's duty cycle (`instrumented`) vs
+   * without (`bare`); goal ratio >= 0.97. `counters` isolates the counting rules and snapshots
+   * alone. The injector runs as a dry run at the scenarios' default rate: it sniffs, parses and
+   * forges at `injectorRatePerSecond` but sends nothing (`injected` stays 0).
    */
   overhead: {
     responseBytes: number;
@@ -71,7 +73,16 @@ export interface HarnessBenchDoc {
     /** Welch's t-test, bare vs instrumented (two-sided). */
     pValue: number | null;
     countersPValue?: number | null;
+    /** Segments the injector sent during the instrumented trials (0: it runs as a dry run). */
     injected: number;
+    /** The injector's duty-cycle rate in the instrumented trials (segments/s). */
+    injectorRatePerSecond?: number;
+    /** True: the injector forged but did not send (sniff-only). */
+    injectorDryRun?: boolean;
+    /** Packets the dry-run injector forged and did not send, over all instrumented trials. */
+    wouldHaveInjected?: number;
+    /** Inbound segments to the server port the injector's socket read, over all instrumented trials. */
+    sniffed?: number;
   };
   lab: { cycles: number; provisionSec: SampleSummary; teardownSec: SampleSummary };
   reproduce: { timeToVerdictSec: number | null; note: string };

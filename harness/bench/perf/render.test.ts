@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { baselineFrom, compareWithBaseline } from './baseline.js';
 import type { HarnessBenchDoc } from './doc.js';
-import { harnessRows, renderHarnessTable } from './render.js';
+import { harnessRows, injectorLine, overheadVariant, renderHarnessTable } from './render.js';
 
 const s = (mean: number, sd = 0) => ({ n: 2, mean, sd, min: mean - sd, max: mean + sd });
 
@@ -21,7 +21,8 @@ function doc(): HarnessBenchDoc {
         agent: [{ processes: 1, requestsPerSec: s(7000), bytesPerSec: s(4.6e8) }, { processes: 2, requestsPerSec: s(8000), bytesPerSec: s(5.3e8) }], processesUsed: 2, ratio: 0.8 },
     ],
     ceiling: { iperf3BytesPerSec: 1.5e9, agentBytesPerSec: 5.3e8, wrkBytesPerSec: 6.6e8, agentRatio: 0.353, wrkRatio: 0.44 },
-    overhead: { responseBytes: 65536, bare: s(7000, 100), counters: s(6990), instrumented: s(6900, 100), ratio: 0.9857, countersRatio: 0.9986, pValue: 0.41, countersPValue: 0.9, injected: 1 },
+    overhead: { responseBytes: 65536, bare: s(7000, 100), counters: s(6990), instrumented: s(6900, 100), ratio: 0.9857, countersRatio: 0.9986, pValue: 0.41, countersPValue: 0.9, injected: 0,
+      injectorRatePerSecond: 50, injectorDryRun: true, wouldHaveInjected: 490, sniffed: 10_100 },
     lab: { cycles: 3, provisionSec: s(0.15), teardownSec: s(0.06) },
     reproduce: { timeToVerdictSec: 48.2, note: 'node bin/resetlab.js reproduce --json' },
     memory: { connections: 1000, responseBytes: 65536, peakRssMiB: 180, pids: 1 },
@@ -54,12 +55,24 @@ describe('renderHarnessTable', () => {
     expect(rows[1]![0]).toBe('load agent req/s, 64 KiB, 50 conns (2 processes; 1 proc: 7000)');
     expect(rows[1]![4]).toBe('>= 1.0 NOT met');
     expect(rows[2]).toEqual(['load agent bytes/s, 64 KiB, vs one iperf3 stream (path ceiling)', '530.0 MB/s', 'iperf3: 1500.0 MB/s', '0.35', '(ceiling)']);
-    expect(rows[4]).toEqual(['measurement overhead: req/s counters + sniffing injector / bare, 64 KiB (p=0.41)', '6900 ± 100', 'bare: 7000 ± 100', '0.99', '>= 0.97 met']);
+    expect(rows[4]).toEqual(['measurement overhead: req/s counters + injector duty cycle at 50/s, dry run / bare, 64 KiB (p=0.41)', '6900 ± 100', 'bare: 7000 ± 100', '0.99', '>= 0.97 met']);
     expect(rows[5]).toEqual(['  of which evidence counters alone (no injector) (p=0.9)', '6990 ± 0', 'bare: 7000 ± 100', '1.00', '']);
     expect(rows[6]).toEqual(['lab provision (mean of 3)', '0.150 s', 'baseline: 0.200 s', '0.75', 'lower is better']);
     expect(rows[8]).toEqual(['`resetlab reproduce` time to verdict', '48.2 s', 'no baseline', '-', 'lower is better']);
     const text = renderHarnessTable(doc());
     expect(text).toContain('Baseline: bench/baseline.json (commit 0123456789ab');
+    expect(text).toContain('Injector in the overhead trials: dry run (sniff, parse and forge; nothing sent) at 50/s, 490 packets forged and not sent, 10100 segments sniffed, 0 sent.');
     expect(text.split('\n')[0]).toBe('resetlab harness benchmark — kernel 6.18.44, 2 CPUs, Node v20.20.2, autocannon 8.0.0, wrk debian/4.1.0-3+b2, iperf 3.12, commit abcdef012345');
+  });
+});
+
+describe('the overhead label says what the instrumented variant ran', () => {
+  it('names the duty-cycle rate and the dry run; a document from before says the sniffing injector', () => {
+    expect(overheadVariant(doc())).toBe('counters + injector duty cycle at 50/s, dry run');
+    const old = doc();
+    old.overhead = { responseBytes: 65536, bare: s(7000), instrumented: s(6900), ratio: 0.9857, pValue: null, injected: 1 };
+    expect(overheadVariant(old)).toBe('counters + sniffing injector');
+    expect(injectorLine(old)).toBeNull();
+    expect(renderHarnessTable(old)).not.toContain('Injector in the overhead trials');
   });
 });

@@ -11,6 +11,24 @@ const sec = (x: number) => `${x.toFixed(x < 10 ? 3 : 1)} s`;
 const ratio = (x: number | null) => (x === null ? '-' : x.toFixed(2));
 const size = (b: number) => (b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
 
+/** What the `instrumented` overhead variant ran: "counters + injector duty cycle at 50/s, dry run" (older documents: the sniffing injector). */
+export function overheadVariant(doc: HarnessBenchDoc): string {
+  const o = doc.overhead;
+  if (o.injectorRatePerSecond === undefined) return 'counters + sniffing injector';
+  return `counters + injector duty cycle at ${o.injectorRatePerSecond}/s${o.injectorDryRun ? ', dry run' : ''}`;
+}
+
+/** The line saying what the injector did in the overhead trials (null for older documents). */
+export function injectorLine(doc: HarnessBenchDoc): string | null {
+  const o = doc.overhead;
+  if (o.injectorRatePerSecond === undefined) return null;
+  const forged = o.wouldHaveInjected ?? 0;
+  return (
+    `Injector in the overhead trials: ${o.injectorDryRun ? 'dry run (sniff, parse and forge; nothing sent)' : 'sending'} at ${o.injectorRatePerSecond}/s, ` +
+    `${forged} packet${forged === 1 ? '' : 's'} forged${o.injectorDryRun ? ' and not sent' : ''}, ${o.sniffed ?? 0} segments sniffed, ${o.injected} sent.`
+  );
+}
+
 /** Rows `[measure, value, reference, ratio, goal]`. */
 export function harnessRows(doc: HarnessBenchDoc): string[][] {
   const rows: string[][] = [];
@@ -31,7 +49,7 @@ export function harnessRows(doc: HarnessBenchDoc): string[][] {
   }
   const o = doc.overhead;
   rows.push([
-    `measurement overhead: req/s counters + sniffing injector / bare, ${size(o.responseBytes)} (p=${o.pValue === null ? 'n/a' : formatP(o.pValue)})`,
+    `measurement overhead: req/s ${overheadVariant(doc)} / bare, ${size(o.responseBytes)} (p=${o.pValue === null ? 'n/a' : formatP(o.pValue)})`,
     `${n0(o.instrumented.mean)} ± ${n0(o.instrumented.sd)}`,
     `bare: ${n0(o.bare.mean)} ± ${n0(o.bare.sd)}`,
     ratio(o.ratio),
@@ -75,6 +93,7 @@ export function renderHarnessTable(doc: HarnessBenchDoc): string {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.slice(1).map(fmt),
     '',
+    ...[injectorLine(doc)].filter((l): l is string => l !== null),
     ...(doc.baseline ? [`Baseline: ${doc.baseline.file} (commit ${doc.baseline.commit?.slice(0, 12) ?? 'unknown'}, ${doc.baseline.createdAt}).`] : []),
     ...doc.notes.map((n) => `Note: ${n}`),
     '',

@@ -11,13 +11,15 @@ import { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import type { Lab } from '../../lab/lab.js';
 import type { LabFactory } from '../../run/run-scenario.js';
+import { InterruptedError } from '../../errors.js';
 import { gitCommit } from '../../run/environment.js';
 import { TopologySpec } from '../../scenario/schema.js';
+import { asInterrupted, throwIfInterrupted } from '../interrupt.js';
 import { summarize, welchTest, type SampleSummary } from '../welch.js';
 import { compareWithBaseline, readBaseline } from './baseline.js';
 import { chooseAgentVariant } from './choose.js';
 import type { HarnessBenchDoc, LoadVsWrk } from './doc.js';
-import { loadVsWrkRuns, overheadRuns, peakMemoryDuring, startServer, summarizeLoad } from './steps.js';
+import { loadVsWrkRuns, OVERHEAD_INJECT_RATE, overheadRuns, peakMemoryDuring, startServer, summarizeLoad } from './steps.js';
 import { runIperf3, runLoadAgents, serviceUrl } from './tools.js';
 
 /** Options of `runHarnessBench`. */
@@ -54,15 +56,16 @@ async function timeLabs(deps: HarnessBenchDeps, cycles: number, notes: string[])
     notes.push(...(await lab.destroy()));
     provision.push((t1 - t0) / 1000);
     teardown.push((performance.now() - t1) / 1000);
+    checkAbort(deps.signal);
   }
   return { cycles, provisionSec: summarize(provision), teardownSec: summarize(teardown) };
 }
 
-function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new Error('interrupted');
-}
+/** Stops at a step boundary once interrupted: throws InterruptedError (exit 130); cleanup runs on the way out. */
+const checkAbort = throwIfInterrupted;
 
-async function onOneLab(lab: Lab, deps: HarnessBenchDeps, s: { durationSec: number; trials: number }, cleanup: CleanupStack) {
+async function onOneLab(lab: Lab, deps: HarnessBenchDeps, s: { durationSec: number; trials: number }, cleanup: CleanupStack, notes: string[]) {
+  checkAbort(deps.signal);
   const loadVsWrk: LoadVsWrk[] = [];
   const wrkThreads = Math.max(1, Math.min(cpus().length, CONNECTIONS));
   for (const responseBytes of [2, BIG]) {
@@ -90,7 +93,10 @@ async function onOneLab(lab: Lab, deps: HarnessBenchDeps, s: { durationSec: numb
   };
   checkAbort(deps.signal);
   const overheadTrials = s.trials + 1;
-  deps.say(`  measurement overhead: bare vs evidence counters vs counters + sniffing injector, ${overheadTrials} x ${s.durationSec}s each`);
+  deps.say(
+    `  measurement overhead: bare vs evidence counters vs counters + injector duty cycle at ${OVERHEAD_INJECT_RATE}/s (dry run: nothing sent), ` +
+      `${overheadTrials} x ${s.durationSec}s each`,
+  );
   let server = await startServer(lab, BIG, cleanup);
   const o = await overheadRuns(lab, { connections: CONNECTIONS, durationSec: s.durationSec, trials: overheadTrials }, cleanup);
   const rates = (xs: typeof o.bare) => xs.map((x) => x.requestsPerSec);
@@ -104,8 +110,17 @@ async function onOneLab(lab: Lab, deps: HarnessBenchDeps, s: { durationSec: numb
     countersRatio: counters.mean / bare.mean,
     pValue: welchTest(rates(o.bare), rates(o.instrumented))?.pTwoSided ?? null,
     countersPValue: welchTest(rates(o.bare), rates(o.counters))?.pTwoSided ?? null,
-    injected: o.injected,
+    injected: o.injector.injected,
+    injectorRatePerSecond: OVERHEAD_INJECT_RATE,
+    injectorDryRun: true,
+    wouldHaveInjected: o.injector.wouldHaveSent,
+    sniffed: o.injector.sniffed,
   };
+  notes.push(...o.injector.disturbed);
+  if (o.injector.wouldHaveSent === 0) {
+    notes.push('the dry-run injector forged no packet in the overhead trials: its duty cycle did not run, so the overhead ratio does not include it');
+  }
+  if (o.injector.injected > 0) notes.push(`the dry-run injector sent ${o.injector.injected} segment(s) in the overhead trials`);
   await server.stop(2000);
   checkAbort(deps.signal);
   deps.say(`  load agent memory at ${MEMORY_CONNECTIONS} connections, ${s.durationSec}s`);
@@ -116,11 +131,26 @@ async function onOneLab(lab: Lab, deps: HarnessBenchDeps, s: { durationSec: numb
   return { loadVsWrk, ceiling, overhead, memory };
 }
 
-/** Runs every measurement (see module doc) and returns the document; the caller writes it. */
+/**
+ * Runs every measurement (see module doc) and returns the document; the caller writes it.
+ * Interrupted (deps.signal): stops at the next step, cleans up, prints the cleanup notes and
+ * throws InterruptedError (exit 130), also when a step failed because of the signal.
+ */
 export async function runHarnessBench(opts: HarnessBenchOptions, deps: HarnessBenchDeps): Promise<HarnessBenchDoc> {
+  const notes: string[] = [];
+  try {
+    return await measureAll(opts, deps, notes);
+  } catch (error) {
+    const out = asInterrupted(error, deps.signal);
+    if (out !== error) deps.say(`  stopped by the interruption: ${error instanceof Error ? error.message : String(error)}`);
+    if (out instanceof InterruptedError) notes.forEach((n) => deps.say(`  note: ${n}`));
+    throw out;
+  }
+}
+
+async function measureAll(opts: HarnessBenchOptions, deps: HarnessBenchDeps, notes: string[]): Promise<HarnessBenchDoc> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const notes: string[] = [];
   const s = opts.quick ? { durationSec: 2, trials: 2 } : { durationSec: 5, trials: 2 };
   deps.say('  lab provision and teardown, 3 cycles');
   const labTimes = await timeLabs(deps, 3, notes);
@@ -128,13 +158,14 @@ export async function runHarnessBench(opts: HarnessBenchOptions, deps: HarnessBe
   const lab = await deps.provision(TopologySpec.parse({}));
   let measured: Awaited<ReturnType<typeof onOneLab>>;
   try {
-    measured = await onOneLab(lab, deps, s, cleanup);
+    measured = await onOneLab(lab, deps, s, cleanup, notes);
   } finally {
     notes.push(...(await cleanup.unwind()), ...(await lab.destroy()));
   }
   checkAbort(deps.signal);
   deps.say('  time to verdict of `resetlab reproduce`');
   const reproduce = await opts.reproduce();
+  checkAbort(deps.signal);
   const figures = {
     labProvisionSec: labTimes.provisionSec.mean,
     labTeardownSec: labTimes.teardownSec.mean,

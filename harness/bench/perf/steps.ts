@@ -9,8 +9,10 @@ import type { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import { snapshotCounters } from '../../counters/snapshot.js';
 import { evidenceRules } from '../../lab/evidence.js';
-import { InjectFault } from '../../faults/inject.js';
+import type { FaultReport } from '../../faults/fault.js';
+import { InjectFault, type InjectOptions } from '../../faults/inject.js';
 import type { Lab } from '../../lab/lab.js';
+import { FaultSpec } from '../../scenario/schema.js';
 import { counterbalancedOrder } from '../schedule.js';
 import { summarize, type SampleSummary } from '../welch.js';
 import { parseProcStatusMemory } from './parse.js';
@@ -64,15 +66,55 @@ export async function setEvidenceRules(lab: Lab, present: boolean): Promise<void
   );
 }
 
+/** The scenarios' default injection rate (segments/s), read from the scenario schema's default. */
+export function scenarioInjectRate(): number {
+  const spec = FaultSpec.parse({ kind: 'inject' });
+  if (spec.kind !== 'inject') throw new Error('failed to read the default inject rate from the scenario schema');
+  return spec.ratePerSecond;
+}
+
+/** Rate of the injector's duty cycle in the `instrumented` overhead variant: as scenarios run it (50/s). */
+export const OVERHEAD_INJECT_RATE = scenarioInjectRate();
+
+/** The overhead variant's injector options: a dry run at OVERHEAD_INJECT_RATE, bounded by the trial. */
+export function overheadInjectOptions(durationSec: number): InjectOptions {
+  return { offset: 'below-window', ratePerSecond: OVERHEAD_INJECT_RATE, deadlineMs: (durationSec + 15) * 1000, dryRun: true };
+}
+
+/** What the dry-run injector did over the `instrumented` trials, summed from its fault reports. */
+export interface InjectorTotals {
+  /** Segments actually sent (0 unless the dry run failed to hold). */
+  injected: number;
+  /** Packets forged by the duty cycle and not sent. */
+  wouldHaveSent: number;
+  /** Inbound segments to the server port the socket read. */
+  sniffed: number;
+  /** Why a trial's injector could not be trusted (killed at its deadline, no result). */
+  disturbed: string[];
+}
+
+/** Sums the injector's fault reports of the `instrumented` trials. */
+export function injectorTotals(reports: FaultReport[]): InjectorTotals {
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  return {
+    injected: reports.reduce((s, r) => s + r.injected, 0),
+    wouldHaveSent: reports.reduce((s, r) => s + num(r.details.wouldHaveSent), 0),
+    sniffed: reports.reduce((s, r) => s + num(r.details.sniffed), 0),
+    disturbed: reports.flatMap((r, i) => (r.disturbed ? [`overhead trial ${i + 1}: ${r.disturbed}`] : [])),
+  };
+}
+
 /**
  * Measurement overhead, three ways, counterbalanced: `bare` (no evidence tables, no injector),
  * `counters` (the evidence counting rules and counter snapshots around the load) and
- * `instrumented` (counters plus the injector's sniffing raw socket at 0.001 segments/s,
- * below-window: at most a couple of harmless segments). Leaves the evidence rules in place.
+ * `instrumented` (counters plus the injector's duty cycle as scenarios run it: its raw socket
+ * resumes at OVERHEAD_INJECT_RATE (50/s), discards the stale messages, pre-filters, parses and
+ * forges a packet each time, but in a dry run, so nothing is sent and no connection is reset).
+ * Leaves the evidence rules in place.
  */
 export async function overheadRuns(lab: Lab, opts: { connections: number; durationSec: number; trials: number }, cleanup: CleanupStack) {
   const url = serviceUrl(lab);
-  let injected = 0;
+  const injectorReports: FaultReport[] = [];
   const load = () => runLoadAgents(lab.nodes.client, url, opts.connections, opts.durationSec, 1, cleanup);
   const bare = async () => {
     await setEvidenceRules(lab, false);
@@ -88,16 +130,16 @@ export async function overheadRuns(lab: Lab, opts: { connections: number; durati
   const instrumented = async () => {
     await setEvidenceRules(lab, true);
     await snapshotCounters(lab);
-    const fault = new InjectFault({ offset: 'below-window', ratePerSecond: 0.001, deadlineMs: (opts.durationSec + 15) * 1000 });
+    const fault = new InjectFault(overheadInjectOptions(opts.durationSec));
     await fault.apply(lab, cleanup);
     const figures = await load();
-    injected += (await fault.revert()).injected;
+    injectorReports.push(await fault.revert());
     await snapshotCounters(lab);
     return figures;
   };
   const runs = await interleave([{ name: 'bare', run: bare }, { name: 'counters', run: counters }, { name: 'instrumented', run: instrumented }], opts.trials);
   await setEvidenceRules(lab, true);
-  return { bare: runs.get('bare')!, counters: runs.get('counters')!, instrumented: runs.get('instrumented')!, injected };
+  return { bare: runs.get('bare')!, counters: runs.get('counters')!, instrumented: runs.get('instrumented')!, injector: injectorTotals(injectorReports) };
 }
 
 /** Peak resident memory (max VmHWM, MiB) of the processes in `namespace` while `work` runs; polled every 200 ms. */
