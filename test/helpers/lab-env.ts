@@ -2,6 +2,10 @@
  * Shared helpers for integration tests: whether this machine can build a lab (root), the
  * built-in scenario loader with a short duration, and the list of this project's namespaces.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { ExecaRunner } from '../../harness/exec/runner.js';
 import { listRunNamespaces, removeLeftovers } from '../../harness/lab/netns/cleanup.js';
 import { liveOwner } from '../../harness/lab/owner.js';
@@ -34,4 +38,21 @@ export async function ourNamespaces(): Promise<string[]> {
 /** Removes leftovers of dead runs (before and after each test file). */
 export async function cleanSlate(): Promise<void> {
   await removeLeftovers(runner);
+}
+
+/**
+ * For a describe block of integration tests: removes leftovers before and after, and gives
+ * the block a scratch results directory (prefix rl-test-) removed afterwards. Returns a getter.
+ */
+export function useLabScratch(): () => string {
+  let out = '';
+  beforeAll(async () => {
+    await cleanSlate();
+    out = await mkdtemp(join(tmpdir(), 'rl-test-'));
+  });
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+    await cleanSlate();
+  });
+  return () => out;
 }

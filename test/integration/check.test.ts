@@ -4,31 +4,22 @@
  * host namespace is unchanged afterwards, and a wrong expectation exits 3.
  */
 import { execa } from 'execa';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../harness/repo-root.js';
 import { diffHost, snapshotHost } from '../helpers/host-state.js';
-import { cleanSlate, IS_ROOT, ourNamespaces, SKIP_REASON } from '../helpers/lab-env.js';
+import { useLabScratch, IS_ROOT, ourNamespaces, SKIP_REASON } from '../helpers/lab-env.js';
 
 const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
 
 describe.skipIf(!IS_ROOT)(`resetlab check${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let out: string;
-  beforeAll(async () => {
-    await cleanSlate();
-    out = await mkdtemp(join(tmpdir(), 'rl-test-'));
-  });
-  afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
-    await cleanSlate();
-  });
+  const scratch = useLabScratch();
 
   it('every built-in scenario gives its expected verdict, and the host is untouched', async () => {
     const host = await snapshotHost();
-    const junit = join(out, 'check.xml');
-    const r = await execa('node', [bin, 'check', '--duration', '4s', '--json', '--junit', junit, '--out', out], { reject: false });
+    const junit = join(scratch(), 'check.xml');
+    const r = await execa('node', [bin, 'check', '--duration', '4s', '--json', '--junit', junit, '--out', scratch()], { reject: false });
     const doc = JSON.parse(r.stdout);
     const failed = doc.cases.filter((c: { pass: boolean }) => !c.pass);
     expect(failed, JSON.stringify(failed) + r.stderr.slice(-2000)).toEqual([]);
@@ -53,17 +44,17 @@ describe.skipIf(!IS_ROOT)(`resetlab check${IS_ROOT ? '' : ` (skipped: ${SKIP_REA
   });
 
   it('a wrong expectation fails the gate with exit 3 and a JUnit failure carrying the explanation', async () => {
-    const file = join(out, 'wrong.yaml');
+    const file = join(scratch(), 'wrong.yaml');
     await writeFile(file, 'expectations:\n  - { scenario: none, expect: reproduced }\n');
-    const junit = join(out, 'wrong.xml');
-    const r = await execa('node', [bin, 'check', '--expect', file, '--duration', '2s', '--junit', junit, '--out', out], { reject: false });
+    const junit = join(scratch(), 'wrong.xml');
+    const r = await execa('node', [bin, 'check', '--expect', file, '--duration', '2s', '--junit', junit, '--out', scratch()], { reject: false });
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toMatch(/FAIL\s+none\s+expected reproduced, got not-reproduced/);
     expect(await readFile(junit, 'utf8')).toMatch(/<failure[^>]*message="[^"]*Not reproduced/);
   });
 
   it('an expectations file with mistakes exits 2 before anything runs', async () => {
-    const file = join(out, 'bad.yaml');
+    const file = join(scratch(), 'bad.yaml');
     await writeFile(file, 'expectations:\n  - { scenario: none, expect: maybe, kernel: "newest" }\n');
     const r = await execa('node', [bin, 'check', '--expect', file], { reject: false });
     expect(r.exitCode).toBe(2);

@@ -6,46 +6,38 @@ import { execa } from 'execa';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunReport } from '../../harness/report/schema.js';
 import { REPO_ROOT } from '../../harness/repo-root.js';
-import { cleanSlate, IS_ROOT, ourNamespaces, SKIP_REASON } from '../helpers/lab-env.js';
+import { useLabScratch, IS_ROOT, ourNamespaces, SKIP_REASON } from '../helpers/lab-env.js';
 
 const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
 const cli = (args: string[]) => execa('node', [bin, ...args], { reject: false });
 
 describe.skipIf(!IS_ROOT)(`resetlab CLI${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let out: string;
-  beforeAll(async () => {
-    await cleanSlate();
-    out = await mkdtemp(join(tmpdir(), 'rl-test-'));
-  });
-  afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
-    await cleanSlate();
-  });
+  const scratch = useLabScratch();
 
   it('run --json prints exactly one RunReport document and writes result.json and summary.md', async () => {
-    const r = await cli(['run', 'over-window', '--duration', '3s', '--json', '--out', out]);
+    const r = await cli(['run', 'over-window', '--duration', '3s', '--json', '--out', scratch()]);
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(() => RunReport.parse(doc)).not.toThrow();
     expect(doc.arms.map((a: { name: string }) => a.name)).toEqual(['liberal=0', 'liberal=1']);
     expect(r.stderr).toMatch(/arm liberal=0/);
-    const dirs = await readdir(out);
+    const dirs = await readdir(scratch());
     expect(dirs).toHaveLength(1);
-    const files = await readdir(join(out, dirs[0]!));
+    const files = await readdir(join(scratch(), dirs[0]!));
     expect(files.sort()).toEqual(['report.html', 'result.json', 'summary.md']);
-    expect(await readFile(join(out, dirs[0]!, 'summary.md'), 'utf8')).toMatch(/\| resets \(ECONNRESET\) \|/);
-    const html = await readFile(join(out, dirs[0]!, 'report.html'), 'utf8');
+    expect(await readFile(join(scratch(), dirs[0]!, 'summary.md'), 'utf8')).toMatch(/\| resets \(ECONNRESET\) \|/);
+    const html = await readFile(join(scratch(), dirs[0]!, 'report.html'), 'utf8');
     expect(html).toContain(doc.verdict.outcome.toUpperCase());
     expect(html.match(/<svg/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
     expect(html).not.toMatch(/(src|href)="https?:/);
     // `report` re-renders from result.json alone.
-    await rm(join(out, dirs[0]!, 'report.html'));
-    const again = await cli(['report', join(out, dirs[0]!)]);
+    await rm(join(scratch(), dirs[0]!, 'report.html'));
+    const again = await cli(['report', join(scratch(), dirs[0]!)]);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(await readFile(join(out, dirs[0]!, 'report.html'), 'utf8')).toContain(doc.verdict.outcome.toUpperCase());
+    expect(await readFile(join(scratch(), dirs[0]!, 'report.html'), 'utf8')).toContain(doc.verdict.outcome.toUpperCase());
     expect(await ourNamespaces()).toEqual([]);
   });
 
@@ -76,7 +68,7 @@ describe.skipIf(!IS_ROOT)(`resetlab CLI${IS_ROOT ? '' : ` (skipped: ${SKIP_REASO
   });
 
   it('a scenario file with several mistakes exits 2, lists each with file and field, and creates nothing', async () => {
-    const file = join(out, 'bad.yaml');
+    const file = join(scratch(), 'bad.yaml');
     await writeFile(file, 'name: Bad Name\nload: { connections: -1, duration: 10 parsecs }\nfault: { kind: teleport }\ncolour: red\n');
     const before = await ourNamespaces();
     const r = await cli(['run', file, '--trials', '0']);
@@ -89,7 +81,7 @@ describe.skipIf(!IS_ROOT)(`resetlab CLI${IS_ROOT ? '' : ` (skipped: ${SKIP_REASO
   });
 
   it('SIGINT in the middle of a run cleans up, writes a partial result and exits 130', async () => {
-    const child = execa('node', [bin, 'run', 'over-window', '--duration', '30s', '--out', out], { reject: false });
+    const child = execa('node', [bin, 'run', 'over-window', '--duration', '30s', '--out', scratch()], { reject: false });
     let stderr = '';
     await new Promise<void>((resolve) => {
       child.stderr!.on('data', (c: Buffer) => {
@@ -102,8 +94,8 @@ describe.skipIf(!IS_ROOT)(`resetlab CLI${IS_ROOT ? '' : ` (skipped: ${SKIP_REASO
     const r = await child;
     expect(r.exitCode).toBe(130);
     expect(await ourNamespaces()).toEqual([]);
-    const dirs = (await readdir(out)).filter((d) => d.endsWith('over-window'));
-    const partial = await Promise.all(dirs.map(async (d) => JSON.parse(await readFile(join(out, d, 'result.json'), 'utf8'))));
+    const dirs = (await readdir(scratch())).filter((d) => d.endsWith('over-window'));
+    const partial = await Promise.all(dirs.map(async (d) => JSON.parse(await readFile(join(scratch(), d, 'result.json'), 'utf8'))));
     expect(partial.some((p) => p.complete === false && p.arms[0].requests > 0)).toBe(true);
   });
 });

@@ -4,30 +4,21 @@
  * checked. Needs root; leaves no namespace behind.
  */
 import { execa } from 'execa';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RpsBenchDoc } from '../../harness/bench/rps-doc.js';
 import { provisionNetnsLab } from '../../harness/lab/netns/provider.js';
 import { newPrefix } from '../../harness/lab/prefix.js';
 import { REPO_ROOT } from '../../harness/repo-root.js';
 import { TopologySpec } from '../../harness/scenario/schema.js';
-import { cleanSlate, IS_ROOT, ourNamespaces, runner, SKIP_REASON } from '../helpers/lab-env.js';
+import { useLabScratch, IS_ROOT, ourNamespaces, runner, SKIP_REASON } from '../helpers/lab-env.js';
 
 const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
 const hostFlowEntries = () => readFile('/proc/sys/net/core/rps_sock_flow_entries', 'utf8');
 
 describe.skipIf(!IS_ROOT)(`RPS${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let out: string;
-  beforeAll(async () => {
-    await cleanSlate();
-    out = await mkdtemp(join(tmpdir(), 'rl-test-'));
-  });
-  afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
-    await cleanSlate();
-  });
+  const scratch = useLabScratch();
 
   it('sets rps_cpus and rps_flow_cnt in a node namespace, reads them back, and leaves the host alone', async () => {
     const before = await hostFlowEntries();
@@ -56,7 +47,7 @@ describe.skipIf(!IS_ROOT)(`RPS${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, (
   });
 
   it('bench rps --masks 0,1 --trials 1 --duration 2s prints bench.json and writes the table, the charts and the statements', async () => {
-    const r = await execa('node', [bin, 'bench', 'rps', '--masks', '0,1', '--trials', '1', '--duration', '2s', '--json', '--out', out], { reject: false });
+    const r = await execa('node', [bin, 'bench', 'rps', '--masks', '0,1', '--trials', '1', '--duration', '2s', '--json', '--out', scratch()], { reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as RpsBenchDoc;
     expect(doc.schema).toBe('resetlab/bench-rps@1');
@@ -75,12 +66,12 @@ describe.skipIf(!IS_ROOT)(`RPS${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, (
     expect(doc.comparisons.map((c) => c.metric)).toEqual(['requests/s', 'bytes/s', 'reset rate']);
     expect(doc.comparisons[0]!.sentence).toContain("Welch's t-test needs at least 2 trials per mask (1 trial each)");
     expect(doc.rfs.active).toBe(false);
-    const [dir] = (await readdir(out)).filter((d) => d.endsWith('-bench-rps'));
-    expect((await readdir(join(out, dir!))).sort()).toEqual(['bench.json', 'report.html', 'summary.md']);
-    const md = await readFile(join(out, dir!, 'summary.md'), 'utf8');
+    const [dir] = (await readdir(scratch())).filter((d) => d.endsWith('-bench-rps'));
+    expect((await readdir(join(scratch(), dir!))).sort()).toEqual(['bench.json', 'report.html', 'summary.md']);
+    const md = await readFile(join(scratch(), dir!, 'summary.md'), 'utf8');
     expect(md).toMatch(/\| rps=0 \| \d+/);
     expect(md).toContain('RFS is not');
-    const html = await readFile(join(out, dir!, 'report.html'), 'utf8');
+    const html = await readFile(join(scratch(), dir!, 'report.html'), 'utf8');
     expect(html.match(/<svg/g)).toHaveLength(5);
     expect(await ourNamespaces()).toEqual([]);
   });

@@ -6,15 +6,13 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findAgentProcesses } from '../../harness/lab/leftover-processes.js';
 import { liveOwner, ownerDir } from '../../harness/lab/owner.js';
 import { REPO_ROOT } from '../../harness/repo-root.js';
 import { diffHost, snapshotHost } from '../helpers/host-state.js';
-import { cleanSlate, IS_ROOT, ourNamespaces, SKIP_REASON } from '../helpers/lab-env.js';
+import { useLabScratch, IS_ROOT, ourNamespaces, SKIP_REASON } from '../helpers/lab-env.js';
 
 const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,20 +39,12 @@ const staleOwnerFiles = () =>
   existsSync(ownerDir()) ? readdirSync(ownerDir()).filter((f) => liveOwner(f.replace(/\.pid$/, '')) === null) : [];
 
 describe.skipIf(!IS_ROOT)(`safety${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let out: string;
-  beforeAll(async () => {
-    await cleanSlate();
-    out = await mkdtemp(join(tmpdir(), 'rl-test-'));
-  });
-  afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
-    await cleanSlate();
-  });
+  const scratch = useLabScratch();
 
   it('SIGKILL at random points, repeatedly: cleanup removes every namespace, owner file and agent; the host is untouched', async () => {
     const host = await snapshotHost();
     for (let i = 0; i < 5; i++) {
-      const child = execa('node', [bin, 'run', 'over-window', '--duration', '3s', '--out', out], { reject: false });
+      const child = execa('node', [bin, 'run', 'over-window', '--duration', '3s', '--out', scratch()], { reject: false });
       await sleep(200 + Math.random() * 4500);
       child.kill('SIGKILL');
       await child;
@@ -69,19 +59,19 @@ describe.skipIf(!IS_ROOT)(`safety${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`
   });
 
   it('the next run removes what a killed run left, with a clear message', async () => {
-    const child = execa('node', [bin, 'run', 'none', '--duration', '5s', '--out', out], { reject: false });
+    const child = execa('node', [bin, 'run', 'none', '--duration', '5s', '--out', scratch()], { reject: false });
     await waitFor(child, /arm liberal=0/);
     child.kill('SIGKILL');
     await child;
     expect((await ourNamespaces()).length).toBeGreaterThan(0);
-    const r = await execa('node', [bin, 'run', 'none', '--duration', '2s', '--out', out], { reject: false });
+    const r = await execa('node', [bin, 'run', 'none', '--duration', '2s', '--out', scratch()], { reject: false });
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toMatch(/removed \d+ namespace\(s\) left by an earlier run that did not finish/);
     expect(await ourNamespaces()).toEqual([]);
   });
 
   it('a killed agent marks its arm disturbed: inconclusive, not passed', async () => {
-    const child = execa('node', [bin, 'run', 'over-window', '--duration', '6s', '--json', '--out', out], { reject: false });
+    const child = execa('node', [bin, 'run', 'over-window', '--duration', '6s', '--json', '--out', scratch()], { reject: false });
     const prefix = await waitFor(child, /arm liberal=0/);
     await sleep(1500);
     const injector = agentOf(prefix, 'inject');
@@ -95,7 +85,7 @@ describe.skipIf(!IS_ROOT)(`safety${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`
   });
 
   it('a hung load agent is killed at its deadline and the arm is disturbed', async () => {
-    const child = execa('node', [bin, 'run', 'none', '--duration', '2s', '--json', '--out', out], { reject: false });
+    const child = execa('node', [bin, 'run', 'none', '--duration', '2s', '--json', '--out', scratch()], { reject: false });
     const prefix = await waitFor(child, /arm liberal=0/);
     await sleep(500);
     const load = agentOf(prefix, 'load');
@@ -112,7 +102,7 @@ describe.skipIf(!IS_ROOT)(`safety${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`
     const capture = execa('timeout', ['25', 'tcpdump', '-i', 'any', '-n', '-p', '-c', '1',
       'net 10.244.0.0/16 or net 10.96.0.0/16 or net 172.18.0.0/24 or net 172.19.0.0/24'], { reject: false });
     await sleep(1000);
-    const runs = [0, 1].map(() => execa('node', [bin, 'run', 'over-window', '--duration', '3s', '--json', '--out', out], { reject: false }));
+    const runs = [0, 1].map(() => execa('node', [bin, 'run', 'over-window', '--duration', '3s', '--json', '--out', scratch()], { reject: false }));
     const results = await Promise.all(runs);
     for (const r of results) {
       expect(r.exitCode, r.stderr).toBe(0);
