@@ -45,6 +45,22 @@ export const FINGERPRINT_SYSCTLS = [
   'net.ipv4.vs.conn_reuse_mode',
 ];
 
+/**
+ * kind only: versions as the cluster reported them at provisioning (the kind driver records
+ * them in its data-plane knobs). kind builds kube-proxy per Kubernetes release, so the
+ * kube-proxy image tag is also the Kubernetes version.
+ */
+function kubernetesFacts(lab: Lab): NonNullable<Environment['kubernetes']> {
+  const k = lab.dataPlane.knobs;
+  const kubeProxyVersion = typeof k.kubeProxyVersion === 'string' ? k.kubeProxyVersion : String(k.kubeProxyImage ?? 'unknown');
+  return {
+    version: typeof k.kubeProxyVersion === 'string' ? k.kubeProxyVersion : 'unknown',
+    kubeProxyVersion,
+    kubeProxyMode: lab.dataPlane.proxyMode,
+    ...(typeof k.nodeImage === 'string' ? { nodeImage: k.nodeImage } : {}),
+  };
+}
+
 /** Builds the fingerprint for a provisioned lab. */
 export async function readEnvironment(lab: Lab, runner: Runner): Promise<Environment> {
   const sysctls = await lab.readSysctls(lab.nodeRoles, FINGERPRINT_SYSCTLS);
@@ -61,6 +77,7 @@ export async function readEnvironment(lab: Lab, runner: Runner): Promise<Environ
     cpus: cpus().length,
     hostname: hostname(),
     sysctls,
+    ...(lab.driver === 'kind' ? { kubernetes: kubernetesFacts(lab) } : {}),
     ...(lab.readRps ? { rps: await lab.readRps(lab.nodeRoles) } : {}),
   };
 }
