@@ -69,6 +69,12 @@ export interface Lab {
   readRps?(roles: readonly NodeRole[], ifnames?: readonly string[]): Promise<RpsReadBack>;
   /** Deletes conntrack entries on every node (between arms). */
   flushConntrack(): Promise<void>;
+  /**
+   * Which data-plane rules are present, per node, as short lines (INVALID-drop rules, DNAT or
+   * IPVS virtual servers). Read-only; the pipeline records it for every arm, because a
+   * kube-proxy that re-syncs (or reads be_liberal at start) can change them between arms.
+   */
+  dataPlaneRules?(): Promise<Record<string, string[]>>;
   /** Removes everything the lab created; returns cleanup problems instead of throwing. */
   destroy(): Promise<string[]>;
 }

@@ -31,7 +31,24 @@ export function renderMarkdown(report: RunReport): string {
     `- scenario \`${report.scenario.name}\` from \`${report.scenario.source}\`; ${report.complete ? 'complete' : '**incomplete**'} run, ${report.elapsedSec.toFixed(1)} s`,
     '',
     '</details>',
+    ...dataPlaneSection(report),
     ...(report.notes.length ? ['', ...report.notes.map((n) => `> Note: ${n}`)] : []),
     '',
   ].join('\n');
+}
+
+/** A collapsed list of the data-plane rules each arm ran with (when the driver reported them). */
+function dataPlaneSection(report: RunReport): string[] {
+  const arms = report.arms.filter((a) => a.dataPlaneRules);
+  if (arms.length === 0) return [];
+  const lines = ['', '<details><summary>Data-plane rules per arm</summary>', ''];
+  for (const a of arms) {
+    lines.push(`**${cell(a.name)}**`, '');
+    for (const [node, rules] of Object.entries(a.dataPlaneRules!)) {
+      lines.push(`- ${node}:`, ...(rules.length ? rules.map((r) => `  - \`${r.replace(/`/g, "'")}\``) : ['  - (none)']));
+    }
+    lines.push('');
+  }
+  lines.push('</details>');
+  return lines;
 }

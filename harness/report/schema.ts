@@ -60,6 +60,8 @@ export const TrialResult = z.object({
   ticks: z.array(Tick),
   /** Broken connections by error code (one per connection; `resets` is the ECONNRESET entry). */
   connectionErrors: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Data-plane rules present at the start of the trial, per node (the driver's summary lines). */
+  dataPlaneRules: z.record(z.string(), z.array(z.string())).optional(),
   /** Why this trial cannot be trusted (agent killed at deadline, sysctl changed under us, ...). Empty if fine. */
   disturbed: z.array(z.string()),
   /** RPS read back before the load, `{ node: { "wire0/rx-0/rps_cpus": "3", ... } }` (only when the scenario sets `rps`). */
@@ -81,6 +83,8 @@ export const ArmResult = z.object({
   evidence: Evidence,
   /** Resets per million requests with an exact (Garwood) 95% interval. */
   resetRate: z.object({ perMillion: z.number(), low: z.number(), high: z.number() }),
+  /** Data-plane rules present in the arm (its first trial's), per node. */
+  dataPlaneRules: z.record(z.string(), z.array(z.string())).optional(),
   trials: z.array(TrialResult),
   disturbed: z.array(z.string()),
   /** RPS the arm ran with, read back in its first trial (only when the scenario sets `rps`). */

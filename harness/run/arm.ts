@@ -44,6 +44,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const wanted = { ...ctx.baseSysctls, ...arm.sysctls };
   const sysctlsByNode = await lab.setSysctls(lab.nodeRoles, wanted);
   const rps = await applyRps(lab, ctx.rpsWanted);
+  const dataPlaneRules = lab.dataPlaneRules ? await lab.dataPlaneRules() : undefined;
   const before = await snapshotCounters(lab);
   const fault = createFault(scenario.fault, deadlineMs);
   await fault.apply(lab, cleanup);
@@ -97,6 +98,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
     resets: connectionErrors.ECONNRESET ?? 0,
     errors,
     connectionErrors,
+    ...(dataPlaneRules ? { dataPlaneRules } : {}),
     durationSec: Number(r?.durationSec ?? 0),
     throughputBytesPerSec: Number(r?.throughputBytesPerSec ?? 0),
     requestsPerSec: Number(r?.requestsPerSec ?? 0),

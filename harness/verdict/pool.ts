@@ -55,9 +55,22 @@ export function poolArm(name: string, trials: TrialResult[]): ArmResult {
     latencyMs: poolLatency(trials),
     evidence: poolEvidence(trials),
     resetRate: poissonInterval(resets, requests),
+    ...(trials[0]?.dataPlaneRules ? { dataPlaneRules: trials[0].dataPlaneRules } : {}),
     trials: [...trials],
-    disturbed: trials.flatMap((t) => t.disturbed.map((reason) => `trial ${t.trial}: ${reason}`)),
+    disturbed: [
+      ...trials.flatMap((t) => t.disturbed.map((reason) => `trial ${t.trial}: ${reason}`)),
+      ...rulesChanged(trials),
+    ],
   };
+}
+
+/** A disturbance when the data-plane rules differ between trials of one arm (something re-synced them). */
+function rulesChanged(trials: TrialResult[]): string[] {
+  const first = trials[0]?.dataPlaneRules;
+  if (!first) return [];
+  const key = JSON.stringify(first);
+  const changed = trials.filter((t) => t.dataPlaneRules && JSON.stringify(t.dataPlaneRules) !== key).map((t) => t.trial);
+  return changed.length > 0 ? [`data-plane rules changed between trials (trial ${changed.join(', ')} differs from trial ${trials[0]!.trial})`] : [];
 }
 
 function proxySysctls(first: TrialResult | undefined): Record<string, number> {

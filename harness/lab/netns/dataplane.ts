@@ -96,3 +96,33 @@ export function ipvsCompanionRules(prefix: string, k: DataPlaneKnobs): string {
   lines.push('COMMIT', '*filter', ':FORWARD ACCEPT [0:0]', ...invalidDropRules(prefix, k), 'COMMIT', '');
   return lines.join('\n');
 }
+
+/** Raw node-a outputs for `summarizeNetnsRules`. */
+export interface NetnsRuleOutputs {
+  iptablesSave?: string;
+  nftRuleset?: string;
+  ipvsadm?: string;
+}
+
+/**
+ * node-a's proxy rules as short lines for the result: the `-A` rules of `iptables-save`
+ * (prefixed with their table), the DNAT/masquerade/INVALID lines of the nft ruleset, and the
+ * IPVS table. Evidence counters (the run's own `-leak`/`-natted` rules) are left out. Pure.
+ */
+export function summarizeNetnsRules(o: NetnsRuleOutputs): string[] {
+  const lines: string[] = [];
+  let table = '';
+  for (const line of (o.iptablesSave ?? '').split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1);
+    else if (line.startsWith('-A ')) lines.push(`iptables ${table}: ${line}`);
+  }
+  for (const line of (o.nftRuleset ?? '').split('\n')) {
+    const t = line.trim();
+    if (/dnat to|masquerade|ct state invalid/.test(t) && !/-(leak|natted)"/.test(t)) lines.push(`nft: ${t}`);
+  }
+  for (const line of (o.ipvsadm ?? '').split('\n')) {
+    const t = line.trim();
+    if (/^(TCP|UDP)\s|^->\s+\d/.test(t)) lines.push(`ipvs: ${t}`);
+  }
+  return lines;
+}

@@ -20,6 +20,7 @@ import {
   ipvsCompanionRules,
   nftablesProxyRules,
   ruleComments,
+  summarizeNetnsRules,
 } from './dataplane.js';
 import { NetnsNode } from './node.js';
 import { chooseProxyMode, readProxyFacts, type ProxyFacts } from './proxy-mode.js';
@@ -93,6 +94,19 @@ export class NetnsLab implements Lab {
       }),
     );
     return out;
+  }
+
+  async dataPlaneRules(): Promise<Record<string, string[]>> {
+    const a = this.nodes['node-a'];
+    const read = async (argv: string[]) => (await a.exec(argv, { check: false })).stdout;
+    const mode = this.dataPlane.proxyMode;
+    return {
+      'node-a': summarizeNetnsRules({
+        iptablesSave: mode === 'nftables' ? undefined : await read(['iptables-save']),
+        nftRuleset: mode === 'nftables' ? await read(['nft', 'list', 'ruleset']) : undefined,
+        ipvsadm: mode === 'ipvs' ? await read(['ipvsadm', '-Ln']) : undefined,
+      }),
+    };
   }
 
   async flushConntrack(): Promise<void> {
