@@ -1,27 +1,19 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { claimPrefix, liveOwner, ownerDir, releasePrefix, removeStaleOwnerFiles } from './owner.js';
+import { useTempRunDir } from '../../test/helpers/temp-run-dir.js';
 
 /** Above the largest pid_max Linux allows (2^22), so never a live process. */
 const DEAD_PID = 2 ** 22 + 12345;
 
-let runDir: string;
-const file = (prefix: string) => join(runDir, `${prefix}.pid`);
+const runDirOf = useTempRunDir();
+const file = (prefix: string) => join(runDirOf(), `${prefix}.pid`);
 const own = (prefix: string, content: string) => writeFileSync(file(prefix), content);
-beforeEach(() => {
-  runDir = mkdtempSync(join(tmpdir(), 'rl-test-'));
-  vi.stubEnv('RESETLAB_RUN_DIR', runDir);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(runDir, { recursive: true, force: true });
-});
 
 describe('ownerDir', () => {
   it('is RESETLAB_RUN_DIR when set, else /run/resetlab', () => {
-    expect(ownerDir()).toBe(runDir);
+    expect(ownerDir()).toBe(runDirOf());
     vi.stubEnv('RESETLAB_RUN_DIR', undefined);
     expect(ownerDir()).toBe('/run/resetlab');
   });
@@ -38,7 +30,7 @@ describe('claimPrefix', () => {
   });
 
   it('creates the directory when missing', () => {
-    const nested = join(runDir, 'a', 'b');
+    const nested = join(runDirOf(), 'a', 'b');
     vi.stubEnv('RESETLAB_RUN_DIR', nested);
     claimPrefix('rl-0a1b2c');
     expect(readdirSync(nested)).toEqual(['rl-0a1b2c.pid']);
@@ -77,7 +69,7 @@ describe('releasePrefix', () => {
     own('rl-ffffff', `${DEAD_PID}\n`);
     releasePrefix('rl-0a1b2c');
     releasePrefix('rl-123456');
-    expect(readdirSync(runDir)).toEqual(['rl-ffffff.pid']);
+    expect(readdirSync(runDirOf())).toEqual(['rl-ffffff.pid']);
   });
 });
 
@@ -87,13 +79,13 @@ describe('removeStaleOwnerFiles', () => {
     own('rl-000002', `${process.ppid}\n`);
     own('rl-000003', `${DEAD_PID}\n`);
     own('rl-000004', 'garbage\n');
-    writeFileSync(join(runDir, 'notes.txt'), `${DEAD_PID}\n`);
+    writeFileSync(join(runDirOf(), 'notes.txt'), `${DEAD_PID}\n`);
     expect(removeStaleOwnerFiles().sort()).toEqual(['rl-000003', 'rl-000004']);
-    expect(readdirSync(runDir).sort()).toEqual(['notes.txt', 'rl-000001.pid', 'rl-000002.pid']);
+    expect(readdirSync(runDirOf()).sort()).toEqual(['notes.txt', 'rl-000001.pid', 'rl-000002.pid']);
   });
 
   it('returns [] when the directory does not exist', () => {
-    vi.stubEnv('RESETLAB_RUN_DIR', join(runDir, 'missing'));
+    vi.stubEnv('RESETLAB_RUN_DIR', join(runDirOf(), 'missing'));
     expect(removeStaleOwnerFiles()).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../../exec/fake-runner.js';
 import { deleteNamespace, listRunNamespaces, removeLeftovers } from './cleanup.js';
+import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
 const DEAD_PID = 2 ** 22 + 12345;
 /** `ip netns list` as iproute2 prints it: namespaces with an nsid show `(id: N)`. */
@@ -18,21 +18,13 @@ const LIST = [
   '',
 ].join('\n');
 
-let runDir: string;
-const own = (prefix: string, pid: number) => writeFileSync(join(runDir, `${prefix}.pid`), `${pid}\n`);
-const hasOwnerFile = (prefix: string) => existsSync(join(runDir, `${prefix}.pid`));
+const runDirOf = useTempRunDir();
+const own = (prefix: string, pid: number) => writeFileSync(join(runDirOf(), `${prefix}.pid`), `${pid}\n`);
+const hasOwnerFile = (prefix: string) => existsSync(join(runDirOf(), `${prefix}.pid`));
 const listing = (stdout: string) => new FakeRunner().on(/^ip netns list$/, { stdout });
 /** Names touched by `ip netns pids|del|exec` or `kill`. */
 const touched = (lines: string[]) => lines.filter((l) => l !== 'ip netns list');
 
-beforeEach(() => {
-  runDir = mkdtempSync(join(tmpdir(), 'rl-test-'));
-  vi.stubEnv('RESETLAB_RUN_DIR', runDir);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(runDir, { recursive: true, force: true });
-});
 
 describe('listRunNamespaces', () => {
   it('groups resetlab namespaces by prefix, in listing order, and ignores every other name', async () => {

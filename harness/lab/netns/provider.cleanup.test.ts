@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CommandError } from '../../errors.js';
 import { FakeRunner } from '../../exec/fake-runner.js';
 import type { LabTopology } from '../topology.js';
 import { provisionNetnsLab } from './provider.js';
 import type { ProxyFacts } from './proxy-mode.js';
+import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
 const P = 'rl-0a1b2c';
 const TOPO: LabTopology = { proxyMode: 'iptables', client: 'pod', masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 };
@@ -14,16 +14,8 @@ const ALL: ProxyFacts = { ipVsLoaded: true, ipvsadm: true, nft: true, iptables: 
 const ROLES = ['client', 'node-a', 'node-b', 'server'] as const;
 const LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 
-let runDir: string;
-const ownerFile = () => join(runDir, `${P}.pid`);
-beforeEach(() => {
-  runDir = mkdtempSync(join(tmpdir(), 'rl-test-'));
-  vi.stubEnv('RESETLAB_RUN_DIR', runDir);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(runDir, { recursive: true, force: true });
-});
+const runDirOf = useTempRunDir();
+const ownerFile = () => join(runDirOf(), `${P}.pid`);
 
 const provision = (runner: FakeRunner, topology: Partial<LabTopology> = {}) =>
   provisionNetnsLab({ prefix: P, topology: { ...TOPO, ...topology }, runner, facts: ALL });
