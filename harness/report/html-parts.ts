@@ -76,3 +76,18 @@ export function environmentTable(env: Environment): string {
   });
   return `<table class="env"><tbody>${rows.join('')}</tbody></table>`;
 }
+
+/** The data-plane rules each arm ran with, per node (empty when the driver did not report them). */
+export function dataPlaneRulesSection(report: RunReport): string {
+  const arms = report.arms.filter((a) => a.dataPlaneRules);
+  if (arms.length === 0) return '';
+  const body = arms
+    .map((a) => {
+      const nodes = Object.entries(a.dataPlaneRules!)
+        .map(([node, rules]) => `<li>${esc(node)}<ul>${(rules.length ? rules : ['(none)']).map((r) => `<li><code>${esc(r)}</code></li>`).join('')}</ul></li>`)
+        .join('');
+      return `<h3>${esc(a.name)}</h3><ul class="rules">${nodes}</ul>`;
+    })
+    .join('');
+  return `<section><details><summary><h2 style="display:inline">Data-plane rules per arm</h2></summary>${body}</details></section>`;
+}

@@ -103,3 +103,16 @@ describe('banner text', () => {
     expect(esc(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
   });
 });
+
+describe('data-plane rules', () => {
+  it('lists each arm\'s rules per node, escaped, when the driver reported them', async () => {
+    const { loadFixture } = await import('../../test/helpers/reports.js');
+    const base = loadFixture('ci-over-window');
+    const arms = base.arms.map((a) => ({ ...a, dataPlaneRules: { 'node-a': ['iptables filter: -A FORWARD -j DROP <b>'] } }));
+    const html = await renderHtml({ ...base, arms });
+    expect(html).toContain('Data-plane rules per arm');
+    expect(html).toContain('iptables filter: -A FORWARD -j DROP &#60;b&#62;');
+    expect(html).not.toContain('DROP <b>');
+    expect(await renderHtml(base)).not.toContain('Data-plane rules per arm');
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { chartSpecs } from './charts.js';
 import { renderSvg } from './chart-svg.js';
-import { comparisonTable, dataPlaneLine, environmentTable, esc, verdictSentence } from './html-parts.js';
+import { comparisonTable, dataPlaneLine, dataPlaneRulesSection, environmentTable, esc, verdictSentence } from './html-parts.js';
 import { OUTCOME_BACKGROUND, REPORT_CSS } from './html-style.js';
 import type { RunReport } from './schema.js';
 import { formatP } from '../verdict/index.js';
@@ -83,6 +83,7 @@ export async function renderHtml(report: RunReport): Promise<string> {
     `<section><h2>Arms compared</h2>${comparisonTable(report)}</section>`,
     await charts(report),
     `<section><h2>Environment</h2>${environmentTable(report.environment)}</section>`,
+    dataPlaneRulesSection(report),
     scenarioSection(report),
     `<footer>${esc(report.schema)} · rendered by resetlab ${esc(report.environment.resetlabVersion)} from result.json</footer>`,
     '</main></body></html>',
