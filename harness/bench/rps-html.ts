@@ -3,7 +3,7 @@
  * nothing fetched): headline, the table, the significance statements, one chart per metric,
  * notes and the environment. Text from the document is HTML-escaped.
  */
-import { renderSvg } from '../report/chart-svg.js';
+import { chartFigures } from '../report/chart-svg.js';
 import { environmentTable, esc } from '../report/html-parts.js';
 import { REPORT_CSS } from '../report/html-style.js';
 import type { RpsBenchDoc } from './rps-doc.js';
@@ -22,21 +22,6 @@ function statements(doc: RpsBenchDoc): string {
   return `<ul class="notes">${items.length ? items.join('') : `<li>${esc(NO_COMPARISON.oneMask)}</li>`}</ul>`;
 }
 
-async function charts(doc: RpsBenchDoc): Promise<string> {
-  const figures = await Promise.all(
-    rpsCharts(doc).map(async (c) => {
-      let body: string;
-      try {
-        body = await renderSvg(c.spec, `rps-${c.id}`);
-      } catch (error) {
-        body = `<p class="chart-error">${esc((error as Error).message)}</p>`;
-      }
-      return `<figure id="chart-${c.id}"><h3>${esc(c.title)}</h3><figcaption>${esc(c.caption)}</figcaption>${body}</figure>`;
-    }),
-  );
-  return `<div class="charts">${figures.join('')}</div>`;
-}
-
 /** Renders the whole page (a string; the caller writes it). A chart that fails shows its error instead. */
 export async function renderRpsHtml(doc: RpsBenchDoc): Promise<string> {
   const notes = [...rpsFootnotes(doc), ...doc.notes];
@@ -52,7 +37,7 @@ export async function renderRpsHtml(doc: RpsBenchDoc): Promise<string> {
     doc.complete ? '' : '<section><h2>INCOMPLETE RUN</h2><p>Interrupted: the numbers are what was measured before it stopped.</p></section>',
     `<section><h2>Per mask</h2><div style="overflow-x:auto">${table(doc)}</div></section>`,
     `<section><h2>Significance</h2>${statements(doc)}</section>`,
-    await charts(doc),
+    await chartFigures(rpsCharts(doc), 'rps'),
     `<section><h2>How to read this</h2><ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>`,
     `<section><h2>Environment</h2>${environmentTable(doc.environment)}</section>`,
     `<footer>${esc(doc.schema)} · from bench.json</footer>`,

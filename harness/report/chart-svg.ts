@@ -5,6 +5,7 @@
  * first render, so commands that never render HTML do not pay for them.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { esc } from './html-parts.js';
 
 /**
  * Returns the SVG markup for `spec`. Every `id` in the SVG (vega numbers clip paths and
@@ -37,4 +38,32 @@ export function prefixIds(svg: string, prefix: string): string {
     .replace(/(\sid=")([^"]+)"/g, (_, head: string, id: string) => `${head}${rename(id)}"`)
     .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${rename(id)})`)
     .replace(/(href=")#([^"]+)"/g, (_, head: string, id: string) => `${head}#${rename(id)}"`);
+}
+
+/** A chart to place on a page: id (for anchors and SVG ids), title, one-sentence caption, spec. */
+export interface PageChart {
+  id: string;
+  title: string;
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+/**
+ * Renders charts as `<figure>`s in a `<div class="charts">`, SVG ids prefixed with
+ * `<idPrefix>-<id>`. A chart that fails to draw shows its error message instead of breaking
+ * the page. Escapes titles and captions.
+ */
+export async function chartFigures(charts: readonly PageChart[], idPrefix: string): Promise<string> {
+  const figures = await Promise.all(
+    charts.map(async (c) => {
+      let body: string;
+      try {
+        body = await renderSvg(c.spec, `${idPrefix}-${c.id}`);
+      } catch (error) {
+        body = `<p class="chart-error">${esc((error as Error).message)}</p>`;
+      }
+      return `<figure id="chart-${c.id}"><h3>${esc(c.title)}</h3><figcaption>${esc(c.caption)}</figcaption>${body}</figure>`;
+    }),
+  );
+  return `<div class="charts">${figures.join('')}</div>`;
 }

@@ -4,7 +4,7 @@
  * table, four charts rendered to SVG at build time, the environment fingerprint and the scenario.
  */
 import { chartSpecs } from './charts.js';
-import { renderSvg } from './chart-svg.js';
+import { chartFigures } from './chart-svg.js';
 import { comparisonTable, dataPlaneLine, dataPlaneRulesSection, environmentTable, esc, verdictSentence } from './html-parts.js';
 import { OUTCOME_BACKGROUND, REPORT_CSS } from './html-style.js';
 import type { RunReport } from './schema.js';
@@ -39,19 +39,6 @@ function verdictSection(report: RunReport): string {
     `${v.moreTrafficFactor ? ` About ${esc(v.moreTrafficFactor)}x more traffic would likely decide.` : ''}</p></section>`;
 }
 
-async function charts(report: RunReport): Promise<string> {
-  const figures = await Promise.all(chartSpecs(report).map(async (c) => {
-    let body: string;
-    try {
-      body = await renderSvg(c.spec, `rl-${c.id}`);
-    } catch (error) {
-      body = `<p class="chart-error">${esc((error as Error).message)}</p>`;
-    }
-    return `<figure id="chart-${c.id}"><h3>${esc(c.title)}</h3><figcaption>${esc(c.caption)}</figcaption>${body}</figure>`;
-  }));
-  return `<div class="charts">${figures.join('')}</div>`;
-}
-
 function scenarioSection(report: RunReport): string {
   const { name, description, source, ...settings } = report.scenario;
   return `<section><h2>Scenario ${esc(name)}</h2>` +
@@ -81,7 +68,7 @@ export async function renderHtml(report: RunReport): Promise<string> {
     verdictSection(report),
     notes,
     `<section><h2>Arms compared</h2>${comparisonTable(report)}</section>`,
-    await charts(report),
+    await chartFigures(chartSpecs(report), 'rl'),
     `<section><h2>Environment</h2>${environmentTable(report.environment)}</section>`,
     dataPlaneRulesSection(report),
     scenarioSection(report),
