@@ -3,7 +3,13 @@
  * with one JSON argument; it prints one JSON object per line on stdout (`ready`, `tick`,
  * then exactly one `result` or `error`) and exits. It stops early on SIGTERM/SIGINT and
  * exits by itself when its stdin closes (its parent died), so no agent outlives a run.
+ * In a container there is no stdin to watch (testcontainers cannot attach one): the
+ * container sets `RESETLAB_AGENT_STDIN=none`, is stopped by a signal, and bounds itself with
+ * `RESETLAB_AGENT_LIFETIME_MS` (a graceful stop when the parent never came back).
  */
+
+/** Environment variables the container layer sets for agents (harness/containers). */
+export const AGENT_ENV = { stdin: 'RESETLAB_AGENT_STDIN', lifetimeMs: 'RESETLAB_AGENT_LIFETIME_MS' } as const;
 
 /** A line an agent prints. */
 export type AgentEvent =
@@ -27,7 +33,11 @@ export function agentArgs<T>(name: string): T {
   }
 }
 
-/** Calls `stop` once on SIGTERM, SIGINT, or when stdin closes (the parent is gone). */
+/**
+ * Calls `stop` once on SIGTERM, SIGINT, or when stdin closes (the parent is gone); with
+ * `RESETLAB_AGENT_STDIN=none`, stdin is not watched, and `RESETLAB_AGENT_LIFETIME_MS` (if set)
+ * calls `stop` after that long.
+ */
 export function onStop(stop: () => void): void {
   let stopped = false;
   const once = () => {
@@ -38,6 +48,9 @@ export function onStop(stop: () => void): void {
   };
   process.on('SIGTERM', once);
   process.on('SIGINT', once);
+  const lifetime = Number(process.env[AGENT_ENV.lifetimeMs] ?? '');
+  if (Number.isFinite(lifetime) && lifetime > 0) setTimeout(once, lifetime).unref();
+  if (process.env[AGENT_ENV.stdin] === 'none') return;
   process.stdin.on('end', once);
   process.stdin.on('close', once);
   process.stdin.resume();

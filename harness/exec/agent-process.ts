@@ -3,15 +3,24 @@
  * The handle is registered for cleanup by the caller at birth; `stop()` sends SIGTERM and
  * waits for the `result` line, escalating to SIGKILL at the deadline (the arm is then marked
  * disturbed by the caller). An agent also exits by itself when its stdin closes.
+ * Nodes that start agents in containers (the kind driver) provide `spawnAgent`, which returns
+ * the same handle backed by a container (harness/containers/agent-container.ts).
  */
 import { execa, type ResultPromise } from 'execa';
 import { agentModule } from '../repo-root.js';
 import { commandLine } from '../exec/runner.js';
+import { AgentLines } from './agent-lines.js';
+
 /** Anything that can wrap an argv to run inside a lab node (a `LabNode`). */
 export interface Wrapper {
   /** The node's name; it carries the run's prefix and is appended to the agent's argv. */
   readonly id: string;
   wrap(argv: readonly string[]): string[];
+  /**
+   * Optional: starts the agent itself (in a container) instead of a local process running
+   * `wrap(argv)`. `argv` is the host form `[node, <repo>/dist/harness/agents/<name>.js, ...]`.
+   */
+  spawnAgent?(name: AgentName, argv: readonly string[], deadlineMs: number): StartedAgent;
 }
 
 /** Agent names: compiled modules under dist/harness/agents/. */
@@ -28,15 +37,16 @@ export interface StartedAgent {
   onTick(listener: (tick: Record<string, unknown>) => void): void;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves like `finished`. */
   stop(graceMs?: number): Promise<{ result: Record<string, unknown> | null; killedAtDeadline: boolean; stderr: string }>;
-  /** SIGKILL now (cleanup path). */
-  kill(): void;
+  /** SIGKILL now (cleanup path); a container-backed agent resolves once its container is gone. */
+  kill(): void | Promise<void>;
 }
-
 
 /** Starts `name` with `args` inside `node`; the process is SIGKILLed if still alive after `deadlineMs`. */
 export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadlineMs: number): StartedAgent {
   // The node id (with the run's prefix) rides along in argv so the process can be found by prefix.
-  const argv = node.wrap([process.execPath, agentModule(name), JSON.stringify(args), `--rl-node=${node.id}`]);
+  const hostArgv = [process.execPath, agentModule(name), JSON.stringify(args), `--rl-node=${node.id}`];
+  if (node.spawnAgent) return node.spawnAgent(name, hostArgv, deadlineMs);
+  const argv = node.wrap(hostArgv);
   const child: ResultPromise = execa(argv[0]!, argv.slice(1), {
     stdin: 'pipe',
     reject: false,
@@ -44,7 +54,6 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
     forceKillAfterDelay: false,
   });
   const tickListeners: ((t: Record<string, unknown>) => void)[] = [];
-  let result: Record<string, unknown> | null = null;
   let killedAtDeadline = false;
   let resolveReady!: (v: Record<string, unknown>) => void;
   let rejectReady!: (e: Error) => void;
@@ -53,31 +62,20 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
     rejectReady = rej;
   });
   ready.catch(() => undefined);
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      let event: Record<string, unknown>;
-      try {
-        event = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      if (event.event === 'ready') resolveReady(event);
-      else if (event.event === 'tick') tickListeners.forEach((l) => l(event));
-      else if (event.event === 'result') result = event;
-      else if (event.event === 'error') rejectReady(new Error(`${name} agent: ${String(event.message)}`));
-    }
+  const lines = new AgentLines({
+    ready: (e) => resolveReady(e),
+    tick: (e) => tickListeners.forEach((l) => l(e)),
+    error: (e) => rejectReady(new Error(`${name} agent: ${String(e.message)}`)),
   });
+  child.stdout?.on('data', (chunk: Buffer) => lines.feed(chunk));
   const deadline = setTimeout(() => {
     killedAtDeadline = true;
     child.kill('SIGKILL');
   }, deadlineMs);
   const finished = child.then((r) => {
     clearTimeout(deadline);
+    lines.end();
+    const result = lines.result;
     const stderr = String(r.stderr ?? '');
     rejectReady(new Error(`failed to start the ${name} agent (\`${commandLine(argv)}\` exited ${r.exitCode ?? r.signal}): ${stderr.trim().split('\n').slice(-5).join('\n')}`));
     return { result, killedAtDeadline, stderr };

@@ -3,6 +3,7 @@
  * kind's Provider). Drivers live in `lab/<driver>/` with the same file names. The run
  * pipeline only ever sees this interface.
  */
+import type { AgentName, StartedAgent } from '../exec/agent-process.js';
 import type { RunOptions, RunResult } from '../exec/runner.js';
 import type { RpsReadBack, RpsWanted } from './rps.js';
 
@@ -18,6 +19,8 @@ export interface LabNode {
   exec(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** The argv prefix that runs a command inside this node (for long-running agents). */
   wrap(argv: readonly string[]): string[];
+  /** Optional: starts an agent in a container instead of a local process (see exec/agent-process.ts). */
+  spawnAgent?(name: AgentName, argv: readonly string[], deadlineMs: number): StartedAgent;
 }
 
 /** Addresses the agents need; all exist only inside the lab. */
