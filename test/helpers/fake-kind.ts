@@ -4,6 +4,7 @@
  * override single answers with `runner.on(...)` (later answers win).
  */
 import { readFileSync } from 'node:fs';
+import { FakeContainerEngine } from '../../harness/containers/fake-engine.js';
 import { FakeRunner } from '../../harness/exec/fake-runner.js';
 
 /** A fixture of test/fixtures/kind. */
@@ -62,9 +63,20 @@ export function fakeKind(options: FakeKindOptions = {}): FakeRunner {
     .on(new RegExp(`crictl inspectp ${C.sandbox}$`), { stdout: clientInspectp })
     .on(/get endpointslices/, { stdout: `${S.ip}\ttrue\n` })
     .on(/get service rl-0a1b2c-svc/, { stdout: '10.96.112.40' })
-    .on(/^docker inspect -f /, { stdout: '172.18.0.3 \n' })
-    .on(/^docker ps -aq --filter label=resetlab.prefix=/, { stdout: '3f2a1b0c9d8e\n7e6d5c4b3a21\n' });
+    .on(/^docker inspect -f /, { stdout: '172.18.0.3 \n' });
   return r;
+}
+
+/**
+ * A FakeContainerEngine whose actions appear in `runner.lines` as `engine: <action>`, in
+ * order with the commands, so one sequence shows both; toolbox commands run through
+ * `runner` as `engine: exec <toolbox> <argv>` (so canned answers and inputs work as usual).
+ */
+export function fakeEngine(runner: FakeRunner): FakeContainerEngine {
+  return new FakeContainerEngine(
+    (line) => runner.calls.push({ argv: [], line: `engine: ${line}` }),
+    (toolbox, argv, options) => runner.run(['engine:', 'exec', toolbox, ...argv], options),
+  );
 }
 
 /** The lines of `runner` with the long jsonpath/-o arguments shortened to `…`, for readable sequences. */
@@ -72,8 +84,7 @@ export function shortLines(runner: FakeRunner): string[] {
   return runner.lines.map((l) =>
     l
       .replace(/ -o '?jsonpath=.*$/, ' -o jsonpath…')
-      .replace(/ sh -c '.*'$/, ' sh -c …')
-      .replace(/^(docker run .*? )(resetlab-agent:local .*)$/, (_m, _opts: string, rest: string) => `docker run … ${rest}`),
+      .replace(/ sh -c '.*'$/, ' sh -c …'),
   );
 }
 

@@ -1,24 +1,23 @@
 /**
  * Finding and removing kind-driver resources by name and label, so cleanup works after a
- * crash: agent containers labelled `resetlab.prefix=<prefix>`, the run's Kubernetes
- * namespace (named after the prefix) in a kept cluster, and clusters named after a run
- * prefix (`rl-xxxxxx`, created without --keep-cluster) whose owner process is gone.
+ * crash: our containers labelled `resetlab.prefix=<prefix>` (through the container layer),
+ * the run's Kubernetes namespace (named after the prefix) in a kept cluster, and clusters
+ * named after a run prefix (`rl-xxxxxx`, created without --keep-cluster) whose owner process
+ * is gone. Containers of dead runs without a cluster are the container layer's
+ * (`resetlab cleanup` sweeps them wherever an engine answers).
  */
+import { testcontainersEngine, type ContainerEngine } from '../../containers/engine.js';
 import type { Runner } from '../../exec/runner.js';
 import { liveOwner, releasePrefix } from '../owner.js';
 import { kindContext } from './config.js';
-import { PREFIX_LABEL } from './manifests.js';
+import { stopToolboxes, type AgentContainers } from './node.js';
 import { parseKindClusters } from './parse-runtime.js';
 
-/** Force-removes every container labelled with `prefix` (running agents included). Missing ones are fine. */
-export async function removeLabelledContainers(runner: Runner, prefix: string): Promise<void> {
-  const ids = await runner.run(['docker', 'ps', '-aq', '--filter', `label=${PREFIX_LABEL}=${prefix}`]);
-  const list = ids.stdout.split(/\s+/).filter((id) => id !== '');
-  if (list.length === 0) return;
-  const rm = await runner.run(['docker', 'rm', '-f', ...list], { check: false });
-  if (rm.exitCode !== 0 && !/No such container/i.test(rm.stderr)) {
-    throw new Error(`failed to remove containers labelled ${PREFIX_LABEL}=${prefix}: ${rm.stderr.trim()}`);
-  }
+/** Stops the lab's toolboxes through their handles, then removes every container labelled with its prefix; throws the problems. */
+export async function removeRunContainers(c: AgentContainers): Promise<void> {
+  const problems = await stopToolboxes(c);
+  await c.engine.removePrefixContainers(c.prefix);
+  if (problems.length > 0) throw new Error(problems.join('; '));
 }
 
 /** Deletes the run's namespace in a kept cluster (does not wait for it to go). */
@@ -44,18 +43,14 @@ export interface KindLeftoverReport {
 }
 
 /**
- * Removes what dead runs left: their labelled containers and the clusters they created
- * (named after their prefix). Kept clusters (any other name) are never deleted; a live
- * run's resources are left alone.
+ * Removes the clusters dead runs created (named after their prefix), their labelled
+ * containers first. Kept clusters (any other name) are never deleted; a live run's
+ * resources are left alone.
  */
-export async function removeKindLeftovers(runner: Runner): Promise<KindLeftoverReport> {
+export async function removeKindLeftovers(runner: Runner, engine: ContainerEngine = testcontainersEngine): Promise<KindLeftoverReport> {
   const report: KindLeftoverReport = { removed: [], inUse: [], problems: [] };
-  const labelled = await runner.run(['docker', 'ps', '-a', '--filter', `label=${PREFIX_LABEL}`, '--format', `{{.Label "${PREFIX_LABEL}"}}`], { check: false });
   const clusters = await runner.run(['kind', 'get', 'clusters'], { check: false });
-  const prefixes = new Set([
-    ...labelled.stdout.split('\n').map((l) => l.trim()).filter((l) => RUN_CLUSTER.test(l)),
-    ...parseKindClusters(clusters.stdout).filter((c) => RUN_CLUSTER.test(c)),
-  ]);
+  const prefixes = new Set(parseKindClusters(clusters.stdout).filter((c) => RUN_CLUSTER.test(c)));
   const clusterNames = new Set(parseKindClusters(clusters.stdout));
   for (const prefix of prefixes) {
     const owner = liveOwner(prefix);
@@ -64,7 +59,7 @@ export async function removeKindLeftovers(runner: Runner): Promise<KindLeftoverR
       continue;
     }
     try {
-      await removeLabelledContainers(runner, prefix);
+      await engine.removePrefixContainers(prefix);
       if (clusterNames.has(prefix)) await deleteCluster(runner, prefix);
       report.removed.push(prefix);
     } catch (error) {

@@ -9,6 +9,7 @@
  * namespace from containers of the same image, started by the pipeline with the scenario's
  * arguments (like `kubectl debug --target`): see node.ts for why.
  */
+import { PREFIX_LABEL } from '../../containers/labels.js';
 import { stringify } from 'yaml';
 
 /** Inputs of `kindManifests`. */
@@ -30,8 +31,8 @@ export function workloadNames(prefix: string) {
   return { namespace: prefix, server: `${prefix}-server`, client: `${prefix}-client`, service: `${prefix}-svc` } as const;
 }
 
-/** The label every object carries, so leftovers can be found by label. */
-export const PREFIX_LABEL = 'resetlab.prefix';
+/** The label every object carries, so leftovers can be found by label (the same as on our containers). */
+export { PREFIX_LABEL };
 
 function holderDeployment(spec: WorkloadSpec, name: string, node: string, ports: object[]) {
   const labels = { app: name, [PREFIX_LABEL]: spec.prefix };

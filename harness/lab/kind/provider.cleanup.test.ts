@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { CommandError, UnsupportedError } from '../../errors.js';
 import type { FakeRunner } from '../../exec/fake-runner.js';
 import type { LabTopology } from '../topology.js';
-import { fakeKind } from '../../../test/helpers/fake-kind.js';
+import { fakeEngine, fakeKind } from '../../../test/helpers/fake-kind.js';
 import { provisionKindLab, type KindLabOptions } from './provider.js';
 import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
@@ -15,22 +15,23 @@ const FAST = { endpointsMs: 0, pollMs: 0 };
 const runDirOf = useTempRunDir();
 
 const provision = (runner: FakeRunner, o: Partial<KindLabOptions> = {}, topology: Partial<LabTopology> = {}) =>
-  provisionKindLab({ prefix: P, topology: { ...TOPO, ...topology }, runner, wait: FAST, ...o });
+  provisionKindLab({ prefix: P, topology: { ...TOPO, ...topology }, runner, wait: FAST, engine: fakeEngine(runner), ...o });
 
 /** The lines run after the first `n`. */
 const after = (runner: FakeRunner, n: number) => runner.lines.slice(n);
 const ownerFile = () => join(runDirOf(), `${P}.pid`);
 
 describe('KindLab.destroy', () => {
-  it('a created cluster: removes the agent containers by label, then deletes the cluster and the owner file', async () => {
+  it('a created cluster: stops the toolboxes, sweeps the containers by label, then deletes the cluster and the owner file', async () => {
     const runner = fakeKind();
     const lab = await provision(runner);
     expect(existsSync(ownerFile())).toBe(true);
     const n = runner.lines.length;
     expect(await lab.destroy()).toEqual([]);
     expect(after(runner, n)).toEqual([
-      `docker ps -aq --filter label=resetlab.prefix=${P}`,
-      'docker rm -f 3f2a1b0c9d8e 7e6d5c4b3a21',
+      `engine: stop ${P}-toolbox-1`,
+      `engine: stop ${P}-toolbox-2`,
+      `engine: remove ${P}`,
       `kind delete cluster --name ${P}`,
     ]);
     expect(existsSync(ownerFile())).toBe(false);
@@ -43,9 +44,10 @@ describe('KindLab.destroy', () => {
     expect(await lab.destroy()).toEqual([]);
     expect(after(runner, n)).toEqual([
       `docker exec resetlab-worker iptables -w -D FORWARD -m conntrack --ctstate INVALID -m comment --comment ${P}-invalid-drop -j DROP`,
-      expect.stringMatching(/^docker run --rm -i --name rl-0a1b2c-nft-\d+ .* resetlab-agent:local nft delete table ip rl_0a1b2c_evidence$/),
-      `docker ps -aq --filter label=resetlab.prefix=${P}`,
-      'docker rm -f 3f2a1b0c9d8e 7e6d5c4b3a21',
+      `engine: exec ${P}-toolbox-2 nft delete table ip rl_0a1b2c_evidence`,
+      `engine: stop ${P}-toolbox-1`,
+      `engine: stop ${P}-toolbox-2`,
+      `engine: remove ${P}`,
       `kubectl --context kind-resetlab delete namespace ${P} --ignore-not-found --wait=false`,
     ]);
     expect(existsSync(ownerFile())).toBe(false);
@@ -53,10 +55,11 @@ describe('KindLab.destroy', () => {
 
   it('cleanup problems are returned, not thrown, and later undos still run', async () => {
     const runner = fakeKind();
-    const lab = await provision(runner);
-    runner.on(/^docker rm -f /, { exitCode: 1, stderr: 'Error response from daemon: cannot remove container: device or resource busy' });
+    const engine = fakeEngine(runner);
+    const lab = await provision(runner, { engine });
+    engine.removeFails = '(HTTP code 409) cannot remove container: device or resource busy';
     const problems = await lab.destroy();
-    expect(problems).toEqual([expect.stringMatching(/^failed to remove containers labelled resetlab.prefix=rl-0a1b2c: .*device or resource busy/)]);
+    expect(problems).toEqual([expect.stringMatching(/containers labelled resetlab.prefix=rl-0a1b2c.*device or resource busy/)]);
     expect(runner.lines.at(-1)).toBe(`kind delete cluster --name ${P}`);
   });
 });
@@ -69,7 +72,7 @@ describe('provisionKindLab: failures', () => {
     expect(error).toBeInstanceOf(CommandError);
     expect((error as Error).message).toMatch(/rollout status deployment\/rl-0a1b2c-server --timeout=120s` \(exit 1\):\nerror: timed out waiting for the condition/);
     const i = runner.lines.findIndex((l) => l.includes('rollout status'));
-    expect(after(runner, i + 1)).toEqual([`docker ps -aq --filter label=resetlab.prefix=${P}`, 'docker rm -f 3f2a1b0c9d8e 7e6d5c4b3a21', `kind delete cluster --name ${P}`]);
+    expect(after(runner, i + 1)).toEqual([`engine: remove ${P}`, `kind delete cluster --name ${P}`]);
     expect(existsSync(ownerFile())).toBe(false);
   });
 
@@ -80,9 +83,8 @@ describe('provisionKindLab: failures', () => {
       /failed to wait for the endpoints of service rl-0a1b2c-svc: 10.244.2.3 is not ready after 0 ms \(ready: none\)/,
     );
     expect(runner.lines.some((l) => l.startsWith('kind delete'))).toBe(false);
-    expect(runner.lines.slice(-3)).toEqual([
-      `docker ps -aq --filter label=resetlab.prefix=${P}`,
-      'docker rm -f 3f2a1b0c9d8e 7e6d5c4b3a21',
+    expect(runner.lines.slice(-2)).toEqual([
+      `engine: remove ${P}`,
       `kubectl --context kind-resetlab delete namespace ${P} --ignore-not-found --wait=false`,
     ]);
   });

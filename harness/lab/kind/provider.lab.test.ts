@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabTopology } from '../topology.js';
-import { fakeKind, kindFixture, withSysctlState } from '../../../test/helpers/fake-kind.js';
+import { fakeEngine, fakeKind, kindFixture, withSysctlState } from '../../../test/helpers/fake-kind.js';
 import { provisionKindLab, type KindLabOptions } from './provider.js';
 import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
@@ -12,7 +12,7 @@ useTempRunDir();
 
 async function lab(o: Partial<KindLabOptions> & { override?: Record<string, Record<string, number>>; fake?: Parameters<typeof fakeKind>[0] } = {}) {
   const runner = withSysctlState(fakeKind(o.fake), { [LIB]: 0 }, o.override);
-  const l = await provisionKindLab({ prefix: P, topology: TOPO, runner, wait: { endpointsMs: 0, pollMs: 0 }, ...o });
+  const l = await provisionKindLab({ prefix: P, topology: TOPO, runner, wait: { endpointsMs: 0, pollMs: 0 }, engine: fakeEngine(runner), ...o });
   return { lab: l, runner, n: runner.lines.length };
 }
 
@@ -95,12 +95,9 @@ describe('KindLab conntrack and data-plane rules', () => {
       'ipvs: TCP 10.96.112.40:80 rr -> 10.244.2.3:8080 Masq',
       'ipvs: 6 virtual servers in all',
     ]);
-    // ipvsadm is not in kind node images: it ran from the agent image in the node's network namespace.
-    expect(runner.lines).toContainEqual(
-      expect.stringMatching(
-        new RegExp(`^docker run --rm -i --name ${P}-ipvsadm-\\d+ --label resetlab.prefix=${P} --network container:${P}-worker --cap-add NET_ADMIN --cap-add NET_RAW resetlab-agent:local ipvsadm -Ln$`),
-      ),
-    );
+    // ipvsadm is not in kind node images: it ran in a toolbox from the agent image in the node's network namespace.
+    expect(runner.lines).toContain(`engine: toolbox ${P}-toolbox-3 container:${P}-control-plane`);
+    expect(runner.lines).toContainEqual(expect.stringMatching(new RegExp(`^engine: exec ${P}-toolbox-\\d+ ipvsadm -Ln$`)));
   });
 
   it('dataPlaneRules in iptables mode shows kube-proxy\'s KUBE-FORWARD drop', async () => {

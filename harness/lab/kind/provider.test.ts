@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../repo-root.js';
 import type { LabTopology } from '../topology.js';
-import { FAKE_PODS, fakeKind, shortLines } from '../../../test/helpers/fake-kind.js';
+import { FAKE_PODS, fakeEngine, fakeKind, shortLines } from '../../../test/helpers/fake-kind.js';
 import { provisionKindLab, type KindLabOptions } from './provider.js';
 import { useTempRunDir } from '../../../test/helpers/temp-run-dir.js';
 
@@ -10,13 +8,11 @@ const P = 'rl-0a1b2c';
 const K = `kubectl --context kind-${P}`;
 const TOPO: LabTopology = { proxyMode: 'auto', client: 'pod', masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 };
 const FAST = { rolloutMs: 120_000, endpointsMs: 0, pollMs: 0 };
-const TOOLBOX = (node: string, pid: number, name: string) =>
-  `docker run … resetlab-agent:local nsenter --net=/proc/${pid}/ns/net -- ${name}`;
 
 useTempRunDir();
 
 async function provision(runner = fakeKind(), o: Partial<KindLabOptions> = {}, topology: Partial<LabTopology> = {}) {
-  const lab = await provisionKindLab({ prefix: P, topology: { ...TOPO, ...topology }, runner, wait: FAST, ...o });
+  const lab = await provisionKindLab({ prefix: P, topology: { ...TOPO, ...topology }, runner, wait: FAST, engine: fakeEngine(runner), ...o });
   return { lab, runner };
 }
 
@@ -28,7 +24,7 @@ describe('provisionKindLab: command sequence', () => {
     const { runner, lab } = await provision();
     expect(shortLines(runner)).toEqual([
       ...PRECHECKS,
-      `docker build -t resetlab-agent:local -f ${join(REPO_ROOT, 'docker', 'Dockerfile')} ${REPO_ROOT}`,
+      'engine: build resetlab-agent:local dockerfile',
       `kind create cluster --name ${P} --config - --wait 120s`,
       `kind get nodes --name ${P}`,
       `${K} -n kube-system get configmap kube-proxy -o jsonpath…`,
@@ -47,8 +43,11 @@ describe('provisionKindLab: command sequence', () => {
       `docker exec ${P}-worker crictl inspectp ${FAKE_PODS.client.sandbox}`,
       `${K} -n ${P} get endpointslices -l kubernetes.io/service-name=${P}-svc -o jsonpath…`,
       `${K} -n ${P} get service ${P}-svc -o jsonpath…`,
-      TOOLBOX(`${P}-worker`, FAKE_PODS.client.pid, 'nft -f -'),
-      `docker run … resetlab-agent:local nft -f -`,
+      // kind's node image has no nft: a toolbox from our image per target (the client pod, then worker 1).
+      `engine: toolbox ${P}-toolbox-1 container:${P}-worker /proc/${FAKE_PODS.client.pid}/ns/net`,
+      `engine: exec ${P}-toolbox-1 nft -f -`,
+      `engine: toolbox ${P}-toolbox-2 container:${P}-worker`,
+      `engine: exec ${P}-toolbox-2 nft -f -`,
     ]);
     const create = runner.calls.find((c) => c.line.startsWith('kind create cluster'));
     expect(create?.input).toContain('kubeProxyMode: ipvs');
@@ -115,7 +114,7 @@ describe('provisionKindLab: command sequence', () => {
 
   it('a prebuilt agent image is loaded, not built', async () => {
     const { runner } = await provision(fakeKind(), { agentImage: 'ghcr.io/acme/resetlab-agent:1.0' });
-    expect(runner.lines.some((l) => l.startsWith('docker build'))).toBe(false);
+    expect(runner.lines.some((l) => l.startsWith('engine: build'))).toBe(false);
     expect(runner.lines).toContain(`kind load docker-image ghcr.io/acme/resetlab-agent:1.0 --name ${P}`);
   });
 });

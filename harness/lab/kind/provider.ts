@@ -6,7 +6,8 @@
  * worker 1 (or worker 1 itself for `client: node`). Every undo is registered on the lab's
  * CleanupStack the moment its resource exists; a failed provision removes what it made
  * (the cluster too, unless kept) and rethrows. `destroy()` removes the agent containers
- * (by label), the run's namespace and rules in a kept cluster, or the whole cluster.
+ * (toolboxes through their handles, then a sweep by label), the run's namespace and rules
+ * in a kept cluster, or the whole cluster. Agents are stopped by whoever started them.
  */
 import { UnsupportedError } from '../../errors.js';
 import { CleanupStack } from '../../exec/cleanup-stack.js';
@@ -15,7 +16,8 @@ import { evidenceComments, evidenceRules } from '../evidence.js';
 import type { DataPlane, Lab, LabAddresses, NodeRole } from '../lab.js';
 import { claimPrefix, ownerDir } from '../owner.js';
 import type { LabTopology } from '../topology.js';
-import { deleteCluster, deleteRunNamespace, removeLabelledContainers } from './cleanup.js';
+import { testcontainersEngine, type ContainerEngine } from '../../containers/engine.js';
+import { deleteCluster, deleteRunNamespace, removeRunContainers } from './cleanup.js';
 import type { KubeProxyMode } from './config.js';
 import { dataPlaneSummary, invalidDropArgv, invalidDropTable, nftInvalidDrop, type NodeRuleOutputs } from './dataplane.js';
 import { KindContainer, type AgentContainers, type KindNode } from './node.js';
@@ -40,6 +42,8 @@ export interface KindLabOptions {
   agentImage?: string;
   /** Wait timeouts (tests shorten them). */
   wait?: WaitOptions;
+  /** The container layer (default: testcontainers; tests pass a FakeContainerEngine). */
+  engine?: ContainerEngine;
 }
 
 /** A provisioned kind lab. */
@@ -141,12 +145,13 @@ export async function provisionKindLab(options: KindLabOptions): Promise<KindLab
   try {
     cleanup.push(`owner file of ${prefix}`, claimOwner(prefix));
     if (!exists && !plan.keep) cleanup.push(`kind cluster ${plan.cluster}`, () => deleteCluster(runner, plan.cluster));
-    const containers: AgentContainers = { prefix, image: plan.image, missingTools: new Set(), sequence: { next: 0 } };
+    const engine = options.engine ?? testcontainersEngine;
+    const containers: AgentContainers = { prefix, image: plan.image, missingTools: new Set(), sequence: { next: 0 }, engine, toolboxes: new Map() };
     const p = await provisionSteps(runner, plan, exists, topology, options.wait ?? {}, {
       // LIFO: at unwind the containers (running in the pods' namespaces) go before the namespace.
       workloadsMayExist: () => {
         if (plan.keep) cleanup.push(`namespace ${plan.names.namespace} in kept cluster ${plan.cluster}`, () => deleteRunNamespace(runner, plan.cluster, plan.names.namespace));
-        cleanup.push(`containers labelled resetlab.prefix=${prefix}`, () => removeLabelledContainers(runner, prefix));
+        cleanup.push(`containers labelled resetlab.prefix=${prefix}`, () => removeRunContainers(containers));
       },
       containers,
     });

@@ -4,10 +4,9 @@
  * what kube-proxy reports, apply the workloads and wait for them. `provider.ts` runs the
  * steps in order and registers every undo on its CleanupStack at birth.
  */
-import { join } from 'node:path';
+import type { ContainerEngine } from '../../containers/engine.js';
 import { UnsupportedError } from '../../errors.js';
 import type { Runner } from '../../exec/runner.js';
-import { REPO_ROOT } from '../../repo-root.js';
 import type { LabTopology } from '../topology.js';
 import { kindClusterConfig, kindContext, kindNodeNames, type KindNodeNames, type KubeProxyMode } from './config.js';
 import { workloadNames } from './manifests.js';
@@ -99,10 +98,10 @@ export async function checkNodes(runner: Runner, plan: KindPlan): Promise<void> 
   }
 }
 
-/** Builds our agent image from docker/Dockerfile (when planned; needs `dist/`, i.e. `npm run build`). */
-export async function buildImage(runner: Runner, plan: KindPlan): Promise<void> {
+/** Builds our agent image from docker/Dockerfile through the container layer (when planned; needs `dist/`, i.e. `npm run build`). */
+export async function buildImage(engine: ContainerEngine, plan: KindPlan): Promise<void> {
   if (!plan.buildImage) return;
-  await runner.run(['docker', 'build', '-t', plan.image, '-f', join(REPO_ROOT, 'docker', 'Dockerfile'), REPO_ROOT], { timeoutMs: 1_200_000 });
+  await engine.buildImage(plan.image, 'dockerfile');
 }
 
 /** Loads our agent image into every node of the cluster (pods use it with imagePullPolicy: Never). */

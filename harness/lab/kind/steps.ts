@@ -67,7 +67,7 @@ export async function provisionSteps(
   hooks: StepHooks,
 ): Promise<KindProvisioned> {
   // Build first: a broken image fails before the expensive cluster creation.
-  await buildImage(runner, plan);
+  await buildImage(hooks.containers.engine, plan);
   if (!exists) await createCluster(runner, plan, topology.masquerade);
   await checkNodes(runner, plan);
   const kubeProxy = await readKubeProxy(runner, plan, topology.masquerade);
