@@ -7,14 +7,16 @@
  * machines with a registry the user-facing image is docker/Dockerfile.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../repo-root.js';
 
 /** npm packages the agents import (harness/agents). */
 export const AGENT_PACKAGES = ['autocannon', 'hdr-histogram-js', 'raw-socket'] as const;
-/** Host tools the image carries besides node: a shell (toolbox input), nsenter (pods). */
+/** Host tools the image must carry besides node: a shell (toolbox input), nsenter (pods). */
 export const DEFAULT_TOOLS = ['sh', 'nsenter', 'cat'] as const;
+/** Host tools it carries when the host has them: the toolbox's (nft, ipvsadm), ip and unshare. */
+export const OPTIONAL_TOOLS = ['nft', 'ipvsadm', 'ip', 'unshare'] as const;
 
 /** Absolute library paths in `ldd` output (the vdso has none). Pure. */
 export function parseLdd(text: string): string[] {
@@ -73,39 +75,49 @@ const realFs: PackageFs = {
   readPackage: (path) => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ReturnType<PackageFs['readPackage']>) : null),
 };
 
-/** Copies (or hard-links) a host file to the same absolute path under `rootfs`. */
+/** Hard-links (or copies) a host file, symlinks resolved, to the absolute path `as` under `rootfs`. */
 function place(rootfs: string, file: string, as = file): void {
   const target = join(rootfs, as);
   if (existsSync(target)) return;
   mkdirSync(dirname(target), { recursive: true });
+  const real = realpathSync(file);
   try {
-    linkSync(file, target);
+    linkSync(real, target);
   } catch {
-    copyFileSync(file, target);
+    copyFileSync(real, target);
   }
 }
 
-/** Where a host tool is (`command -v`), or throws naming it. */
-function which(tool: string): string {
+/** Where a host tool is (`command -v`), or null. */
+function which(tool: string): string | null {
   try {
-    return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).trim();
+    return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).trim() || null;
   } catch {
-    throw new Error(`failed to stage the local agent image: ${tool} is not installed on this machine`);
+    return null;
   }
 }
 
 /**
- * Writes the build context into `dir` (Dockerfile + rootfs/). Needs `dist/` (npm run build).
- * Node goes to /usr/local/bin/node, tools to their host paths; the caller removes `dir`.
+ * Writes the build context into `dir` (Dockerfile + rootfs/) and returns the tools it holds.
+ * Needs `dist/` (npm run build). Node goes to /usr/local/bin/node, tools to their host paths
+ * (resolved through symlinks); the caller removes `dir`.
  */
-export function stageLocalImage(dir: string, tools: readonly string[] = DEFAULT_TOOLS): void {
+export function stageLocalImage(dir: string): string[] {
   if (!existsSync(join(REPO_ROOT, 'dist', 'harness', 'agents'))) throw new Error('failed to stage the local agent image: dist/ is missing (npm run build)');
   const rootfs = join(dir, 'rootfs');
-  const binaries = [{ file: process.execPath, as: '/usr/local/bin/node' }, ...tools.map((t) => ({ file: which(t), as: which(t) }))];
+  const missing = DEFAULT_TOOLS.filter((t) => which(t) === null);
+  if (missing.length > 0) throw new Error(`failed to stage the local agent image: ${missing.join(', ')} not installed on this machine`);
+  const tools = [...DEFAULT_TOOLS, ...OPTIONAL_TOOLS].flatMap((t) => {
+    const path = which(t);
+    return path === null ? [] : [{ tool: t, file: path }];
+  });
+  const binaries = [{ file: process.execPath, as: '/usr/local/bin/node' }, ...tools.map((t) => ({ file: t.file, as: t.file }))];
   for (const b of binaries) {
     place(rootfs, b.file, b.as);
     for (const lib of parseLdd(execFileSync('ldd', [b.file], { encoding: 'utf8' }))) place(rootfs, lib);
   }
+  mkdirSync(join(rootfs, 'tmp'), { recursive: true, mode: 0o1777 });
+  chmodSync(join(rootfs, 'tmp'), 0o1777);
   const app = join(rootfs, 'app');
   cpSync(join(REPO_ROOT, 'dist'), join(app, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.tsbuildinfo') });
   copyFileSync(join(REPO_ROOT, 'package.json'), join(app, 'package.json'));
@@ -113,4 +125,5 @@ export function stageLocalImage(dir: string, tools: readonly string[] = DEFAULT_
     cpSync(join(REPO_ROOT, pkg), join(app, pkg), { recursive: true, dereference: true });
   }
   writeFileSync(join(dir, 'Dockerfile'), LOCAL_DOCKERFILE);
+  return tools.map((t) => t.tool);
 }

@@ -7,7 +7,7 @@ import { removeLeftovers } from '../../lab/netns/cleanup.js';
 import { UnsupportedError } from '../../errors.js';
 import { kindPreconditions } from '../../lab/kind/preconditions.js';
 import { killOrphanAgents } from '../../lab/leftover-processes.js';
-import { removeStaleOwnerFiles } from '../../lab/owner.js';
+import { liveOwner, removeStaleOwnerFiles } from '../../lab/owner.js';
 import { removeStaleTempFiles } from '../../report/write.js';
 import type { CliContext } from '../context.js';
 import { DEFAULT_OUT } from '../paths.js';
@@ -30,10 +30,26 @@ export async function removeLeftoversLoudly(ctx: CliContext, always = false): Pr
   return report.removed.length;
 }
 
+/**
+ * Containers of dead runs (label `resetlab.prefix`), wherever a container engine answers
+ * (with or without kind; Ryuk may be off). Loads testcontainers only here.
+ */
+async function removeContainerLeftoversLoudly(ctx: CliContext): Promise<void> {
+  const { containerEngineReachable } = await import('../../containers/runtime.js');
+  if (!(await containerEngineReachable())) return;
+  const { testcontainersEngine } = await import('../../containers/engine.js');
+  const report = await testcontainersEngine.removeLeftovers(liveOwner);
+  if (report.removed.length > 0) ctx.say(`resetlab: removed containers of runs that did not finish: ${report.removed.join('; ')}`);
+  if (report.inUse.length > 0) ctx.say(`resetlab: left alone (a live run owns their containers): ${report.inUse.join(', ')}`);
+  for (const p of report.problems) ctx.say(`resetlab: ${p}`);
+  if (report.problems.length > 0) throw new Error(`failed to remove every leftover container (${report.problems.length} problem(s))`);
+}
+
 /** The `cleanup` command: leftovers of dead runs, plus temporary files killed writers left in results/. */
 export async function cleanupCommand(ctx: CliContext): Promise<void> {
   if (process.getuid?.() !== 0) throw new UnsupportedError('resetlab cleanup needs root (network namespaces): run it as root');
   await removeLeftoversLoudly(ctx, true);
+  await removeContainerLeftoversLoudly(ctx);
   // kind leftovers (labelled containers, run-named clusters) only where kind can run at all.
   if ((await kindPreconditions(ctx.runner)).length === 0) await removeKindLeftoversLoudly(ctx);
   const temps = await removeStaleTempFiles(DEFAULT_OUT);
