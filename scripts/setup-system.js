@@ -2,7 +2,12 @@
 // Installs the system tools resetlab needs from Debian's packages when they are missing.
 // As root it runs apt-get itself; otherwise it prints the exact command and exits 1.
 // It also checks that the native raw-socket module really built (npm may skip install scripts).
+// With --for-tests it also installs what only the tests use: tcpdump, and Debian's docker.io
+// (dockerd, for the container tests, which start their own engine with no host rules) unless a
+// Docker engine is already there or systemd runs (installing docker.io there would start the
+// system's docker.service, which writes host iptables rules; install it yourself if you want).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /** binary -> Debian package. */
@@ -15,9 +20,19 @@ const NEEDS = {
   nft: 'nftables',
   conntrack: 'conntrack',
   sysctl: 'procps',
-  // Only for the tests: the safety test captures on the host's interfaces to prove no lab packet leaves.
+};
+
+/** Only for the tests (--for-tests). */
+const TEST_NEEDS = {
+  // The safety test captures on the host's interfaces to prove no lab packet leaves.
   tcpdump: 'tcpdump',
 };
+const forTests = process.argv.includes('--for-tests');
+const systemd = existsSync('/run/systemd/system');
+// The container tests start Debian's dockerd themselves (test/helpers/docker-engine.ts).
+const engineThere = existsSync('/var/run/docker.sock') || Boolean(process.env.DOCKER_HOST);
+if (forTests && !systemd && !engineThere) TEST_NEEDS.dockerd = 'docker.io';
+if (forTests) Object.assign(NEEDS, TEST_NEEDS);
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).status === 0;
 const missing = [...new Set(Object.entries(NEEDS).filter(([bin]) => !has(bin)).map(([, pkg]) => pkg))];
@@ -34,7 +49,7 @@ if (missing.length > 0) {
   execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'inherit', 'inherit'], env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: ['ignore', 'inherit', 'inherit'], env });
 } else if (!quiet) {
-  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, tcpdump)\n');
+  process.stderr.write(`resetlab setup: system tools present (${[...new Set(Object.values(NEEDS))].join(', ')})\n`);
 }
 
 try {
