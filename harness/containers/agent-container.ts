@@ -28,13 +28,23 @@ export function startAgentContainer(config: ContainerConfig, name: AgentName, de
   let stopping = false;
   let readyEvent: Record<string, unknown> | null = null;
   let errorEvent: string | null = null;
-  const lines = new AgentLines({
-    ready: (e) => (readyEvent = e),
-    tick: (e) => tickListeners.forEach((l) => l(e)),
-    error: (e) => (errorEvent = String(e.message)),
-  });
   let streamEnded!: () => void;
   const ended = new Promise<void>((resolve) => (streamEnded = resolve));
+  // Settles when our log stream shows `ready` or `error`, or ends.
+  let firstWord!: () => void;
+  const answered = new Promise<void>((resolve) => (firstWord = resolve));
+  void ended.then(() => firstWord());
+  const lines = new AgentLines({
+    ready: (e) => {
+      readyEvent = e;
+      firstWord();
+    },
+    tick: (e) => tickListeners.forEach((l) => l(e)),
+    error: (e) => {
+      errorEvent = String(e.message);
+      firstWord();
+    },
+  });
   const builder = genericContainer(config)
     .withWaitStrategy(Wait.forLogMessage(/"event":"(ready|error)"/))
     .withStartupTimeout(startupMs)
@@ -48,9 +58,9 @@ export function startAgentContainer(config: ContainerConfig, name: AgentName, de
   started.catch(() => undefined);
 
   const describe = () => `${config.name} (${config.image} ${config.command.join(' ').slice(0, 120)})`;
-  // The wait strategy reads its own stream: give ours a moment to see the same line.
+  // The wait strategy reads its own log stream; ours sees the same line (or ends) right after.
   const ready = started.then(async () => {
-    for (let i = 0; i < 100 && readyEvent === null && errorEvent === null; i++) await new Promise((r) => setTimeout(r, 20));
+    await answered;
     if (errorEvent !== null) throw new Error(`${name} agent: ${errorEvent}`);
     if (readyEvent === null) throw new Error(`failed to start the ${name} agent in ${describe()}: no ready line`);
     return readyEvent;

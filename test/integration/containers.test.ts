@@ -38,7 +38,11 @@ const image = `resetlab-agent-test:${prefix}`;
 const timings: Record<string, number> = {};
 const docker = (args: string[]) => execa('docker', args, { reject: false, env: { DOCKER_HOST: process.env.DOCKER_HOST } });
 /** Names of every container labelled with `p`, via the docker CLI (independent of testcontainers). */
-const labelled = async (p: string) => (await docker(['ps', '-a', '--filter', `label=resetlab.prefix=${p}`, '--format', '{{.Names}}'])).stdout.split('\n').filter((l) => l !== '');
+const labelled = async (p: string) => {
+  const r = await docker(['ps', '-a', '--filter', `label=resetlab.prefix=${p}`, '--format', '{{.Names}}']);
+  if (r.exitCode !== 0) throw new Error(`docker ps failed: ${r.stderr || r.message}`);
+  return r.stdout.split('\n').filter((l) => l !== '');
+};
 
 describe.skipIf(skip !== null)(`containers on a real Docker engine${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let node: StartedTestContainer;
