@@ -34,7 +34,11 @@ export async function buildAgentImage(tag: string, recipe: ImageRecipe): Promise
     else stageDockerfile(dir);
     await GenericContainer.fromDockerfile(dir, 'Dockerfile').build(tag, { deleteOnExit: false });
   } catch (error) {
-    throw new Error(`failed to build the agent image ${tag} (${recipe === 'local' ? 'local, from scratch' : 'docker/Dockerfile'}): ${(error as Error).message}`, { cause: error });
+    // testcontainers does not keep the build's own output: DEBUG=testcontainers:build prints it.
+    throw new Error(
+      `failed to build the agent image ${tag} (${recipe === 'local' ? 'local, from scratch' : 'docker/Dockerfile'}): ${(error as Error).message} (DEBUG=testcontainers:build shows the build log)`,
+      { cause: error },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
