@@ -37,6 +37,13 @@ const exists = (p: string) => access(p).then(() => true, () => false);
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** The image: `boot/vmlinuz-REL`, or `usr/lib/modules/REL/vmlinuz` in split packages (sid, 7.x). */
+async function vmlinuzOf(tree: string, release: string, image: PackageRecord): Promise<string> {
+  const places = [join('boot', `vmlinuz-${release}`), join('usr', 'lib', 'modules', release, 'vmlinuz'), join('lib', 'modules', release, 'vmlinuz')];
+  for (const place of places) if (await exists(join(tree, place))) return place;
+  throw new ResetlabError(`failed to find the kernel image: ${image.name} ${image.version} has none of ${places.join(', ')}`);
+}
+
 /** Finds `lib/modules/REL` (or `usr/lib/modules/REL`, trixie and later) and makes `lib/modules` reach it for depmod -b. */
 async function modulesDirOf(tree: string, release: string): Promise<string> {
   if (await exists(join(tree, 'lib', 'modules', release))) return join('lib', 'modules', release);
@@ -113,8 +120,7 @@ async function build(work: string, root: string, apt: PrivateApt, plan: InstallP
   for (const file of files) await deps.runner.run(['dpkg-deb', '-x', file, tree], { timeoutMs: 600_000 });
   const extract = performance.now() - t;
   await rm(debs, { recursive: true, force: true });
-  const vmlinuz = join('boot', `vmlinuz-${release}`);
-  if (!(await exists(join(tree, vmlinuz)))) throw new ResetlabError(`failed to find the kernel image: ${image.name} ${image.version} has no ${vmlinuz}`);
+  const vmlinuz = await vmlinuzOf(tree, release, image);
   const modulesDir = await modulesDirOf(tree, release);
   t = performance.now();
   await deps.runner.run(['depmod', '-b', tree, release], { timeoutMs: 300_000 });
