@@ -84,8 +84,10 @@ export async function resolveKernel(spec: KernelSpec, options: ResolveOptions = 
     if (options.refresh || age === null || age > INDEX_MAX_AGE_MS) {
       say(`updating the Debian package index (${mirrors.archive}${mirrors.security ? `, ${mirrors.security}` : ''})`);
       try {
+        const t = performance.now();
         await apt.update();
         index = 'updated';
+        say(`package index updated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
       } catch (error) {
         const hit = pickCached(spec, cached);
         if (!hit) throw error;
@@ -93,7 +95,9 @@ export async function resolveKernel(spec: KernelSpec, options: ResolveOptions = 
         return { artefact: fromCache(hit, 'unreachable', say, label) };
       }
     }
+    const t = performance.now();
     const rows = spec.kind === 'package' && spec.version.startsWith('linux-image-') ? await apt.rows([spec.version]) : await apt.imageRows();
+    if (index === 'updated') say(`package index read in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const candidate = pickCandidate(spec, rows);
     if (!candidate) {
       const served = availableSeries(rows);
