@@ -15,6 +15,8 @@ import type { Mirrors } from './mirrors.js';
 /** How long an index from `apt-get update` is reused before it is refreshed (6 h). */
 export const INDEX_MAX_AGE_MS = 6 * 3600_000;
 
+const imageRowsMemo = new Map<string, { stamp: number; rows: MadisonRow[] }>();
+
 /** The private apt folder and the commands run on it. */
 export class PrivateApt {
   constructor(
@@ -68,8 +70,21 @@ export class PrivateApt {
     await writeFile(join(this.dir, 'updated'), new Date().toISOString() + '\n');
   }
 
-  /** Every row of every plain amd64 kernel image the index knows (search, then madison). */
+  /**
+   * Every row of every plain amd64 kernel image the index knows (search, then madison).
+   * Remembered per folder and index update within this process, so resolving a kernel
+   * matrix queries apt once.
+   */
   async imageRows(): Promise<MadisonRow[]> {
+    const stamp = (await stat(join(this.dir, 'updated')).catch(() => null))?.mtimeMs ?? -1;
+    const memo = imageRowsMemo.get(this.dir);
+    if (memo && memo.stamp === stamp) return memo.rows;
+    const rows = await this.queryImageRows();
+    imageRowsMemo.set(this.dir, { stamp, rows });
+    return rows;
+  }
+
+  private async queryImageRows(): Promise<MadisonRow[]> {
     const search = await this.runner.run(['apt-cache', ...this.options(), 'search', '--names-only', '^linux-image-[0-9]'], { timeoutMs: 60_000 });
     const names = [...new Set(parseAptSearch(search.stdout).map((h) => h.name).filter(isPlainImage))];
     return names.length === 0 ? [] : this.rows(names);
