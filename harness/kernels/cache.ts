@@ -6,7 +6,7 @@
  * whole kernel. `apt/` holds the private apt state, `locks/` the lock files, `.tmp-*` work in
  * progress. The cache owns these files; runs never delete them, `prune` does.
  */
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelArtefact, KernelCacheUse, KernelSpec } from './artefact.js';
@@ -138,6 +138,8 @@ function alive(pid: number): boolean {
  * so a concurrent resolve never sees half a kernel.
  */
 export async function pruneKernels(root: string, options: { all?: boolean } = {}): Promise<PruneResult> {
+  if (!(await readdir(root).catch(() => null))) return { removed: [], kept: [], freedBytes: 0, leftovers: [] };
+  await mkdir(join(root, 'locks'), { recursive: true });
   const cached = await listCachedKernels(root);
   const newest = new Map<string, CachedKernel>();
   for (const k of cached) {

@@ -130,4 +130,8 @@ describe('pruneKernels', () => {
     expect(all.removed).toHaveLength(2);
     expect(readdirSync(root)).toEqual(['locks']);
   });
+
+  it('a missing cache is nothing to prune', async () => {
+    expect(await pruneKernels(join(root, 'nothing-here'), { all: true })).toEqual({ removed: [], kept: [], freedBytes: 0, leftovers: [] });
+  });
 });

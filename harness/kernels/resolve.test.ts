@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -112,6 +112,35 @@ describe('resolveKernel from the cache', () => {
     await expect(resolveKernel({ kind: 'series', series: '4.19' }, { cacheRoot: root, runner: aptRunner(), env })).rejects.toThrow(
       /failed to resolve kernel 4\.19: no Debian kernel package matches \(the archive serves series 5\.10, 6\.1, 6\.12, 7\.2\)/,
     );
+  });
+});
+
+describe('resolveKernel when a download fails', () => {
+  const failing = () =>
+    aptRunner()
+      .on(/ show /, { stdout: fixture('apt-cache-show-6.1.txt') })
+      .on(/ download /, { exitCode: 100, stderr: 'E: Failed to fetch http://mirror.invalid/debian-security/pool/x.deb  404  Not Found' })
+      .on(/ update$/, { stdout: '' });
+
+  it('with a reused index: updates the index once and tries again, then reports the download failure', async () => {
+    freshIndex();
+    const runner = failing();
+    const lines: string[] = [];
+    await expect(resolveKernel({ kind: 'series', series: '6.1' }, { cacheRoot: root, runner, env, say: (l) => lines.push(l) })).rejects.toThrow(/failed to run `apt-get .* download linux-image-6\.1\.0-56-amd64=6\.1\.192-2` \(exit 100\):\nE: Failed to fetch .*404/);
+    const verbs = runner.lines.map((l) => l.split(' ').filter((w) => !w.includes('::') && w !== '-o' && w !== '-q')[1]);
+    expect(verbs.filter((v) => v === 'download' || v === 'update')).toEqual(['download', 'update', 'download']);
+    expect(lines.join('\n')).toMatch(/with the reused package index; updating it and trying again/);
+    expect(readdirSync(root).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('falls back to an older cached kernel of the series and says so', async () => {
+    freshIndex();
+    cacheKernel('linux-image-6.1.0-55-amd64', '6.1.191-1', '6.1', 'bookworm');
+    const lines: string[] = [];
+    const a = await resolveKernel({ kind: 'series', series: '6.1' }, { cacheRoot: root, runner: failing(), env, say: (l) => lines.push(l) });
+    expect(a.source).toMatchObject({ version: '6.1.191-1' });
+    expect(a.cache).toMatchObject({ downloaded: false, index: 'unreachable' });
+    expect(lines.join('\n')).toMatch(/failed to download linux-image-6\.1\.0-56-amd64 6\.1\.192-2 \(E: Failed to fetch .*\); using the cache/);
   });
 });
 

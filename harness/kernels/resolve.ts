@@ -15,7 +15,7 @@ import { aptLock, artefactOf, kernelCacheRoot, listCachedKernels, pickCached, ty
 import { availableSeries, imageParts, pickCandidate, seriesOf } from './candidates.js';
 import { installKernel, type InstallPlan } from './install.js';
 import { withLock } from './lock.js';
-import { findMirrors } from './mirrors.js';
+import { findMirrors, type Mirrors } from './mirrors.js';
 import { describeKernelSpec } from './spec.js';
 
 /** Options of `resolveKernel`. */
@@ -73,7 +73,15 @@ export async function resolveKernel(spec: KernelSpec, options: ResolveOptions = 
   const exact = spec.kind === 'package' && !spec.version.startsWith('linux-image-') ? pickCached(spec, cached) : null;
   if (exact) return fromCache(exact, 'not-needed', say, label);
 
-  const mirrors = findMirrors(options.env ?? process.env);
+  let mirrors: Mirrors;
+  try {
+    mirrors = findMirrors(options.env ?? process.env);
+  } catch (error) {
+    const hit = pickCached(spec, cached);
+    if (!hit || !(error instanceof UnsupportedError)) throw error;
+    say(`${error.message.split(' (read ')[0]}; using the cache`);
+    return fromCache(hit, 'unreachable', say, label);
+  }
   const apt = new PrivateApt(join(root, 'apt'), mirrors, runner);
   await mkdir(join(root, 'locks'), { recursive: true });
   type Found = { artefact: KernelArtefact } | { plan: InstallPlan; index: KernelCacheUse['index'] };
@@ -121,7 +129,22 @@ export async function resolveKernel(spec: KernelSpec, options: ResolveOptions = 
   });
   if ('artefact' in found) return found.artefact;
   say(`kernel ${label}: ${found.plan.image.name} ${found.plan.image.version} (${found.plan.suite}) is not cached`);
-  const { kernel, downloaded } = await installKernel(root, apt, found.plan, { runner, say });
+  let installed: Awaited<ReturnType<typeof installKernel>>;
+  try {
+    installed = await installKernel(root, apt, found.plan, { runner, say });
+  } catch (error) {
+    const download = error instanceof CommandError && error.commandLine.startsWith('apt-get');
+    if (download && found.index === 'reused') {
+      // The archive drops superseded packages (security suites do quickly): refresh once.
+      say(`failed to download ${found.plan.image.name} ${found.plan.image.version} with the reused package index; updating it and trying again`);
+      return resolveKernel(spec, { ...options, refresh: true });
+    }
+    const hit = pickCached(spec, cached);
+    if (!download || !hit) throw error;
+    say(`failed to download ${found.plan.image.name} ${found.plan.image.version} (${error.outputTail.split('\n').pop()}); using the cache`);
+    return fromCache(hit, 'unreachable', say, label);
+  }
+  const { kernel, downloaded } = installed;
   say(`kernel ${label}: ${kernel.package} ${kernel.version} (${kernel.suite}) at ${kernel.dir}`);
   return artefactOf(kernel, { downloaded, index: found.index });
 }
