@@ -8,7 +8,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { KernelArtefact, KernelCacheUse, KernelSpec } from './artefact.js';
 import { newestFirst } from './candidates.js';
 import { compareDebianVersions } from './debian-version.js';
@@ -45,9 +45,10 @@ export interface CachedKernel extends KernelRecord {
   dir: string;
 }
 
-/** The cache root for this environment. */
+/** The cache root for this environment: `$XDG_CACHE_HOME/resetlab/kernels` (a relative XDG_CACHE_HOME is ignored, as the XDG spec says), else `~/.cache/resetlab/kernels`. */
 export function kernelCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME?.trim() || join(env.HOME?.trim() || homedir(), '.cache');
+  const xdg = env.XDG_CACHE_HOME?.trim();
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME?.trim() || homedir(), '.cache');
   return join(base, 'resetlab', 'kernels');
 }
 
