@@ -145,7 +145,7 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Removes every cached kernel that is not the newest of its series (all of them with
+ * Removes every cached kernel that is not the newest of its series (per flavour; all of them with
  * `all`, and then the private apt folder too), plus `.tmp-*` folders of dead processes.
  * Each removal holds the version's lock and renames the folder away before deleting it,
  * so a concurrent resolve never sees half a kernel.
@@ -154,14 +154,16 @@ export async function pruneKernels(root: string, options: { all?: boolean } = {}
   if (!(await readdir(root).catch(() => null))) return { removed: [], kept: [], freedBytes: 0, leftovers: [] };
   await mkdir(join(root, 'locks'), { recursive: true });
   const cached = await listCachedKernels(root);
+  // Per series and flavour (plain amd64, cloud, rt, unsigned asked for by name).
+  const group = (k: CachedKernel) => `${k.series} ${/-((?:cloud-|rt-)?amd64(?:-unsigned)?)$/.exec(k.package)?.[1] ?? k.package}`;
   const newest = new Map<string, CachedKernel>();
   for (const k of cached) {
-    const best = newest.get(k.series);
-    if (!best || compareDebianVersions(k.version, best.version) > 0) newest.set(k.series, k);
+    const best = newest.get(group(k));
+    if (!best || compareDebianVersions(k.version, best.version) > 0) newest.set(group(k), k);
   }
   const result: PruneResult = { removed: [], kept: [], freedBytes: 0, leftovers: [] };
   for (const k of cached) {
-    if (!options.all && newest.get(k.series) === k) {
+    if (!options.all && newest.get(group(k)) === k) {
       result.kept.push(k);
       continue;
     }
