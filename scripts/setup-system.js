@@ -20,6 +20,8 @@ const NEEDS = {
   nft: 'nftables',
   conntrack: 'conntrack',
   sysctl: 'procps',
+  // The kernel cache (resetlab kernels / the vm driver) builds modules.dep of Debian kernels with depmod -b.
+  depmod: 'kmod',
 };
 
 /** Only for the tests (--for-tests). */
