@@ -9,6 +9,7 @@
 export type AgentEvent =
   | { event: 'ready'; [k: string]: unknown }
   | { event: 'tick'; [k: string]: unknown }
+  | { event: 'count'; [k: string]: unknown }
   | { event: 'result'; [k: string]: unknown }
   | { event: 'error'; message: string };
 

@@ -26,6 +26,8 @@ export interface StartedAgent {
   readonly finished: Promise<{ result: Record<string, unknown> | null; killedAtDeadline: boolean; stderr: string }>;
   /** Called for every `tick` event. */
   onTick(listener: (tick: Record<string, unknown>) => void): void;
+  /** Called for every `count` event (the load agent with `countEveryMs`). */
+  onCount(listener: (count: Record<string, unknown>) => void): void;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves like `finished`. */
   stop(graceMs?: number): Promise<{ result: Record<string, unknown> | null; killedAtDeadline: boolean; stderr: string }>;
   /** SIGKILL now (cleanup path). */
@@ -44,6 +46,7 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
     forceKillAfterDelay: false,
   });
   const tickListeners: ((t: Record<string, unknown>) => void)[] = [];
+  const countListeners: ((t: Record<string, unknown>) => void)[] = [];
   let result: Record<string, unknown> | null = null;
   let killedAtDeadline = false;
   let resolveReady!: (v: Record<string, unknown>) => void;
@@ -68,6 +71,7 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
       }
       if (event.event === 'ready') resolveReady(event);
       else if (event.event === 'tick') tickListeners.forEach((l) => l(event));
+      else if (event.event === 'count') countListeners.forEach((l) => l(event));
       else if (event.event === 'result') result = event;
       else if (event.event === 'error') rejectReady(new Error(`${name} agent: ${String(event.message)}`));
     }
@@ -87,6 +91,7 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
     ready,
     finished,
     onTick: (l) => tickListeners.push(l),
+    onCount: (l) => countListeners.push(l),
     stop: async (graceMs = 5000) => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

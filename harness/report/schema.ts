@@ -40,6 +40,24 @@ export type Latency = z.infer<typeof Latency>;
 export const Tick = z.object({ second: z.number().int(), requests: z.number().int(), resets: z.number().int() });
 export type Tick = z.infer<typeof Tick>;
 
+/** Why an arm (or one trial of it) stopped, and what it had shown then. */
+export const Stopping = z.object({
+  /** `decided`: its part of the verdict was settled; `max-duration`: it ran its full duration; `interrupted`: a signal stopped it. */
+  reason: z.enum(['decided', 'max-duration', 'interrupted']),
+  /** What was settled (`positive`/`clean` for the baseline, or the run's decision), when `decided`. */
+  settled: z.string().optional(),
+  /** Counts at the moment of the decision (the load then stops; the arm's totals include what was in flight). */
+  requests: z.number().int().nonnegative(),
+  resets: z.number().int().nonnegative(),
+  /** Seconds of load in the arm up to the decision (summed over its trials/blocks). */
+  seconds: z.number().nonnegative(),
+  /** The e-values and anytime-valid upper bound (per million) at the decision. */
+  evidence: z.record(z.string(), z.number()).optional(),
+  /** Fixed-duration runs (`--fixed`) never stop early. */
+  mode: z.enum(['sequential', 'fixed']),
+});
+export type Stopping = z.infer<typeof Stopping>;
+
 /** One trial of one arm, as measured. */
 export const TrialResult = z.object({
   trial: z.number().int().positive(),
@@ -66,26 +84,10 @@ export const TrialResult = z.object({
   disturbed: z.array(z.string()),
   /** RPS read back before the load, `{ node: { "wire0/rx-0/rps_cpus": "3", ... } }` (only when the scenario sets `rps`). */
   rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /** Why this trial (or interleaved block) stopped. */
+  stopping: Stopping.optional(),
 });
 export type TrialResult = z.infer<typeof TrialResult>;
-
-/** Why an arm (or one trial of it) stopped, and what it had shown then. */
-export const Stopping = z.object({
-  /** `decided`: its part of the verdict was settled; `max-duration`: it ran its full duration; `interrupted`: a signal stopped it. */
-  reason: z.enum(['decided', 'max-duration', 'interrupted']),
-  /** What was settled (`positive`/`clean` for the baseline, or the run's decision), when `decided`. */
-  settled: z.string().optional(),
-  /** Counts at the moment of the decision (the load then stops; the arm's totals include what was in flight). */
-  requests: z.number().int().nonnegative(),
-  resets: z.number().int().nonnegative(),
-  /** Seconds of load in the arm up to the decision (summed over its trials/blocks). */
-  seconds: z.number().nonnegative(),
-  /** The e-values and anytime-valid upper bound (per million) at the decision. */
-  evidence: z.record(z.string(), z.number()).optional(),
-  /** Fixed-duration runs (`--fixed`) never stop early. */
-  mode: z.enum(['sequential', 'fixed']),
-});
-export type Stopping = z.infer<typeof Stopping>;
 
 /** One arm: its trials pooled (sums of counts; throughput and latency from the trials). */
 export const ArmResult = z.object({
