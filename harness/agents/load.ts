@@ -94,6 +94,8 @@ const instance = autocannon(
     duration: args.durationSec,
     pipelining: args.pipelining,
     timeout: 10,
+    // autocannon acts on stop() only at its next sample; sample often when the run may stop early.
+    ...(args.countEveryMs ? { sampleInt: 100 } : {}),
     setupClient,
   },
   (err: Error | null, result: Result) => {

@@ -94,6 +94,7 @@ export async function runScenarios(ctx: CliContext, scenarios: Scenario[], flags
     provision = (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner: ctx.runner });
   }
   const reports: RunReport[] = [];
+  const writes: Promise<void>[] = [];
   for (const scenario of scenarios) {
     if (ctx.signal.aborted) break;
     const stopping = stoppingFor(flags);
@@ -106,11 +107,15 @@ export async function runScenarios(ctx: CliContext, scenarios: Scenario[], flags
       progress: progressPrinter(ctx.tty),
       stopping,
     });
-    const dir = await writeRun(flags.out ?? DEFAULT_OUT, report);
-    ctx.say(`resetlab: wrote ${dir}/ (result.json, summary.md, report.html)`);
     if (!flags.json) process.stdout.write('\n' + renderTerminal(report, { colour: ctx.colour }) + '\n');
+    // The files are written while the next scenario runs (rendering the charts takes a while);
+    // every write is awaited before returning, so none is lost.
+    writes.push(writeRun(flags.out ?? DEFAULT_OUT, report).then((dir) => ctx.say(`resetlab: wrote ${dir}/ (result.json, summary.md, report.html)`)));
     reports.push(report);
   }
+  const results = await Promise.allSettled(writes);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return reports;
 }
 
