@@ -86,6 +86,6 @@ describe('reproduce: sequential vs --fixed in one run', () => {
     expect(renderHarnessTable(d)).toContain('Reproduce: seq; fixed.');
   });
   it('older documents without the fixed timing have no ratio row', () => {
-    expect(harnessRows(doc()).some((r) => r[0].includes('--fixed'))).toBe(false);
+    expect(harnessRows(doc()).some((r) => (r[0] ?? '').includes('--fixed'))).toBe(false);
   });
 });
