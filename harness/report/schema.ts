@@ -145,6 +145,9 @@ export const Verdict = z.object({
       eFixAbove: z.number(),
       eBaselineClean: z.number(),
       eFixClean: z.number(),
+      /** The clean thresholds used per arm: minRatePerMillion, or higher when the arm's throughput could not have decided that rate by its maximum duration. */
+      baselineCleanBelowPerMillion: z.number().optional(),
+      fixCleanBelowPerMillion: z.number().optional(),
       baselineUpperPerMillion: z.number(),
       fixUpperPerMillion: z.number(),
       /** How the arms were scheduled: `ordered` (each arm in one piece, listed order) or `interleaved` (alternating blocks). */

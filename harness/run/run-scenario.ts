@@ -79,6 +79,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     const initial = await lab.readSysctls([lab.nodeRoles[0]!], keys);
     const baseSysctls = initial[lab.nodeRoles[0]!] ?? {};
     const theLab = lab;
+    const maxSecPerArm = (scenario.trials * scenario.load.durationMs) / 1000;
     const mode = deps.stopping ?? { kind: 'fixed' };
     const stopper =
       mode.kind === 'sequential'
@@ -86,7 +87,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
             alpha: VERDICT_DEFAULTS.alpha,
             minRequests: VERDICT_DEFAULTS.minRequests,
             minRatePerMillion: mode.minRatePerMillion ?? SEQUENTIAL_DEFAULTS.minRatePerMillion,
-          })
+          }, maxSecPerArm)
         : null;
     /** Runs one trial (or block) of arm i with `durationMs` of load; false when the run was interrupted. */
     const runOne = async (i: number, durationMs: number): Promise<boolean> => {
@@ -158,7 +159,9 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       masquerade: scenario.topology.masquerade,
       client: scenario.topology.client,
     },
-    ...(deps.stopping?.kind === 'sequential' ? { sequential: { minRatePerMillion: deps.stopping.minRatePerMillion } } : {}),
+    ...(deps.stopping?.kind === 'sequential'
+      ? { sequential: { minRatePerMillion: deps.stopping.minRatePerMillion, maxSecPerArm: (scenario.trials * scenario.load.durationMs) / 1000 } }
+      : {}),
   });
   if (verdict.sequential && deps.stopping?.kind === 'sequential') {
     verdict.sequential.schedule = deps.stopping.schedule;

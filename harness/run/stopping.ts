@@ -35,22 +35,30 @@ const plus = (a: ArmCount, b: ArmCount): ArmCount => ({ requests: a.requests + b
 
 /** The stopping rules over the arms' trials so far (`trialsByArm`, in scenario order; mutated by the caller as trials finish). */
 export class SequentialStopper {
+  /** `maxSecPerArm`: each arm's maximum seconds of load (trials x duration), for throughput-aware clean thresholds. */
   constructor(
     private readonly trialsByArm: TrialResult[][],
     private readonly options: SequentialOptions,
+    private readonly maxSecPerArm?: number,
   ) {}
+
+  /** The arm's counts (its trials plus `live`), with the requests projected to its maximum once 1 s of load is in. */
+  private count(i: number, live?: LiveCounts): ArmCount {
+    const trials = this.trialsByArm[i]!;
+    const c = plus(total(trials), live ?? { requests: 0, resets: 0 });
+    const seconds = trials.reduce((s, t) => s + t.durationSec, 0) + (live?.seconds ?? 0);
+    return this.maxSecPerArm && seconds >= 1 ? { ...c, maxRequests: (c.requests / seconds) * this.maxSecPerArm } : c;
+  }
 
   private get last(): number {
     return this.trialsByArm.length - 1;
   }
 
   /** What arm `i` has settled given counts so far (plus `live` counts of its running trial), or null. */
-  settled(i: number, live: ArmCount = { requests: 0, resets: 0 }): StopDecision | null {
+  settled(i: number, live?: LiveCounts): StopDecision | null {
     if (this.trialsByArm.length < 2 || (i !== 0 && i !== this.last)) return null;
-    let b = total(this.trialsByArm[0]!);
-    let f = total(this.trialsByArm[this.last]!);
-    if (i === 0) b = plus(b, live);
-    else f = plus(f, live);
+    const b = this.count(0, i === 0 ? live : undefined);
+    const f = this.count(this.last, i === this.last ? live : undefined);
     const evidence = () => ({ ...sequentialEvidence(b, f, this.options) }) as unknown as Record<string, number>;
     const decision = sequentialDecision(b, f, this.options);
     if (decision) return { settled: decision, evidence: evidence() };

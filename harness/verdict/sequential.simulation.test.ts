@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ArmResult, Evidence, Outcome } from '../report/schema.js';
 import { poolArm } from './pool.js';
-import { baselinePart, sequentialDecision, SEQUENTIAL_DEFAULTS, type ArmCount, type SequentialOptions } from './sequential.js';
+import { baselinePart, resetsToDecide, sequentialDecision, SEQUENTIAL_DEFAULTS, type ArmCount, type SequentialOptions } from './sequential.js';
 import { decideVerdict } from './verdict.js';
 
 const OPTS: SequentialOptions = { alpha: 0.01, minRequests: 2000, minRatePerMillion: SEQUENTIAL_DEFAULTS.minRatePerMillion };
@@ -45,9 +45,10 @@ function poisson(mean: number, rand: () => number): number {
 
 const CHAIN: Evidence = { injected: 1, conntrackInvalid: 1, invalidDropped: 0, leakedUnNatted: 1, clientRstsSent: 1, serverResets: 1 };
 
-function arm(name: string, c: ArmCount): ArmResult {
+function arm(name: string, c: ArmCount, s: Sim): ArmResult {
+  // The arm's load time, as the pipeline records it: what its requests took at the mean throughput.
   return poolArm(name, [{
-    trial: 1, sysctlsByNode: {}, requests: c.requests, resets: c.resets, errors: {}, durationSec: 1,
+    trial: 1, sysctlsByNode: {}, requests: c.requests, resets: c.resets, errors: {}, durationSec: c.requests / s.requestsPerSec,
     throughputBytesPerSec: 1, requestsPerSec: 1, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1, mean: 1 },
     // The mechanism's resets always come with the kernel chain here: only the counts are under test.
     evidence: c.resets > 0 ? CHAIN : { ...CHAIN, injected: 0, conntrackInvalid: 0, leakedUnNatted: 0 }, ticks: [], disturbed: [],
@@ -65,21 +66,29 @@ interface Sim {
   stepSec?: number;
 }
 
-/** One run: baseline until its part is settled, then fix until decided (or each arm's maximum). */
+/**
+ * One run: baseline until its part is settled, then fix until decided (or each arm's maximum).
+ * As in the pipeline, once an arm has 1 s of load its requests are projected to its maximum
+ * (throughput so far x maxSec) for the clean threshold.
+ */
 function simulate(s: Sim, rand: () => number): { outcome: Outcome; seconds: number } {
   const b: ArmCount = { requests: 0, resets: 0 };
   const f: ArmCount = { requests: 0, resets: 0 };
   const dt = s.stepSec ?? 0.2;
   const steps = Math.round(s.maxSec / dt);
-  const step = (c: ArmCount, perMillion: number) => {
+  const step = (c: ArmCount, perMillion: number, i: number) => {
     const requests = Math.round(s.requestsPerSec * dt * (0.7 + 0.6 * rand()));
     c.requests += requests;
     c.resets += poisson((requests * perMillion) / 1e6, rand);
+    const seconds = (i + 1) * dt;
+    if (seconds >= 1) c.maxRequests = (c.requests / seconds) * s.maxSec;
   };
   let seconds = 0;
-  for (let i = 0; i < steps && baselinePart(b, f, OPTS) === null; i++, seconds += dt) step(b, s.baselinePerMillion);
-  for (let i = 0; i < steps && sequentialDecision(b, f, OPTS) === null; i++, seconds += dt) step(f, s.fixPerMillion);
-  const v = decideVerdict([arm('liberal=0', b), arm('liberal=1', f)], { alpha: OPTS.alpha, minRequests: OPTS.minRequests, sequential: {} });
+  for (let i = 0; i < steps && baselinePart(b, f, OPTS) === null; i++, seconds += dt) step(b, s.baselinePerMillion, i);
+  for (let i = 0; i < steps && sequentialDecision(b, f, OPTS) === null; i++, seconds += dt) step(f, s.fixPerMillion, i);
+  const v = decideVerdict([arm('liberal=0', b, s), arm('liberal=1', f, s)], {
+    alpha: OPTS.alpha, minRequests: OPTS.minRequests, sequential: { maxSecPerArm: s.maxSec },
+  });
   return { outcome: v.outcome, seconds };
 }
 
@@ -134,6 +143,19 @@ describe('sequential rule on simulated Poisson streams', { timeout: 120_000 }, (
 
   it('a baseline at the clean threshold is called not-reproduced in <= alpha of runs', () => {
     const r = rates({ baselinePerMillion: OPTS.minRatePerMillion, fixPerMillion: 0, requestsPerSec: 14_000, maxSec: 10 }, 3000, 5);
+    expect(r.share('not-reproduced')).toBeLessThanOrEqual(OPTS.alpha);
+  });
+
+  it('a clean control on a slow VM (700 req/s) stops on the rate a baseline would need, well before its maximum', () => {
+    const r = rates({ baselinePerMillion: 0, fixPerMillion: 0, requestsPerSec: 700, maxSec: 30, stepSec: 0.5 }, 1000, 11);
+    expect(r.share('not-reproduced')).toBe(1);
+    expect(r.meanSeconds).toBeLessThan(30);
+  });
+
+  it('on a slow VM, a baseline at the raised clean threshold is called not-reproduced in <= alpha of runs', () => {
+    // 700 req/s x 30 s = 21,000 requests at most: the threshold is resetsToDecide(21000) / 21000.
+    const perMillion = (resetsToDecide(21_000, OPTS.alpha) / 21_000) * 1e6;
+    const r = rates({ baselinePerMillion: perMillion, fixPerMillion: 0, requestsPerSec: 700, maxSec: 30, stepSec: 0.5 }, 2000, 13);
     expect(r.share('not-reproduced')).toBeLessThanOrEqual(OPTS.alpha);
   });
 

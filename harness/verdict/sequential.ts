@@ -29,6 +29,12 @@ export const SEQUENTIAL_DEFAULTS = { minRatePerMillion: 200 } as const;
 export interface ArmCount {
   requests: number;
   resets: number;
+  /**
+   * Requests the arm would serve by its maximum duration at its throughput so far. When set,
+   * the arm's clean threshold rises to the rate the baseline would need to be decided within
+   * that many requests, if that is above minRatePerMillion (see `cleanThreshold`).
+   */
+  maxRequests?: number;
 }
 
 /** Options of the sequential rule. */
@@ -120,6 +126,38 @@ export function upperBoundPerMillion(r: number, e: number, alpha: number): numbe
   return hi * 1e6;
 }
 
+const kCache = new Map<number, number>();
+
+/**
+ * The resets a baseline of `requests` requests needs for "baseline > a fix arm with as many
+ * requests and none" to be decided at alpha (the smallest such k, at most 1000).
+ */
+export function resetsToDecide(requests: number, alpha: number): number {
+  const key = Math.round(Math.log2(Math.max(requests, 1)) * 16) * 1000 + Math.round(alpha * 1e4);
+  const hit = kCache.get(key);
+  if (hit !== undefined) return hit;
+  const threshold = Math.log(1 / alpha);
+  let k = 1;
+  while (k < 1000 && logEAbove(k, requests, 0, requests) < threshold) k += 1;
+  kCache.set(key, k);
+  return k;
+}
+
+/**
+ * The rate (per request) below which an arm counts as clean: minRatePerMillion, or, when the
+ * arm's `maxRequests` is known and so small that a baseline at that rate could not be decided
+ * within it anyway, the rate the baseline would need: resetsToDecide(maxRequests) / maxRequests.
+ * Comparing the anytime-valid upper bound (a confidence sequence) with a threshold that moves
+ * with the throughput keeps the error at alpha.
+ */
+export function cleanThreshold(c: ArmCount, o: SequentialOptions): number {
+  const floor = o.minRatePerMillion / 1e6;
+  if (!c.maxRequests || !(c.maxRequests > 0)) return floor;
+  return Math.max(floor, resetsToDecide(c.maxRequests, o.alpha) / c.maxRequests);
+}
+
+const isClean = (c: ArmCount, o: SequentialOptions) => logEBelow(c.resets, c.requests, cleanThreshold(c, o)) >= Math.log(1 / o.alpha);
+
 /** What a sequential run has shown, for the verdict and the report. */
 export interface SequentialEvidence {
   /** e-value that the baseline rate exceeds the fix rate (capped at 1e300). */
@@ -129,6 +167,9 @@ export interface SequentialEvidence {
   /** e-values that each arm's rate is below minRatePerMillion. */
   eBaselineClean: number;
   eFixClean: number;
+  /** The clean thresholds used, per million requests (`cleanThreshold`). */
+  baselineCleanBelowPerMillion: number;
+  fixCleanBelowPerMillion: number;
   /** Anytime-valid upper bounds at 1 - alpha, per million requests. */
   baselineUpperPerMillion: number;
   fixUpperPerMillion: number;
@@ -138,12 +179,15 @@ const capped = (logE: number) => Math.min(1e300, Math.exp(logE));
 
 /** The e-values and bounds for the arms' counts so far. */
 export function sequentialEvidence(b: ArmCount, f: ArmCount, o: SequentialOptions): SequentialEvidence {
-  const min = o.minRatePerMillion / 1e6;
+  const bMin = cleanThreshold(b, o);
+  const fMin = cleanThreshold(f, o);
   return {
     eBaselineAbove: capped(logEAbove(b.resets, b.requests, f.resets, f.requests)),
     eFixAbove: capped(logEAbove(f.resets, f.requests, b.resets, b.requests)),
-    eBaselineClean: capped(logEBelow(b.resets, b.requests, min)),
-    eFixClean: capped(logEBelow(f.resets, f.requests, min)),
+    eBaselineClean: capped(logEBelow(b.resets, b.requests, bMin)),
+    eFixClean: capped(logEBelow(f.resets, f.requests, fMin)),
+    baselineCleanBelowPerMillion: bMin * 1e6,
+    fixCleanBelowPerMillion: fMin * 1e6,
     baselineUpperPerMillion: upperBoundPerMillion(b.resets, b.requests, o.alpha),
     fixUpperPerMillion: upperBoundPerMillion(f.resets, f.requests, o.alpha),
   };
@@ -154,7 +198,7 @@ export type BaselinePart = 'positive' | 'clean' | null;
 
 /**
  * The baseline arm's part of the decision, settled once it has `minRequests` and either
- * - `clean`: its rate is shown below minRatePerMillion; or
+ * - `clean`: its rate is shown below its clean threshold (`cleanThreshold`); or
  * - `positive`: it has resets, and the fix arm already has resets (the outcome is then
  *   not-fixed whatever follows), or a fix arm with as many requests as the baseline and no
  *   reset would make "baseline > fix" significant.
@@ -162,7 +206,7 @@ export type BaselinePart = 'positive' | 'clean' | null;
 export function baselinePart(b: ArmCount, f: ArmCount, o: SequentialOptions): BaselinePart {
   if (b.requests < o.minRequests) return null;
   const threshold = Math.log(1 / o.alpha);
-  if (logEBelow(b.resets, b.requests, o.minRatePerMillion / 1e6) >= threshold) return 'clean';
+  if (isClean(b, o)) return 'clean';
   if (b.resets > 0 && f.resets > 0) return 'positive';
   if (logEAbove(b.resets, b.requests, f.resets, Math.max(f.requests, b.requests)) >= threshold) return 'positive';
   return null;
@@ -177,16 +221,15 @@ export type SequentialDecision = 'reproduced' | 'not-fixed' | 'not-reproduced';
  * - `reproduced`: no reset with the fix arm and E(baseline > fix) >= 1/alpha;
  * - `not-fixed`: resets with both arms (more traffic cannot change that outcome), or none with
  *   the baseline and E(fix > baseline) >= 1/alpha;
- * - `not-reproduced`: both arms' rates shown below minRatePerMillion.
+ * - `not-reproduced`: both arms' rates shown below their clean thresholds.
  */
 export function sequentialDecision(b: ArmCount, f: ArmCount, o: SequentialOptions): SequentialDecision | null {
   if (b.requests < o.minRequests || f.requests < o.minRequests) return null;
   const threshold = Math.log(1 / o.alpha);
-  const min = o.minRatePerMillion / 1e6;
   if (f.resets === 0 && logEAbove(b.resets, b.requests, f.resets, f.requests) >= threshold) return 'reproduced';
   if (b.resets > 0 && f.resets > 0) return 'not-fixed';
   if (b.resets === 0 && logEAbove(f.resets, f.requests, b.resets, b.requests) >= threshold) return 'not-fixed';
-  if (logEBelow(b.resets, b.requests, min) >= threshold && logEBelow(f.resets, f.requests, min) >= threshold) return 'not-reproduced';
+  if (isClean(b, o) && isClean(f, o)) return 'not-reproduced';
   return null;
 }
 

@@ -35,7 +35,11 @@ export interface VerdictOptions {
    * required whenever the arms were stopped on their counts (see sequential.ts). `pValue`
    * is then min(1, 1/e-value), and the verdict carries `sequential`.
    */
-  sequential?: { minRatePerMillion?: number };
+  sequential?: {
+    minRatePerMillion?: number;
+    /** Each arm's maximum seconds of load: with it, clean thresholds follow each arm's throughput (`cleanThreshold`). */
+    maxSecPerArm?: number;
+  };
 }
 
 /** Default verdict options. */
@@ -61,6 +65,11 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
   const seq = options.sequential
     ? { alpha, minRequests, minRatePerMillion: options.sequential.minRatePerMillion ?? SEQUENTIAL_DEFAULTS.minRatePerMillion }
     : null;
+  const maxSec = options.sequential?.maxSecPerArm;
+  const count = (a: ArmResult) => {
+    const seconds = a.trials.reduce((s, t) => s + t.durationSec, 0);
+    return { requests: a.requests, resets: a.resets, ...(maxSec && seconds >= 1 ? { maxRequests: (a.requests / seconds) * maxSec } : {}) };
+  };
   const make = (outcome: Outcome, explanation: string, pValue: number | null = null): Verdict => ({
     outcome,
     explanation,
@@ -72,9 +81,9 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
     ...(seq && baseline && fix && arms.length >= 2
       ? {
           sequential: {
-            decision: sequentialDecision(baseline, fix, seq),
+            decision: sequentialDecision(count(baseline), count(fix), seq),
             minRatePerMillion: seq.minRatePerMillion,
-            ...sequentialEvidence(baseline, fix, seq),
+            ...sequentialEvidence(count(baseline), count(fix), seq),
           },
         }
       : {}),
@@ -106,12 +115,15 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
     ...extra,
   });
 
-  if (seq && sequentialDecision(baseline, fix, seq) === 'not-reproduced') {
-    const v = sequentialEvidence(baseline, fix, seq);
+  if (seq && sequentialDecision(count(baseline), count(fix), seq) === 'not-reproduced') {
+    const v = sequentialEvidence(count(baseline), count(fix), seq);
+    const below = Math.max(v.baselineCleanBelowPerMillion, v.fixCleanBelowPerMillion);
     return result(
       'not-reproduced',
       `Not reproduced: ${baseline.resets} reset(s) in ${baseline.requests} requests with ${baseline.name} and ` +
-        `${fix.resets} in ${fix.requests} with ${fix.name}: both rates are below ${formatRate(seq.minRatePerMillion)} per million ` +
+        `${fix.resets} in ${fix.requests} with ${fix.name}: both rates are below ${formatRate(below)} per million` +
+        (below > seq.minRatePerMillion ? ' (the rate a baseline would need to be decided within its maximum duration at this throughput)' : '') +
+        ' ' +
         `(anytime-valid ${100 * (1 - alpha)}% upper bounds ${formatRate(v.baselineUpperPerMillion)} and ${formatRate(v.fixUpperPerMillion)} per million).`,
     );
   }
