@@ -23,8 +23,11 @@ export const AGENT_GRACE_MS = 15_000;
 /** How often the load agent reports cumulative counts when the trial may stop early. */
 export const COUNT_EVERY_MS = 200;
 
-/** Time the load agent gets to stop quietly after an early stop (it drains in-flight responses, up to 2 s). */
-const EARLY_STOP_GRACE_MS = 5000;
+/**
+ * Time the load agent gets to stop quietly after an early stop (it drains in-flight responses
+ * for up to 2 s); as generous as the normal deadline's slack, for slow (emulated) guests.
+ */
+const EARLY_STOP_GRACE_MS = AGENT_GRACE_MS;
 
 /** Counts of the running trial so far, as `stopWhen` sees them. */
 export interface LiveCounts {
