@@ -54,7 +54,9 @@ export const VERDICT_DEFAULTS = { alpha: 0.01, minRequests: 2000 } as const;
  * resets only in fix and not significantly more (one-sided) -> not-reproduced (stray reset);
  * resets in fix -> not-fixed; p >= alpha with none in fix -> not-reproduced when the baseline
  * has no INVALID/leak evidence (noise), else inconclusive with `moreTrafficFactor`. `context` only adds explanatory sentences. Throws `RangeError` if alpha
- * is not in (0, 1).
+ * is not in (0, 1). With `sequential`, p (and the stray-reset p) come from the anytime-valid
+ * e-values instead, and before the zero-resets rule: both arms' rates shown below their clean
+ * thresholds -> not-reproduced, unless baseline resets have INVALID/leak evidence behind them.
  */
 export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): Verdict {
   const alpha = options.alpha ?? VERDICT_DEFAULTS.alpha;
@@ -115,7 +117,10 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
     ...extra,
   });
 
-  if (seq && sequentialDecision(count(baseline), count(fix), seq) === 'not-reproduced') {
+  const hasEvidence = (x: ArmResult) => x.evidence.conntrackInvalid > 0 || x.evidence.leakedUnNatted > 0;
+  // Rates bounded below the clean threshold: not reproduced, unless the baseline's few resets
+  // have the kernel chain behind them (then the rules below say how much more traffic decides).
+  if (seq && sequentialDecision(count(baseline), count(fix), seq) === 'not-reproduced' && (baseline.resets === 0 || !hasEvidence(baseline))) {
     const v = sequentialEvidence(count(baseline), count(fix), seq);
     const below = Math.max(v.baselineCleanBelowPerMillion, v.fixCleanBelowPerMillion);
     return result(
@@ -158,7 +163,6 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
         `(${pText}) but did not remove them. ${describeArm(baseline)}; ${describeArm(fix)}.`,
     );
   }
-  const hasEvidence = (x: ArmResult) => x.evidence.conntrackInvalid > 0 || x.evidence.leakedUnNatted > 0;
   if (baseline.resets === 0 && fix.resets > 0) {
     const pLess = seq ? eP(fix, baseline) : exactRateTest(baseline.resets, baseline.requests, fix.resets, fix.requests).pLess;
     if (pLess >= alpha) {
