@@ -36,7 +36,8 @@ export function stoppingSentence(report: RunReport): string | null {
   const schedule = seq.schedule === 'interleaved' ? `interleaved blocks of ${seq.blockSec ?? '?'} s` : 'arms in order, each in one piece';
   return (
     `Stopping: sequential (${schedule}): each arm stopped once its part of the verdict was settled at alpha ${report.verdict.alpha} ` +
-    `(anytime-valid e-values, checked every 0.2 s), or at its maximum duration; an arm is clean below ${seq.minRatePerMillion} resets per million.`
+    `(anytime-valid e-values, checked every 0.2 s), or at its maximum duration; an arm is clean below ${seq.minRatePerMillion} resets per million ` +
+    `(or, if higher, the rate a baseline would need to be decided by its maximum at that arm's throughput).`
   );
 }
 

@@ -122,14 +122,17 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
   // have the kernel chain behind them (then the rules below say how much more traffic decides).
   if (seq && sequentialDecision(count(baseline), count(fix), seq) === 'not-reproduced' && (baseline.resets === 0 || !hasEvidence(baseline))) {
     const v = sequentialEvidence(count(baseline), count(fix), seq);
-    const below = Math.max(v.baselineCleanBelowPerMillion, v.fixCleanBelowPerMillion);
+    const [bT, fT] = [v.baselineCleanBelowPerMillion, v.fixCleanBelowPerMillion].map(formatRate);
+    const raised = Math.max(v.baselineCleanBelowPerMillion, v.fixCleanBelowPerMillion) > seq.minRatePerMillion;
     return result(
       'not-reproduced',
       `Not reproduced: ${baseline.resets} reset(s) in ${baseline.requests} requests with ${baseline.name} and ` +
-        `${fix.resets} in ${fix.requests} with ${fix.name}: both rates are below ${formatRate(below)} per million` +
-        (below > seq.minRatePerMillion ? ' (the rate a baseline would need to be decided within its maximum duration at this throughput)' : '') +
-        ' ' +
-        `(anytime-valid ${100 * (1 - alpha)}% upper bounds ${formatRate(v.baselineUpperPerMillion)} and ${formatRate(v.fixUpperPerMillion)} per million).`,
+        `${fix.resets} in ${fix.requests} with ${fix.name}: both rates are below ` +
+        (bT === fT ? `${bT} per million ` : `${bT} and ${fT} per million respectively `) +
+        `(anytime-valid ${100 * (1 - alpha)}% upper bounds ${formatRate(v.baselineUpperPerMillion)} and ${formatRate(v.fixUpperPerMillion)} per million)` +
+        (raised
+          ? `; a threshold above ${formatRate(seq.minRatePerMillion)} per million is the rate a baseline would need to be decided within its maximum duration at that arm's throughput.`
+          : '.'),
     );
   }
   if (baseline.resets === 0 && fix.resets === 0) {
