@@ -34,3 +34,13 @@ export function createFault(spec: FaultSpec, deadlineMs: number): Fault {
       throw new Error(`unknown fault ${JSON.stringify(spec)}`);
   }
 }
+
+/**
+ * The least load time (ms) an arm needs before it may stop on a decision, so that the fault
+ * has acted on it as on any other arm: a periodic fault must fire at least twice
+ * (`conntrack-flush`: 2 x intervalMs; its first flush comes one interval after it starts).
+ * 0 for faults that act continuously from the start (none, inject, delayed-duplicates).
+ */
+export function faultMinExposureMs(spec: FaultSpec): number {
+  return spec.kind === 'conntrack-flush' ? 2 * spec.intervalMs : 0;
+}

@@ -9,6 +9,7 @@
  */
 import { InterruptedError } from '../errors.js';
 import { startAgent } from '../exec/agent-process.js';
+import { faultMinExposureMs } from '../faults/create.js';
 import { CleanupStack } from '../exec/cleanup-stack.js';
 import type { Runner } from '../exec/runner.js';
 import type { Lab } from '../lab/lab.js';
@@ -87,7 +88,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
             alpha: VERDICT_DEFAULTS.alpha,
             minRequests: VERDICT_DEFAULTS.minRequests,
             minRatePerMillion: mode.minRatePerMillion ?? SEQUENTIAL_DEFAULTS.minRatePerMillion,
-          }, maxSecPerArm)
+          }, maxSecPerArm, faultMinExposureMs(scenario.fault) / 1000)
         : null;
     /** Runs one trial (or block) of arm i with `durationMs` of load; false when the run was interrupted. */
     const runOne = async (i: number, durationMs: number): Promise<boolean> => {

@@ -49,3 +49,14 @@ describe('SequentialStopper', () => {
     expect(s.settled(0)).toBeNull();
   });
 });
+
+describe('SequentialStopper minimum exposure', () => {
+  it('settles nothing before the minimum load time, capped by the maximum', () => {
+    const arms: TrialResult[][] = [[], []];
+    const s = new SequentialStopper(arms, O, 10, 4);
+    expect(s.stopWhen(0)!({ requests: 30_000, resets: 40, seconds: 3.9 })).toBeNull();
+    expect(s.stopWhen(0)!({ requests: 30_000, resets: 40, seconds: 4 })?.settled).toBe('baseline positive');
+    const capped = new SequentialStopper(arms, O, 3, 4);
+    expect(capped.stopWhen(0)!({ requests: 30_000, resets: 40, seconds: 3 })?.settled).toBe('baseline positive');
+  });
+});

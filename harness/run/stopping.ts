@@ -35,18 +35,27 @@ const plus = (a: ArmCount, b: ArmCount): ArmCount => ({ requests: a.requests + b
 
 /** The stopping rules over the arms' trials so far (`trialsByArm`, in scenario order; mutated by the caller as trials finish). */
 export class SequentialStopper {
-  /** `maxSecPerArm`: each arm's maximum seconds of load (trials x duration), for throughput-aware clean thresholds. */
+  /**
+   * `maxSecPerArm`: each arm's maximum seconds of load (trials x duration), for throughput-aware
+   * clean thresholds. `minSecPerArm`: no arm is settled with less load than this (a periodic
+   * fault must have acted on it: faults/create.ts `faultMinExposureMs`), capped by the maximum.
+   */
   constructor(
     private readonly trialsByArm: TrialResult[][],
     private readonly options: SequentialOptions,
     private readonly maxSecPerArm?: number,
+    private readonly minSecPerArm = 0,
   ) {}
+
+  private seconds(i: number, live?: LiveCounts): number {
+    return this.trialsByArm[i]!.reduce((s, t) => s + t.durationSec, 0) + (live?.seconds ?? 0);
+  }
 
   /** The arm's counts (its trials plus `live`), with the requests projected to its maximum once 1 s of load is in. */
   private count(i: number, live?: LiveCounts): ArmCount {
     const trials = this.trialsByArm[i]!;
     const c = plus(total(trials), live ?? { requests: 0, resets: 0 });
-    const seconds = trials.reduce((s, t) => s + t.durationSec, 0) + (live?.seconds ?? 0);
+    const seconds = this.seconds(i, live);
     return this.maxSecPerArm && seconds >= 1 ? { ...c, maxRequests: (c.requests / seconds) * this.maxSecPerArm } : c;
   }
 
@@ -57,6 +66,8 @@ export class SequentialStopper {
   /** What arm `i` has settled given counts so far (plus `live` counts of its running trial), or null. */
   settled(i: number, live?: LiveCounts): StopDecision | null {
     if (this.trialsByArm.length < 2 || (i !== 0 && i !== this.last)) return null;
+    const minSec = Math.min(this.minSecPerArm, this.maxSecPerArm ?? Infinity);
+    if (this.seconds(i, live) < minSec) return null;
     const b = this.count(0, i === 0 ? live : undefined);
     const f = this.count(this.last, i === this.last ? live : undefined);
     const evidence = () => ({ ...sequentialEvidence(b, f, this.options) }) as unknown as Record<string, number>;

@@ -82,9 +82,11 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
     expect(b.verdict.outcome).toBe('not-reproduced');
     for (const arm of b.arms) {
       expect(arm.resets).toBe(0);
-      // A clean arm stops only once its rate is shown below 200 per million (>= ~20k requests), else at its maximum.
-      if (arm.stopping!.reason === 'decided') expect(arm.stopping!.requests).toBeGreaterThanOrEqual(20_000);
-      else expect(arm.stopping!.reason).toBe('max-duration');
+      // A clean arm stops only with >= 2000 requests and its rate shown below its clean threshold, else at its maximum.
+      if (arm.stopping!.reason === 'decided') {
+        expect(arm.stopping!.requests).toBeGreaterThanOrEqual(2000);
+        expect(b.verdict.sequential!.eBaselineClean).toBeGreaterThanOrEqual(100);
+      } else expect(arm.stopping!.reason).toBe('max-duration');
     }
   });
 
