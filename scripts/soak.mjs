@@ -4,7 +4,8 @@
 // distribution, false `reproduced` on the clean control (must be 0), missed reproductions of
 // over-window (goal 0), leftovers after each run (must be 0) and the CLI's peak memory over time.
 //
-//   node scripts/soak.mjs [--runs 50] [--duration 10s] [--interrupt-rate 0.3] [--out DIR]
+//   node scripts/soak.mjs [--runs 50] [--duration 10s] [--interrupt-rate 0.3] [--out DIR] [--fixed]
+// `--duration` is each arm's maximum (arms stop once decided); `--fixed` runs every arm for all of it.
 // Needs root and a build (`npm run build`). Exit 1 if any must-be-0 figure is not 0.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10s' },
     'interrupt-rate': { type: 'string', default: '0.3' },
     out: { type: 'string' },
+    fixed: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -47,7 +49,7 @@ const peakRss = (pid) => {
   }
 };
 
-const stats = { outcomes: {}, falseReproducedControl: 0, missedOverWindow: 0, leftoverRuns: 0, interrupted: 0, killed: 0, exitCodes: {}, rssKb: [] };
+const stats = { outcomes: {}, falseReproducedControl: 0, missedOverWindow: 0, leftoverRuns: 0, interrupted: 0, killed: 0, exitCodes: {}, rssKb: [], ttv: [] };
 for (let i = 1; i <= runs; i++) {
   const interrupt = Math.random() < rate ? (Math.random() < 0.5 ? 'SIGINT' : 'SIGKILL') : null;
   const child = spawn('node', [bin, 'reproduce', '--duration', values.duration, '--json', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,8 +58,9 @@ for (let i = 1; i <= runs; i++) {
   child.stderr.resume();
   let rss = 0;
   const sampler = setInterval(() => (rss = Math.max(rss, peakRss(child.pid))), 250);
-  // Interrupt somewhere within the expected length of a run (4 arms of load plus set-up).
-  const expectedMs = 4 * parseDurationMs(values.duration) + 8000;
+  // Interrupt somewhere within the expected length of a run (4 arms of load plus set-up; a
+  // sequential run usually decides each arm within a few seconds).
+  const expectedMs = values.fixed ? 4 * parseDurationMs(values.duration) + 8000 : Math.min(4 * parseDurationMs(values.duration), 12_000) + 6000;
   let delivered = false;
   if (interrupt) {
     setTimeout(() => {
@@ -74,7 +77,9 @@ for (let i = 1; i <= runs; i++) {
     execFileSync('node', [bin, 'cleanup'], { stdio: 'ignore' });
   } else if (code === 130) stats.interrupted += 1;
   if (code === 0) {
-    for (const run of JSON.parse(stdout).runs) {
+    const doc = JSON.parse(stdout);
+    if (typeof doc.timeToVerdictSec === 'number') stats.ttv.push(doc.timeToVerdictSec);
+    for (const run of doc.runs) {
       const o = run.verdict.outcome;
       stats.outcomes[`${run.scenario.name}: ${o}`] = (stats.outcomes[`${run.scenario.name}: ${o}`] ?? 0) + 1;
       if (run.scenario.name === 'none' && o === 'reproduced') stats.falseReproducedControl += 1;
@@ -92,6 +97,8 @@ const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0)
 const report = {
   runs,
   durationPerArm: values.duration,
+  stopping: values.fixed ? 'fixed' : 'sequential',
+  timeToVerdictSec: stats.ttv.length ? { mean: mean(stats.ttv), min: Math.min(...stats.ttv), max: Math.max(...stats.ttv) } : null,
   interruptRate: rate,
   interruptedBySigint: stats.interrupted,
   killedAndCleanedUp: stats.killed,

@@ -1,11 +1,12 @@
 /**
  * `load` agent: autocannon against the Service VIP. Args: `{ url, connections, durationSec,
- * pipelining }`. Prints a `tick` every second (`second`, `requests`, `resets` in it) and a
+ * pipelining, countEveryMs? }`. Prints a `tick` every second (`second`, `requests`, `resets` in it) and a
  * `result` with requests, failed requests by `err.code` from `reqError`, connection errors by
  * code (`connectionErrors`: one per broken connection, whatever the pipelining: autocannon
  * emits `reqError` once per pipelined request), throughput and latency percentiles.
  * autocannon's own `resets` field counts request-list restarts, not TCP resets. The tick's
- * `resets` counts connections reset by peer.
+ * `resets` counts connections reset by peer. With `countEveryMs`, a `count` event carries the
+ * cumulative requests and resets (for the sequential stopping rule).
  *
  * Latency fix (KNOWLEDGE.md §5): after a connection error autocannon reconnects but keeps the
  * lost request in its pipelined queue and the HTTP parser mid-message, so the next response
@@ -26,6 +27,8 @@ interface LoadArgs {
   connections: number;
   durationSec: number;
   pipelining: number;
+  /** When set, also print a `count` event (cumulative `requests`, `resets`, `elapsedMs`) this often, for sequential stopping. */
+  countEveryMs?: number;
 }
 
 const args = agentArgs<LoadArgs>('load');
@@ -34,6 +37,9 @@ const connectionErrors: Record<string, number> = {};
 let tickRequests = 0;
 let tickResets = 0;
 let second = 0;
+let totalRequests = 0;
+let totalResets = 0;
+const started = performance.now();
 
 const closing = new Set<Promise<void>>();
 
@@ -65,7 +71,10 @@ function setupClient(client: Client): void {
   client.on('connError', (err: NodeJS.ErrnoException) => {
     const code = err.code ?? 'OTHER';
     connectionErrors[code] = (connectionErrors[code] ?? 0) + 1;
-    if (code === 'ECONNRESET') tickResets += 1;
+    if (code === 'ECONNRESET') {
+      tickResets += 1;
+      totalResets += 1;
+    }
   });
   // autocannon joins every response body into a string for body checks resetlab never asks
   // for; at 64 KiB per response that is most of the agent's garbage. Skip it.
@@ -85,10 +94,13 @@ const instance = autocannon(
     duration: args.durationSec,
     pipelining: args.pipelining,
     timeout: 10,
+    // autocannon acts on stop() only at its next sample; sample often when the run may stop early.
+    ...(args.countEveryMs ? { sampleInt: 100 } : {}),
     setupClient,
   },
   (err: Error | null, result: Result) => {
     clearInterval(ticker);
+    if (counter) clearInterval(counter);
     if (err) {
       emit({ event: 'error', message: `load: ${err.message}` });
       process.exit(1);
@@ -121,6 +133,7 @@ const instance = autocannon(
 const latencyUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
 instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTimeMs: number) => {
   tickRequests += 1;
+  totalRequests += 1;
   latencyUs.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
 });
 instance.on('reqError', (err: NodeJS.ErrnoException) => {
@@ -133,5 +146,9 @@ const ticker = setInterval(() => {
   tickRequests = 0;
   tickResets = 0;
 }, 1000);
+const counter =
+  args.countEveryMs && args.countEveryMs > 0
+    ? setInterval(() => emit({ event: 'count', requests: totalRequests, resets: totalResets, elapsedMs: Math.round(performance.now() - started) }), args.countEveryMs)
+    : null;
 emit({ event: 'ready' });
 onStop(() => instance.stop());

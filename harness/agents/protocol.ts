@@ -15,6 +15,7 @@ export const AGENT_ENV = { stdin: 'RESETLAB_AGENT_STDIN', lifetimeMs: 'RESETLAB_
 export type AgentEvent =
   | { event: 'ready'; [k: string]: unknown }
   | { event: 'tick'; [k: string]: unknown }
+  | { event: 'count'; [k: string]: unknown }
   | { event: 'result'; [k: string]: unknown }
   | { event: 'error'; message: string };
 

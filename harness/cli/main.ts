@@ -22,7 +22,9 @@ import { createContext, type CliContext } from './context.js';
 function runOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--driver <driver>', 'lab driver: netns (default) or kind'))
-    .option('--duration <duration>', 'load duration per arm, e.g. 10s (overrides the scenario)')
+    .option('--duration <duration>', 'load duration per arm, e.g. 10s (overrides the scenario); the maximum when arms stop on a decision')
+    .option('--fixed', 'run every arm for its full duration (no sequential stopping): benchmarks, comparisons with older runs')
+    .option('--schedule <schedule>', 'sequential runs: ordered (each arm in one piece) or interleaved (alternating blocks)')
     .option('--trials <n>', 'repeat the arms N times (overrides the scenario)')
     .option('--out <dir>', 'results directory (default: results/ in the package)')
     .option('--keep-cluster', 'kind: reuse the cluster if it exists and keep it afterwards')

@@ -24,6 +24,7 @@ type Finished = Awaited<StartedAgent['finished']>;
 /** Starts the agent `name` as `config` (see module doc); returns at once, like `startAgent`. */
 export function startAgentContainer(config: ContainerConfig, name: AgentName, deadlineMs: number, startupMs = AGENT_STARTUP_MS): StartedAgent {
   const tickListeners: ((t: Record<string, unknown>) => void)[] = [];
+  const countListeners: ((t: Record<string, unknown>) => void)[] = [];
   let killedAtDeadline = false;
   let stopping = false;
   let readyEvent: Record<string, unknown> | null = null;
@@ -40,6 +41,7 @@ export function startAgentContainer(config: ContainerConfig, name: AgentName, de
       firstWord();
     },
     tick: (e) => tickListeners.forEach((l) => l(e)),
+    count: (e) => countListeners.forEach((l) => l(e)),
     error: (e) => {
       errorEvent = String(e.message);
       firstWord();
@@ -106,6 +108,7 @@ export function startAgentContainer(config: ContainerConfig, name: AgentName, de
     ready,
     finished,
     onTick: (l) => tickListeners.push(l),
+    onCount: (l) => countListeners.push(l),
     stop: async (graceMs = 5000) => {
       await halt(graceMs);
       return finished;

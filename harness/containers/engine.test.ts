@@ -10,6 +10,7 @@ function handle(calls: string[]): StartedAgent {
     ready: Promise.resolve({ event: 'ready', port: 8080 }),
     finished,
     onTick: () => void calls.push('onTick'),
+    onCount: () => void calls.push('onCount'),
     stop: async (grace) => {
       calls.push(`stop ${grace}`);
       return finished;

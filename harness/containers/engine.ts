@@ -35,6 +35,7 @@ export function deferredAgent(name: AgentName, handle: Promise<StartedAgent>): S
     ready,
     finished: handle.then((a) => a.finished, failed),
     onTick: (l) => void handle.then((a) => a.onTick(l), () => undefined),
+    onCount: (l) => void handle.then((a) => a.onCount(l), () => undefined),
     stop: (graceMs) => handle.then((a) => a.stop(graceMs), failed),
     kill: () => handle.then((a) => a.kill(), () => undefined),
   };

@@ -46,6 +46,7 @@ export class FakeContainerEngine implements ContainerEngine {
       ready: Promise.resolve({ event: 'ready' }),
       finished,
       onTick: () => undefined,
+      onCount: () => undefined,
       stop: async () => {
         if (!stopped) this.log(`stop ${config.name}`);
         stopped = true;

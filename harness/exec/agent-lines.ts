@@ -1,6 +1,6 @@
 /**
  * Pure reader of an agent's output (agents/protocol.ts): feed it chunks as they arrive, in
- * any split; it calls back per JSON event (`ready`, `tick`, `result`, `error`) and keeps the
+ * any split; it calls back per JSON event (`ready`, `tick`, `count`, `result`, `error`) and keeps the
  * last lines that are not events (stderr, or a container log's non-JSON lines) for messages.
  * Used for a local process's stdout and for a container's log stream alike.
  */
@@ -12,6 +12,8 @@ export type AgentLineEvent = Record<string, unknown> & { event: string };
 export interface AgentLineHandlers {
   ready?(event: AgentLineEvent): void;
   tick?(event: AgentLineEvent): void;
+  /** The load agent's early-stop counts (`countEveryMs`). */
+  count?(event: AgentLineEvent): void;
   result?(event: AgentLineEvent): void;
   error?(event: AgentLineEvent): void;
 }

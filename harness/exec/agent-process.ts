@@ -35,6 +35,8 @@ export interface StartedAgent {
   readonly finished: Promise<{ result: Record<string, unknown> | null; killedAtDeadline: boolean; stderr: string }>;
   /** Called for every `tick` event. */
   onTick(listener: (tick: Record<string, unknown>) => void): void;
+  /** Called for every `count` event (the load agent with `countEveryMs`). */
+  onCount(listener: (count: Record<string, unknown>) => void): void;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves like `finished`. */
   stop(graceMs?: number): Promise<{ result: Record<string, unknown> | null; killedAtDeadline: boolean; stderr: string }>;
   /** SIGKILL now (cleanup path); a container-backed agent resolves once its container is gone. */
@@ -54,6 +56,7 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
     forceKillAfterDelay: false,
   });
   const tickListeners: ((t: Record<string, unknown>) => void)[] = [];
+  const countListeners: ((t: Record<string, unknown>) => void)[] = [];
   let killedAtDeadline = false;
   let resolveReady!: (v: Record<string, unknown>) => void;
   let rejectReady!: (e: Error) => void;
@@ -65,6 +68,7 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
   const lines = new AgentLines({
     ready: (e) => resolveReady(e),
     tick: (e) => tickListeners.forEach((l) => l(e)),
+    count: (e) => countListeners.forEach((l) => l(e)),
     error: (e) => rejectReady(new Error(`${name} agent: ${String(e.message)}`)),
   });
   child.stdout?.on('data', (chunk: Buffer) => lines.feed(chunk));
@@ -85,6 +89,7 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
     ready,
     finished,
     onTick: (l) => tickListeners.push(l),
+    onCount: (l) => countListeners.push(l),
     stop: async (graceMs = 5000) => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

@@ -34,3 +34,15 @@ export function createFault(spec: FaultSpec, deadlineMs: number): Fault {
       throw new Error(`unknown fault ${JSON.stringify(spec)}`);
   }
 }
+
+/**
+ * The least load time (ms) an arm needs before it may stop on a decision. The sequential test
+ * assumes resets arrive at a steady rate per request while the fault acts. `conntrack-flush`
+ * acts in bursts at its interval, and its resets can lag a flush by more than a short arm
+ * lasts (measured: a 500 ms interval left a 1.1 s liberal=1 arm clean that resets over 3 s),
+ * so its arms run their full duration: Infinity (the caller caps it at the maximum).
+ * 0 for faults that act steadily from the start (none, inject, delayed-duplicates).
+ */
+export function faultMinExposureMs(spec: FaultSpec): number {
+  return spec.kind === 'conntrack-flush' ? Number.POSITIVE_INFINITY : 0;
+}

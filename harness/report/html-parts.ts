@@ -25,7 +25,9 @@ export function verdictSentence(report: RunReport): string {
       return `${base.name}: ${base.resets} connection resets in ${base.requests} requests (${rate(base.resetRate.perMillion)}); ` +
         `${fix.name}: none. The fix removes them.`;
     case 'not-reproduced':
-      return `No connection resets in either arm (${base.requests + fix.requests} requests): the failure did not occur here.`;
+      return base.resets + fix.resets === 0
+        ? `No connection resets in either arm (${base.requests + fix.requests} requests): the failure did not occur here.`
+        : `${base.resets + fix.resets} connection reset(s) in ${base.requests + fix.requests} requests, not the failure: it did not occur here.`;
     case 'not-fixed':
       return `${fix.name} still has ${fix.resets} connection resets in ${fix.requests} requests (${rate(fix.resetRate.perMillion)}): ` +
         'the fix does not remove them.';

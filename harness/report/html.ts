@@ -9,6 +9,7 @@ import { comparisonTable, dataPlaneLine, dataPlaneRulesSection, environmentTable
 import { OUTCOME_BACKGROUND, REPORT_CSS } from './html-style.js';
 import type { RunReport } from './schema.js';
 import { formatP } from '../verdict/index.js';
+import { stoppingCell, stoppingSentence } from './rows.js';
 
 function banner(report: RunReport): string {
   const env = report.environment;
@@ -36,7 +37,23 @@ function verdictSection(report: RunReport): string {
   const p = v.pValue === null ? 'not computed' : formatP(v.pValue);
   return `<section><h2>Verdict: ${esc(v.outcome)}</h2><p class="explanation">${esc(v.explanation)}</p>` +
     `<p class="muted">Baseline ${esc(v.baseline)}, fix ${esc(v.fix)}. Test: ${esc(v.test)}; one-sided p ${esc(p)} at alpha ${esc(v.alpha)}.` +
-    `${v.moreTrafficFactor ? ` About ${esc(v.moreTrafficFactor)}x more traffic would likely decide.` : ''}</p></section>`;
+    `${v.moreTrafficFactor ? ` About ${esc(v.moreTrafficFactor)}x more traffic would likely decide.` : ''}</p>` +
+    stoppingHtml(report) +
+    `</section>`;
+}
+
+/** How the arms stopped: the sentence, then per arm why, when and the e-values at that point. */
+function stoppingHtml(report: RunReport): string {
+  const sentence = stoppingSentence(report);
+  if (!sentence) return '';
+  const items = report.arms
+    .filter((a) => a.stopping)
+    .map((a) => {
+      const e = a.stopping!.evidence;
+      const ev = e ? ` — at the stop: ${Object.entries(e).map(([k, x]) => `${k} ${formatP(x) === '< 1e-12' ? x.toExponential(2) : Number(x.toPrecision(3))}`).join(', ')}` : '';
+      return `<li><b>${esc(a.name)}</b>: ${esc(stoppingCell(a))}${esc(ev)}</li>`;
+    });
+  return `<p class="muted">${esc(sentence)}</p><ul class="stopping">${items.join('')}</ul>`;
 }
 
 function scenarioSection(report: RunReport): string {

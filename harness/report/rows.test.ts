@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { comparisonRows, headline } from './rows.js';
+import { comparisonRows, headline, stoppingCell, stoppingSentence } from './rows.js';
 import { RunReport } from './schema.js';
 
 /** A real-shaped over-window run: liberal=0 resets, liberal=1 none (numbers from the verdict code). */
@@ -113,5 +113,43 @@ describe('headline', () => {
     expect(headline({ ...report, complete: false })).toBe(
       'over-window: REPRODUCED (incomplete run) — netns lab, iptables data plane, kernel 6.18.44-fc-v669',
     );
+  });
+});
+
+describe('stopping rows', () => {
+  const withStopping = (): RunReport => {
+    const r = loadReport();
+    r.arms[0]!.stopping = { reason: 'decided', settled: 'baseline positive', requests: 3077, resets: 13, seconds: 0.628, mode: 'sequential' };
+    r.arms[1]!.stopping = { reason: 'max-duration', requests: 95_000, resets: 0, seconds: 10, mode: 'sequential' };
+    r.verdict.sequential = {
+      decision: 'reproduced', minRatePerMillion: 200, eBaselineAbove: 1e9, eFixAbove: 0.01, eBaselineClean: 0, eFixClean: 7,
+      baselineUpperPerMillion: 6000, fixUpperPerMillion: 48, schedule: 'ordered',
+    };
+    return RunReport.parse(r);
+  };
+  it.each([
+    [{ reason: 'decided', settled: 'reproduced', requests: 4932, resets: 0, seconds: 0.625, mode: 'sequential' }, 'decided (reproduced) at 4932 requests, 0 resets, 0.6 s'],
+    [{ reason: 'max-duration', requests: 95_000, resets: 2, seconds: 10, mode: 'sequential' }, 'max duration: 95000 requests, 2 resets, 10 s'],
+    [{ reason: 'max-duration', requests: 95_000, resets: 0, seconds: 10.02, mode: 'fixed' }, 'fixed duration: 95000 requests, 0 resets, 10 s'],
+    [{ reason: 'interrupted', requests: 10, resets: 0, seconds: 1.25, mode: 'sequential' }, 'interrupted at 10 requests, 0 resets, 1.3 s'],
+    [undefined, '-'],
+  ] as const)('%o -> %s', (stopping, text) => {
+    const arm = { ...loadReport().arms[0]!, ...(stopping ? { stopping: { ...stopping } } : {}) };
+    if (!stopping) delete (arm as { stopping?: unknown }).stopping;
+    expect(stoppingCell(arm)).toBe(text);
+  });
+  it('adds a `stopped` row and a sentence only when arms carry stopping records', () => {
+    expect(comparisonRows(loadReport()).some((r) => r.label === 'stopped')).toBe(false);
+    expect(stoppingSentence(loadReport())).toBeNull();
+    const r = withStopping();
+    expect(comparisonRows(r).at(-1)).toEqual({ label: 'stopped', group: 'stopping', cells: [
+      'decided (baseline positive) at 3077 requests, 13 resets, 0.6 s', 'max duration: 95000 requests, 0 resets, 10 s'] });
+    expect(stoppingSentence(r)).toMatch(/^Stopping: sequential \(arms in order, each in one piece\).*alpha 0.01.*below 200 resets per million/);
+  });
+  it('says fixed duration for --fixed runs', () => {
+    const r = withStopping();
+    for (const a of r.arms) a.stopping = { reason: 'max-duration', requests: a.requests, resets: a.resets, seconds: 10, mode: 'fixed' };
+    delete r.verdict.sequential;
+    expect(stoppingSentence(r)).toBe('Stopping: fixed duration (--fixed): every arm ran its full duration.');
   });
 });

@@ -9,7 +9,36 @@ import type { ArmResult, RunReport } from './schema.js';
 export interface Row {
   label: string;
   cells: string[];
-  group: 'load' | 'evidence' | 'performance' | 'setup';
+  group: 'load' | 'evidence' | 'performance' | 'setup' | 'stopping';
+}
+
+const seconds = (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x)} s`;
+
+/** "decided (baseline positive) after 3077 requests, 13 resets, 0.6 s", "max duration: 95018 requests, 10 s", ... */
+export function stoppingCell(a: ArmResult): string {
+  const s = a.stopping;
+  if (!s) return '-';
+  const at = `${s.requests} requests, ${s.resets} resets, ${seconds(s.seconds)}`;
+  if (s.reason === 'decided') return `decided (${s.settled ?? 'settled'}) at ${at}`;
+  if (s.reason === 'interrupted') return `interrupted at ${at}`;
+  return `${s.mode === 'fixed' ? 'fixed duration' : 'max duration'}: ${at}`;
+}
+
+/**
+ * One sentence on how the arms stopped: the sequential rule with its schedule and clean
+ * threshold, or the fixed duration. Null for reports without stopping records.
+ */
+export function stoppingSentence(report: RunReport): string | null {
+  const arms = report.arms.filter((a) => a.stopping);
+  if (arms.length === 0) return null;
+  const seq = report.verdict.sequential;
+  if (!seq || arms.every((a) => a.stopping!.mode === 'fixed')) return 'Stopping: fixed duration (--fixed): every arm ran its full duration.';
+  const schedule = seq.schedule === 'interleaved' ? `interleaved blocks of ${seq.blockSec ?? '?'} s` : 'arms in order, each in one piece';
+  return (
+    `Stopping: sequential (${schedule}): each arm stopped once its part of the verdict was settled at alpha ${report.verdict.alpha} ` +
+    `(anytime-valid e-values, checked every 0.2 s), or at its maximum duration; an arm is clean below ${seq.minRatePerMillion} resets per million ` +
+    `(or, if higher, the rate a baseline would need to be decided by its maximum at that arm's throughput).`
+  );
 }
 
 const int = (n: number) => String(Math.round(n));
@@ -46,6 +75,7 @@ export function comparisonRows(report: RunReport): Row[] {
     row('throughput', 'performance', (a) => gbit(a.throughputBytesPerSec)),
     row('requests/s', 'performance', (a) => int(a.requestsPerSec)),
     row('latency p50 / p99', 'performance', (a) => `${ms(a.latencyMs.p50)} / ${ms(a.latencyMs.p99)}`),
+    ...(arms.some((a) => a.stopping) ? [row('stopped', 'stopping', stoppingCell)] : []),
   ];
 }
 

@@ -40,6 +40,24 @@ export type Latency = z.infer<typeof Latency>;
 export const Tick = z.object({ second: z.number().int(), requests: z.number().int(), resets: z.number().int() });
 export type Tick = z.infer<typeof Tick>;
 
+/** Why an arm (or one trial of it) stopped, and what it had shown then. */
+export const Stopping = z.object({
+  /** `decided`: its part of the verdict was settled; `max-duration`: it ran its full duration; `interrupted`: a signal stopped it. */
+  reason: z.enum(['decided', 'max-duration', 'interrupted']),
+  /** What was settled (`positive`/`clean` for the baseline, or the run's decision), when `decided`. */
+  settled: z.string().optional(),
+  /** Counts at the moment of the decision (the load then stops; the arm's totals include what was in flight). */
+  requests: z.number().int().nonnegative(),
+  resets: z.number().int().nonnegative(),
+  /** Seconds of load in the arm up to the decision (summed over its trials/blocks). */
+  seconds: z.number().nonnegative(),
+  /** The e-values and anytime-valid upper bound (per million) at the decision. */
+  evidence: z.record(z.string(), z.number()).optional(),
+  /** Fixed-duration runs (`--fixed`) never stop early. */
+  mode: z.enum(['sequential', 'fixed']),
+});
+export type Stopping = z.infer<typeof Stopping>;
+
 /** One trial of one arm, as measured. */
 export const TrialResult = z.object({
   trial: z.number().int().positive(),
@@ -66,6 +84,8 @@ export const TrialResult = z.object({
   disturbed: z.array(z.string()),
   /** RPS read back before the load, `{ node: { "wire0/rx-0/rps_cpus": "3", ... } }` (only when the scenario sets `rps`). */
   rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /** Why this trial (or interleaved block) stopped. */
+  stopping: Stopping.optional(),
 });
 export type TrialResult = z.infer<typeof TrialResult>;
 
@@ -89,6 +109,8 @@ export const ArmResult = z.object({
   disturbed: z.array(z.string()),
   /** RPS the arm ran with, read back in its first trial (only when the scenario sets `rps`). */
   rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /** Why and when the arm stopped (absent in reports written before stopping was recorded). */
+  stopping: Stopping.optional(),
 });
 export type ArmResult = z.infer<typeof ArmResult>;
 
@@ -102,12 +124,38 @@ export const Verdict = z.object({
   explanation: z.string(),
   baseline: z.string(),
   fix: z.string(),
-  /** One-sided p-value of "baseline rate > fix rate" (exact conditional test of two Poisson rates). */
+  /**
+   * One-sided p-value of "baseline rate > fix rate" by the test named in `test`: the exact
+   * conditional test of two Poisson rates (fixed-duration runs), or min(1, 1/e-value) of the
+   * sequential test (anytime valid; runs whose arms stop on their counts, see `sequential`).
+   */
   pValue: z.number().min(0).max(1).nullable(),
   alpha: z.number(),
   test: z.string(),
   /** For `inconclusive`: about how many times more traffic would likely decide. */
   moreTrafficFactor: z.number().nullable().optional(),
+  /** Sequential runs only: what the anytime-valid test showed at the end (harness/verdict/sequential.ts). */
+  sequential: z
+    .object({
+      /** The decision the reset counts support (before the evidence chain is checked), or null: none reached. */
+      decision: z.enum(['reproduced', 'not-fixed', 'not-reproduced']).nullable(),
+      /** Below this reset rate an arm counts as clean. */
+      minRatePerMillion: z.number(),
+      eBaselineAbove: z.number(),
+      eFixAbove: z.number(),
+      eBaselineClean: z.number(),
+      eFixClean: z.number(),
+      /** The clean thresholds used per arm: minRatePerMillion, or higher when the arm's throughput could not have decided that rate by its maximum duration. */
+      baselineCleanBelowPerMillion: z.number().optional(),
+      fixCleanBelowPerMillion: z.number().optional(),
+      baselineUpperPerMillion: z.number(),
+      fixUpperPerMillion: z.number(),
+      /** How the arms were scheduled: `ordered` (each arm in one piece, listed order) or `interleaved` (alternating blocks). */
+      schedule: z.enum(['ordered', 'interleaved']).optional(),
+      /** Block length in seconds when interleaved. */
+      blockSec: z.number().optional(),
+    })
+    .optional(),
 });
 export type Verdict = z.infer<typeof Verdict>;
 

@@ -3,7 +3,7 @@
  * verdict sentence. Colour only when asked (the CLI asks only for a TTY without NO_COLOR).
  * Pure: returns text.
  */
-import { comparisonRows, headline } from './rows.js';
+import { comparisonRows, headline, stoppingSentence } from './rows.js';
 import type { RunReport } from './schema.js';
 
 const OUTCOME_COLOUR: Record<string, string> = {
@@ -36,6 +36,7 @@ export function renderTerminal(report: RunReport, options: { colour?: boolean } 
     ...lines,
     '',
     `Verdict: ${report.verdict.outcome}. ${report.verdict.explanation}`,
+    ...[stoppingSentence(report)].filter((l): l is string => l !== null),
     ...report.notes.map((n) => `Note: ${n}`),
     '',
   ].join('\n');

@@ -2,7 +2,8 @@
  * One trial of one arm, on a provisioned lab with the server running: flush conntrack ->
  * set and read back sysctls -> snapshot counters -> apply fault -> load -> revert fault ->
  * snapshot -> read sysctls back again. Returns what was measured; anything that makes the
- * trial untrustworthy goes into `disturbed`, never silently passed.
+ * trial untrustworthy goes into `disturbed`, never silently passed. With `stopWhen` the load
+ * stops as soon as it answers (the evidence counters are then read at the stop, as always).
  */
 import { startAgent } from '../exec/agent-process.js';
 import type { CleanupStack } from '../exec/cleanup-stack.js';
@@ -11,13 +12,36 @@ import { createFault } from '../faults/create.js';
 import type { Lab } from '../lab/lab.js';
 import type { RpsWanted } from '../lab/rps.js';
 import { sysctlMismatches } from '../lab/sysctl.js';
-import type { TrialResult } from '../report/schema.js';
+import type { Stopping, TrialResult } from '../report/schema.js';
 import type { ArmSpec, Scenario } from '../scenario/schema.js';
 import type { ProgressEvent } from './progress.js';
 import { applyRps, rpsDrift } from './rps.js';
 
 /** Extra time an agent gets beyond the load duration before it is killed. */
 export const AGENT_GRACE_MS = 15_000;
+
+/** How often the load agent reports cumulative counts when the trial may stop early. */
+export const COUNT_EVERY_MS = 200;
+
+/**
+ * Time the load agent gets to stop quietly after an early stop (it drains in-flight responses
+ * for up to 2 s); as generous as the normal deadline's slack, for slow (emulated) guests.
+ */
+const EARLY_STOP_GRACE_MS = AGENT_GRACE_MS;
+
+/** Counts of the running trial so far, as `stopWhen` sees them. */
+export interface LiveCounts {
+  requests: number;
+  resets: number;
+  /** Seconds since the load agent started. */
+  seconds: number;
+}
+
+/** What `stopWhen` returns to stop the load now: what is settled, and the evidence behind it. */
+export interface StopDecision {
+  settled: string;
+  evidence?: Record<string, number>;
+}
 
 /** Inputs of `runTrial`. */
 export interface TrialContext {
@@ -32,6 +56,12 @@ export interface TrialContext {
   rpsWanted?: RpsWanted;
   signal?: AbortSignal;
   progress?: (e: ProgressEvent) => void;
+  /**
+   * Sequential stopping: called with the trial's cumulative counts every COUNT_EVERY_MS; a
+   * non-null answer stops the load early (quietly, not a disturbance). Absent: the load runs
+   * its full duration (fixed mode).
+   */
+  stopWhen?: (live: LiveCounts) => StopDecision | null;
 }
 
 /** Runs one trial of one arm (see module doc). */
@@ -57,6 +87,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
       connections: scenario.load.connections,
       durationSec,
       pipelining: scenario.load.pipelining,
+      ...(ctx.stopWhen ? { countEveryMs: COUNT_EVERY_MS } : {}),
     },
     deadlineMs,
   );
@@ -69,6 +100,19 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
     resetsSoFar += tick.resets;
     ctx.progress?.({ type: 'tick', arm: arm.name, trial, second: tick.second, durationSec, requestsPerSec: tick.requests, resetsSoFar });
   });
+  let decided: (LiveCounts & StopDecision) | null = null;
+  const stopWhen = ctx.stopWhen;
+  if (stopWhen) {
+    load.onCount((c) => {
+      if (decided) return;
+      const live = { requests: Number(c.requests), resets: Number(c.resets), seconds: Number(c.elapsedMs) / 1000 };
+      const d = stopWhen(live);
+      if (!d) return;
+      decided = { ...live, ...d };
+      ctx.progress?.({ type: 'phase', message: `${arm.name}: ${d.settled} after ${live.requests} requests, ${live.resets} resets, ${live.seconds.toFixed(1)} s: stopping the load` });
+      void load.stop(EARLY_STOP_GRACE_MS);
+    });
+  }
   const onAbort = () => void load.stop(2000);
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
   // An interrupt that arrived while the arm was being set up: stop the load at once.
@@ -91,11 +135,17 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   // Resets are counted per connection (once, whatever the pipelining): the unit the Poisson
   // test needs. `errors` keeps the failed requests by code.
   const connectionErrors = (r?.connectionErrors ?? {}) as Record<string, number>;
+  const requests = Number(r?.requests ?? 0);
+  const resets = connectionErrors.ECONNRESET ?? 0;
+  const d = decided as (LiveCounts & StopDecision) | null;
+  const stopping: Stopping = d
+    ? { reason: 'decided', settled: d.settled, requests: d.requests, resets: d.resets, seconds: d.seconds, ...(d.evidence ? { evidence: d.evidence } : {}), mode: 'sequential' }
+    : { reason: ctx.signal?.aborted ? 'interrupted' : 'max-duration', requests, resets, seconds: Number(r?.durationSec ?? 0), mode: stopWhen ? 'sequential' : 'fixed' };
   const result: TrialResult = {
     trial,
     sysctlsByNode,
-    requests: Number(r?.requests ?? 0),
-    resets: connectionErrors.ECONNRESET ?? 0,
+    requests,
+    resets,
     errors,
     connectionErrors,
     ...(dataPlaneRules ? { dataPlaneRules } : {}),
@@ -108,6 +158,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
     ticks,
     disturbed,
     ...(rps ? { rps } : {}),
+    stopping,
   };
   ctx.progress?.({ type: 'arm-end', arm: arm.name, trial, requests: result.requests, resets: result.resets });
   return result;

@@ -1,13 +1,15 @@
 /**
  * The pipeline for one scenario: provision a lab (through the driver factory it is given,
  * never a concrete driver) -> start the server -> per trial, per arm: `runTrial` -> pool ->
- * verdict -> destroy the lab. Interruption (the abort signal) stops the current load, keeps
+ * verdict -> destroy the lab. With `deps.stopping` sequential, each arm stops as soon as its
+ * part of the verdict is settled (run/stopping.ts), in order or in interleaved blocks. Interruption (the abort signal) stops the current load, keeps
  * what was measured and returns a report with `complete: false` (or throws InterruptedError
  * when it came before the lab existed: nothing was measured). The lab is always destroyed;
  * cleanup problems become notes and never hide the original error.
  */
 import { InterruptedError } from '../errors.js';
 import { startAgent } from '../exec/agent-process.js';
+import { faultMinExposureMs } from '../faults/create.js';
 import { CleanupStack } from '../exec/cleanup-stack.js';
 import type { Runner } from '../exec/runner.js';
 import type { Lab } from '../lab/lab.js';
@@ -15,11 +17,12 @@ import type { LabTopology } from '../lab/topology.js';
 import type { ArmResult, RunReport, TrialResult } from '../report/schema.js';
 import type { Scenario } from '../scenario/schema.js';
 import { toScenarioFile } from '../scenario/schema.js';
-import { decideVerdict, poolArm } from '../verdict/index.js';
+import { decideVerdict, poolArm, SEQUENTIAL_DEFAULTS, VERDICT_DEFAULTS } from '../verdict/index.js';
 import { AGENT_GRACE_MS, runTrial } from './arm.js';
 import { readEnvironment } from './environment.js';
 import type { ProgressEvent } from './progress.js';
 import { applyRps, armRpsWanted, effectiveRps, readRpsBase } from './rps.js';
+import { armStopping, DEFAULT_BLOCK_SEC, SequentialStopper, type StoppingMode } from './stopping.js';
 
 /** Creates a lab for a topology; the driver registers its own cleanup inside the lab. */
 export type LabFactory = (topology: LabTopology) => Promise<Lab>;
@@ -35,6 +38,11 @@ export interface RunDeps {
    * exactly once. Default: the listed order in every trial (e.g. the RPS bench counterbalances).
    */
   order?: (trial: number, armCount: number) => number[];
+  /**
+   * How arms stop (run/stopping.ts). Default `fixed`: every arm runs its full duration (the
+   * RPS bench, benchmarks). The CLI passes `sequential` unless `--fixed`.
+   */
+  stopping?: StoppingMode;
 }
 
 /** Runs a scenario end to end and returns its report (see module doc). */
@@ -55,7 +63,10 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     if (rpsBase && scenario.rps) await applyRps(lab, armRpsWanted(rpsBase, scenario.rps));
     environment = await readEnvironment(lab, deps.runner);
     deps.progress?.({ type: 'phase', message: `lab ${lab.prefix}: data plane ${lab.dataPlane.proxyMode} (${lab.dataPlane.reason})` });
-    const totalMs = scenario.trials * scenario.arms.length * (scenario.load.durationMs + AGENT_GRACE_MS) + 60_000;
+    const blocks = deps.stopping?.kind === 'sequential' && deps.stopping.schedule === 'interleaved'
+      ? Math.ceil(scenario.load.durationMs / ((deps.stopping.blockSec ?? DEFAULT_BLOCK_SEC) * 1000))
+      : 1;
+    const totalMs = scenario.trials * scenario.arms.length * (scenario.load.durationMs + blocks * AGENT_GRACE_MS) + 60_000;
     const server = startAgent(
       lab.nodes.server,
       'server',
@@ -68,21 +79,60 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     const keys = [...new Set(scenario.arms.flatMap((a) => Object.keys(a.sysctls)))];
     const initial = await lab.readSysctls([lab.nodeRoles[0]!], keys);
     const baseSysctls = initial[lab.nodeRoles[0]!] ?? {};
-    outer: for (let trial = 1; trial <= scenario.trials; trial++) {
-      for (const i of deps.order?.(trial, scenario.arms.length) ?? scenario.arms.keys()) {
-        const arm = scenario.arms[i]!;
-        const rpsWanted = rpsBase ? armRpsWanted(rpsBase, effectiveRps(scenario, arm)) : undefined;
-        if (deps.signal?.aborted) {
-          complete = false;
-          break outer;
-        }
-        const result = await runTrial({ scenario, lab, arm, trial, baseSysctls, cleanup, rpsWanted, signal: deps.signal, progress: deps.progress });
-        trialsByArm[i]!.push(result);
-        if (deps.signal?.aborted) {
-          complete = false;
-          break outer;
+    const theLab = lab;
+    const maxSecPerArm = (scenario.trials * scenario.load.durationMs) / 1000;
+    const mode = deps.stopping ?? { kind: 'fixed' };
+    const stopper =
+      mode.kind === 'sequential'
+        ? new SequentialStopper(trialsByArm, {
+            alpha: VERDICT_DEFAULTS.alpha,
+            minRequests: VERDICT_DEFAULTS.minRequests,
+            minRatePerMillion: mode.minRatePerMillion ?? SEQUENTIAL_DEFAULTS.minRatePerMillion,
+          }, maxSecPerArm, faultMinExposureMs(scenario.fault) / 1000)
+        : null;
+    /** Runs one trial (or block) of arm i with `durationMs` of load; false when the run was interrupted. */
+    const runOne = async (i: number, durationMs: number): Promise<boolean> => {
+      const arm = scenario.arms[i]!;
+      if (stopper && markSettled(trialsByArm[i]!, stopper.settled(i))) return true;
+      if (deps.signal?.aborted) return false;
+      const rpsWanted = rpsBase ? armRpsWanted(rpsBase, effectiveRps(scenario, arm)) : undefined;
+      const s = durationMs === scenario.load.durationMs ? scenario : { ...scenario, load: { ...scenario.load, durationMs } };
+      const trial = trialsByArm[i]!.length + 1;
+      const result = await runTrial({ scenario: s, lab: theLab, arm, trial, baseSysctls, cleanup, rpsWanted, signal: deps.signal, progress: deps.progress, stopWhen: stopper?.stopWhen(i) });
+      trialsByArm[i]!.push(result);
+      return !deps.signal?.aborted;
+    };
+    if (mode.kind === 'sequential' && mode.schedule === 'interleaved') {
+      // Alternating blocks, each arm up to its maximum (trials x duration), until every arm is settled.
+      const blockMs = (mode.blockSec ?? DEFAULT_BLOCK_SEC) * 1000;
+      const budget = scenario.arms.map(() => scenario.trials * scenario.load.durationMs);
+      let ran = true;
+      outer: while (ran) {
+        ran = false;
+        for (const i of scenario.arms.keys()) {
+          if (budget[i]! <= 0 || (stopper && stopper.settled(i))) {
+            if (stopper) markSettled(trialsByArm[i]!, stopper.settled(i));
+            continue;
+          }
+          const ms = Math.min(blockMs, budget[i]!);
+          budget[i] = budget[i]! - ms;
+          ran = true;
+          if (!(await runOne(i, ms))) {
+            complete = false;
+            break outer;
+          }
         }
       }
+    } else {
+      outer: for (let trial = 1; trial <= scenario.trials; trial++) {
+        for (const i of deps.order?.(trial, scenario.arms.length) ?? scenario.arms.keys()) {
+          if (!(await runOne(i, scenario.load.durationMs))) {
+            complete = false;
+            break outer;
+          }
+        }
+      }
+      if (stopper) scenario.arms.forEach((_, i) => markSettled(trialsByArm[i]!, stopper.settled(i)));
     }
   } catch (error) {
     if (!deps.signal?.aborted) throw await withCleanup(error, cleanup, lab);
@@ -94,7 +144,8 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
   if (deps.signal?.aborted) notes.push('the run was interrupted; results are partial');
   const arms: ArmResult[] = scenario.arms.map((a, i) => {
     const rps = trialsByArm[i]![0]?.rps;
-    return { ...poolArm(a.name, trialsByArm[i]!), ...(rps ? { rps } : {}) };
+    const stopping = armStopping(trialsByArm[i]!);
+    return { ...poolArm(a.name, trialsByArm[i]!), ...(rps ? { rps } : {}), ...(stopping ? { stopping } : {}) };
   });
   if (environment === null) {
     // Interrupted before the lab existed: nothing was measured, so there is no report to keep.
@@ -109,7 +160,14 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       masquerade: scenario.topology.masquerade,
       client: scenario.topology.client,
     },
+    ...(deps.stopping?.kind === 'sequential'
+      ? { sequential: { minRatePerMillion: deps.stopping.minRatePerMillion, maxSecPerArm: (scenario.trials * scenario.load.durationMs) / 1000 } }
+      : {}),
   });
+  if (verdict.sequential && deps.stopping?.kind === 'sequential') {
+    verdict.sequential.schedule = deps.stopping.schedule;
+    if (deps.stopping.schedule === 'interleaved') verdict.sequential.blockSec = deps.stopping.blockSec ?? DEFAULT_BLOCK_SEC;
+  }
   if (!complete) {
     verdict.outcome = 'inconclusive';
     verdict.explanation = `The run was interrupted before every arm finished, so no verdict is given. ${verdict.explanation}`;
@@ -126,6 +184,19 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     verdict,
     notes,
   };
+}
+
+/**
+ * Records on the arm's last trial that the arm is settled when it stopped without noticing
+ * (its trial ended at the same moment, or the other arm settled it). True when settled.
+ */
+function markSettled(trials: TrialResult[], settled: { settled: string; evidence?: Record<string, number> } | null): boolean {
+  if (!settled) return false;
+  const last = trials[trials.length - 1];
+  if (last?.stopping && last.stopping.reason !== 'decided' && !trials.some((t) => t.stopping?.reason === 'decided')) {
+    last.stopping = { ...last.stopping, reason: 'decided', settled: settled.settled, ...(settled.evidence ? { evidence: settled.evidence } : {}) };
+  }
+  return true;
 }
 
 /** Unwinds everything, then returns the original error with cleanup problems appended. */

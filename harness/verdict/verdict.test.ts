@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ArmResult, type Evidence, Verdict } from '../report/schema.js';
 import { formatP, formatRate, kernelAtLeast } from './format.js';
 import { poolArm } from './pool.js';
+import { SEQUENTIAL_TEST } from './sequential.js';
 import { decideVerdict, VERDICT_TEST, type VerdictOptions } from './verdict.js';
 
 const NO_EVIDENCE: Evidence = {
@@ -98,6 +99,48 @@ describe('decideVerdict', () => {
 
   it('names baseline = first arm and fix = last arm', () => {
     const v = decideVerdict([arm('liberal=0', 1e5, 0), arm('middle', 1e5, 0), arm('liberal=1', 1e5, 0)]);
+    expect([v.baseline, v.fix]).toEqual(['liberal=0', 'liberal=1']);
+  });
+});
+
+describe('decideVerdict, sequential', () => {
+  const seqCases: Case[] = [
+    { name: 'over-window stopped early is reproduced, with an anytime-valid p', arms: [arm('liberal=0', 7989, 28, CHAIN), arm('liberal=1', 11_231, 0)],
+      options: { sequential: {} }, outcome: 'reproduced', pValue: 'set',
+      says: ['28 resets in 7989 requests with liberal=0', 'anytime-valid one-sided p', 'conntrack INVALID ->'] },
+    { name: 'a clean control bounded below 200 per million', arms: [arm('liberal=0', 29_030, 0), arm('liberal=1', 37_620, 0)],
+      options: { sequential: {} }, outcome: 'not-reproduced', says: ['both rates are below 200 per million', 'anytime-valid 99% upper bounds'],
+      saysNot: ['would need'] },
+    { name: 'a clean control on a slow machine, bounded below the rate a baseline would need', arms: [arm('liberal=0', 7000, 0), arm('liberal=1', 7000, 0)],
+      options: { sequential: { maxSecPerArm: 10 } }, outcome: 'not-reproduced', says: ['the rate a baseline would need to be decided within its maximum duration'] },
+    { name: 'a short control at its maximum still ends not-reproduced, with its 95% bound', arms: [arm('liberal=0', 5000, 0), arm('liberal=1', 5000, 0)],
+      options: { sequential: {} }, outcome: 'not-reproduced', says: ['no resets in 5000 requests with liberal=0; rate <'] },
+    { name: 'a few resets with the chain at the maximum: inconclusive, with more traffic', arms: [arm('liberal=0', 100_000, 4, CHAIN), arm('liberal=1', 100_000, 0)],
+      options: { sequential: {} }, outcome: 'inconclusive', pValue: 'set', says: ['× more traffic would decide'] },
+    { name: 'resets in both arms: not fixed', arms: [arm('liberal=0', 30_000, 14), arm('liberal=1', 30_000, 20)],
+      options: { sequential: {} }, outcome: 'not-fixed', says: ['resets remain with liberal=1'] },
+  ];
+  it.each(seqCases)('$name', (c) => {
+    const v = decideVerdict(c.arms, c.options);
+    expect(Verdict.parse(v)).toEqual(v);
+    expect(v.outcome, v.explanation).toBe(c.outcome);
+    for (const s of c.says) expect(v.explanation).toContain(s);
+    for (const s of c.saysNot ?? []) expect(v.explanation).not.toContain(s);
+    if (c.pValue === 'set') expect(v.pValue).toBeTypeOf('number');
+    expect(v.test).toBe(SEQUENTIAL_TEST);
+    expect(v.sequential?.minRatePerMillion).toBe(200);
+  });
+  it('the anytime-valid p is never smaller than the fixed-sample one for the same counts', () => {
+    for (const [r0, e0, r1, e1] of [[28, 7989, 0, 11_231], [4, 100_000, 0, 100_000], [40, 14_000, 3, 14_000]] as const) {
+      const arms = [arm('liberal=0', e0, r0, CHAIN), arm('liberal=1', e1, r1)];
+      expect(decideVerdict(arms, { sequential: {} }).pValue!).toBeGreaterThanOrEqual(decideVerdict(arms).pValue!);
+    }
+  });
+});
+
+describe('decideVerdict, arms', () => {
+  it('names baseline = first arm and fix = last arm, sequential too', () => {
+    const v = decideVerdict([arm('liberal=0', 1e5, 0), arm('middle', 1e5, 0), arm('liberal=1', 1e5, 0)], { sequential: {} });
     expect([v.baseline, v.fix]).toEqual(['liberal=0', 'liberal=1']);
   });
 

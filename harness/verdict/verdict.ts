@@ -4,6 +4,7 @@
  */
 import type { ArmResult, Outcome, Verdict } from '../report/schema.js';
 import { describeArm, formatP, formatRate, kernelAtLeast } from './format.js';
+import { logEAbove, sequentialDecision, sequentialEvidence, sequentialTrafficFactor, SEQUENTIAL_DEFAULTS, SEQUENTIAL_TEST } from './sequential.js';
 import { exactRateTest, trafficFactorToDecide } from './stats.js';
 
 /** The test named in every verdict's `test` field. */
@@ -29,6 +30,16 @@ export interface VerdictOptions {
   /** Fewer requests than this in the baseline or fix arm is "too little traffic" (default 2000). */
   minRequests?: number;
   context?: VerdictContext;
+  /**
+   * Decide with the sequential (anytime-valid) test instead of the fixed-sample exact test:
+   * required whenever the arms were stopped on their counts (see sequential.ts). `pValue`
+   * is then min(1, 1/e-value), and the verdict carries `sequential`.
+   */
+  sequential?: {
+    minRatePerMillion?: number;
+    /** Each arm's maximum seconds of load: with it, clean thresholds follow each arm's throughput (`cleanThreshold`). */
+    maxSecPerArm?: number;
+  };
 }
 
 /** Default verdict options. */
@@ -43,7 +54,9 @@ export const VERDICT_DEFAULTS = { alpha: 0.01, minRequests: 2000 } as const;
  * resets only in fix and not significantly more (one-sided) -> not-reproduced (stray reset);
  * resets in fix -> not-fixed; p >= alpha with none in fix -> not-reproduced when the baseline
  * has no INVALID/leak evidence (noise), else inconclusive with `moreTrafficFactor`. `context` only adds explanatory sentences. Throws `RangeError` if alpha
- * is not in (0, 1).
+ * is not in (0, 1). With `sequential`, p (and the stray-reset p) come from the anytime-valid
+ * e-values instead, and before the zero-resets rule: both arms' rates shown below their clean
+ * thresholds -> not-reproduced, unless baseline resets have INVALID/leak evidence behind them.
  */
 export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): Verdict {
   const alpha = options.alpha ?? VERDICT_DEFAULTS.alpha;
@@ -51,6 +64,14 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
   const baseline = arms[0];
   const fix = arms[arms.length - 1];
+  const seq = options.sequential
+    ? { alpha, minRequests, minRatePerMillion: options.sequential.minRatePerMillion ?? SEQUENTIAL_DEFAULTS.minRatePerMillion }
+    : null;
+  const maxSec = options.sequential?.maxSecPerArm;
+  const count = (a: ArmResult) => {
+    const seconds = a.trials.reduce((s, t) => s + t.durationSec, 0);
+    return { requests: a.requests, resets: a.resets, ...(maxSec && seconds >= 1 ? { maxRequests: (a.requests / seconds) * maxSec } : {}) };
+  };
   const make = (outcome: Outcome, explanation: string, pValue: number | null = null): Verdict => ({
     outcome,
     explanation,
@@ -58,7 +79,16 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
     fix: fix?.name ?? '',
     pValue,
     alpha,
-    test: VERDICT_TEST,
+    test: seq ? SEQUENTIAL_TEST : VERDICT_TEST,
+    ...(seq && baseline && fix && arms.length >= 2
+      ? {
+          sequential: {
+            decision: sequentialDecision(count(baseline), count(fix), seq),
+            minRatePerMillion: seq.minRatePerMillion,
+            ...sequentialEvidence(count(baseline), count(fix), seq),
+          },
+        }
+      : {}),
   });
 
   if (!baseline || !fix || arms.length < 2) {
@@ -76,9 +106,10 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
     );
   }
 
-  const p = exactRateTest(baseline.resets, baseline.requests, fix.resets, fix.requests).pGreater;
+  const eP = (a: ArmResult, b: ArmResult) => Math.min(1, Math.exp(-logEAbove(a.resets, a.requests, b.resets, b.requests)));
+  const p = seq ? eP(baseline, fix) : exactRateTest(baseline.resets, baseline.requests, fix.resets, fix.requests).pGreater;
   const pShown = formatP(p);
-  const pText = `one-sided p ${pShown.startsWith('<') ? pShown : `= ${pShown}`} at alpha ${alpha}`;
+  const pText = `${seq ? 'anytime-valid ' : ''}one-sided p ${pShown.startsWith('<') ? pShown : `= ${pShown}`} at alpha ${alpha}`;
   const both = `${describeArm(baseline)}; ${describeArm(fix)}; ${pText}.`;
   const context = options.context ?? {};
   const result = (outcome: Outcome, explanation: string, extra: Partial<Verdict> = {}): Verdict => ({
@@ -86,6 +117,24 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
     ...extra,
   });
 
+  const hasEvidence = (x: ArmResult) => x.evidence.conntrackInvalid > 0 || x.evidence.leakedUnNatted > 0;
+  // Rates bounded below the clean threshold: not reproduced, unless the baseline's few resets
+  // have the kernel chain behind them (then the rules below say how much more traffic decides).
+  if (seq && sequentialDecision(count(baseline), count(fix), seq) === 'not-reproduced' && (baseline.resets === 0 || !hasEvidence(baseline))) {
+    const v = sequentialEvidence(count(baseline), count(fix), seq);
+    const [bT, fT] = [v.baselineCleanBelowPerMillion, v.fixCleanBelowPerMillion].map(formatRate);
+    const raised = Math.max(v.baselineCleanBelowPerMillion, v.fixCleanBelowPerMillion) > seq.minRatePerMillion;
+    return result(
+      'not-reproduced',
+      `Not reproduced: ${baseline.resets} reset(s) in ${baseline.requests} requests with ${baseline.name} and ` +
+        `${fix.resets} in ${fix.requests} with ${fix.name}: both rates are below ` +
+        (bT === fT ? `${bT} per million ` : `${bT} and ${fT} per million respectively `) +
+        `(anytime-valid ${100 * (1 - alpha)}% upper bounds ${formatRate(v.baselineUpperPerMillion)} and ${formatRate(v.fixUpperPerMillion)} per million)` +
+        (raised
+          ? `; a threshold above ${formatRate(seq.minRatePerMillion)} per million is the rate a baseline would need to be decided within its maximum duration at that arm's throughput.`
+          : '.'),
+    );
+  }
   if (baseline.resets === 0 && fix.resets === 0) {
     return result(
       'not-reproduced',
@@ -117,9 +166,8 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
         `(${pText}) but did not remove them. ${describeArm(baseline)}; ${describeArm(fix)}.`,
     );
   }
-  const hasEvidence = (x: ArmResult) => x.evidence.conntrackInvalid > 0 || x.evidence.leakedUnNatted > 0;
   if (baseline.resets === 0 && fix.resets > 0) {
-    const pLess = exactRateTest(baseline.resets, baseline.requests, fix.resets, fix.requests).pLess;
+    const pLess = seq ? eP(fix, baseline) : exactRateTest(baseline.resets, baseline.requests, fix.resets, fix.requests).pLess;
     if (pLess >= alpha) {
       // A stray reset only with the fix arm is not evidence that the fix fails.
       return result(
@@ -144,7 +192,9 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
         `significant difference (${pText}), and no conntrack INVALID or un-NATed leak behind them: noise, not this mechanism.`,
     );
   }
-  const k = trafficFactorToDecide(baseline.resets, baseline.requests, fix.resets, fix.requests, alpha);
+  const k = seq
+    ? sequentialTrafficFactor(baseline.resets, baseline.requests, fix.resets, fix.requests, alpha)
+    : trafficFactorToDecide(baseline.resets, baseline.requests, fix.resets, fix.requests, alpha);
   const more = k === null ? 'more than 1000× more traffic would be needed to decide' : `about ${k}× more traffic would decide`;
   return result('inconclusive', `Inconclusive: ${both} Too few resets to tell; ${more}.`, { moreTrafficFactor: k });
 }

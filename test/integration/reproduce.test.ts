@@ -58,6 +58,38 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
     expect(report.verdict.outcome).toBe('not-reproduced');
   });
 
+  it('sequential: over-window and the clean control stop once decided, with the same verdicts and the stopping recorded', async () => {
+    const stopping = { kind: 'sequential', schedule: 'ordered' } as const;
+    const [over, none] = await builtin(['over-window', 'none']);
+    const a = await runScenario(over!, { provision, runner, stopping });
+    expect(() => RunReport.parse(a)).not.toThrow();
+    expect(a.verdict.outcome).toBe('reproduced');
+    expect(a.verdict.sequential?.decision).toBe('reproduced');
+    expect(a.verdict.sequential?.schedule).toBe('ordered');
+    expect(a.verdict.test).toMatch(/universal inference/);
+    expect(a.arms.map((x) => x.stopping?.reason)).toEqual(['decided', 'decided']);
+    expect(a.arms[0]!.stopping?.settled).toBe('baseline positive');
+    expect(a.arms[1]!.stopping?.settled).toBe('reproduced');
+    for (const arm of a.arms) {
+      expect(arm.stopping!.requests).toBeLessThanOrEqual(arm.requests);
+      expect(arm.stopping!.seconds).toBeLessThan(10);
+      expect(arm.disturbed).toEqual([]);
+    }
+    // The kernel chain is read at the stop, as for a full-length arm.
+    expect(a.arms[0]!.evidence.conntrackInvalid).toBeGreaterThan(0);
+    expect(a.arms[0]!.evidence.leakedUnNatted).toBeGreaterThan(0);
+    const b = await runScenario(none!, { provision, runner, stopping });
+    expect(b.verdict.outcome).toBe('not-reproduced');
+    for (const arm of b.arms) {
+      expect(arm.resets).toBe(0);
+      // A clean arm stops only with >= 2000 requests and its rate shown below its clean threshold, else at its maximum.
+      if (arm.stopping!.reason === 'decided') {
+        expect(arm.stopping!.requests).toBeGreaterThanOrEqual(2000);
+        expect(b.verdict.sequential!.eBaselineClean).toBeGreaterThanOrEqual(100);
+      } else expect(arm.stopping!.reason).toBe('max-duration');
+    }
+  });
+
   it('an interrupted run stops its load, keeps what it measured, and removes everything', async () => {
     const [scenario] = await builtin(['over-window'], 20_000);
     const controller = new AbortController();

@@ -85,7 +85,12 @@ export interface HarnessBenchDoc {
     sniffed?: number;
   };
   lab: { cycles: number; provisionSec: SampleSummary; teardownSec: SampleSummary };
+  /** `resetlab reproduce` as shipped (sequential: arms stop once decided). */
   reproduce: { timeToVerdictSec: number | null; note: string };
+  /** `resetlab reproduce --fixed` in the same run (every arm its full duration); absent in older documents. */
+  reproduceFixed?: { timeToVerdictSec: number | null; note: string };
+  /** reproduce / reproduceFixed time to verdict, same run; goal <= 0.35. */
+  reproduceRatio?: number | null;
   memory: { connections: number; responseBytes: number; peakRssMiB: number; pids: number };
   baseline: { file: string; commit: string | null; createdAt: string; comparisons: BaselineComparison[] } | null;
   figures: BaselineFigures;

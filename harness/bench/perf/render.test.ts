@@ -76,3 +76,16 @@ describe('the overhead label says what the instrumented variant ran', () => {
     expect(renderHarnessTable(old)).not.toContain('Injector in the overhead trials');
   });
 });
+
+describe('reproduce: sequential vs --fixed in one run', () => {
+  it('adds a ratio row with the 0.35 goal after the time-to-verdict row', () => {
+    const d = { ...doc(), reproduce: { timeToVerdictSec: 11, note: 'seq' }, reproduceFixed: { timeToVerdictSec: 44, note: 'fixed' }, reproduceRatio: 0.25 };
+    const rows = harnessRows(d);
+    const i = rows.findIndex((r) => r[0] === '`resetlab reproduce` time to verdict');
+    expect(rows[i + 1]).toEqual(['  sequential / `--fixed` (same run)', '11.0 s', '--fixed: 44.0 s', '0.25', '<= 0.35 met']);
+    expect(renderHarnessTable(d)).toContain('Reproduce: seq; fixed.');
+  });
+  it('older documents without the fixed timing have no ratio row', () => {
+    expect(harnessRows(doc()).some((r) => (r[0] ?? '').includes('--fixed'))).toBe(false);
+  });
+});

@@ -73,6 +73,17 @@ export function harnessRows(doc: HarnessBenchDoc): string[][] {
   rows.push([`lab teardown (mean of ${doc.lab.cycles})`, sec(doc.lab.teardownSec.mean), ...vsBase('labTeardownSec', sec)]);
   const ttv = doc.reproduce.timeToVerdictSec;
   rows.push(['`resetlab reproduce` time to verdict', ttv === null ? doc.reproduce.note : sec(ttv), ...vsBase('reproduceTimeToVerdictSec', sec)]);
+  if (doc.reproduceFixed) {
+    const f = doc.reproduceFixed.timeToVerdictSec;
+    const r = doc.reproduceRatio ?? null;
+    rows.push([
+      '  sequential / `--fixed` (same run)',
+      ttv === null ? '-' : sec(ttv),
+      f === null ? `--fixed: ${doc.reproduceFixed.note}` : `--fixed: ${sec(f)}`,
+      ratio(r),
+      r === null ? '<= 0.35' : `<= 0.35 ${r <= 0.35 ? 'met' : 'NOT met'}`,
+    ]);
+  }
   rows.push([`load agent peak RSS (VmHWM), ${doc.memory.connections} conns, ${size(doc.memory.responseBytes)}`, `${doc.memory.peakRssMiB.toFixed(1)} MiB`, ...vsBase('loadAgentPeakRssMiB', (x) => `${x.toFixed(1)} MiB`)]);
   return rows;
 }
@@ -94,6 +105,7 @@ export function renderHarnessTable(doc: HarnessBenchDoc): string {
     ...rows.slice(1).map(fmt),
     '',
     ...[injectorLine(doc)].filter((l): l is string => l !== null),
+    ...(doc.reproduceFixed ? [`Reproduce: ${doc.reproduce.note}; ${doc.reproduceFixed.note}.`] : []),
     ...(doc.baseline ? [`Baseline: ${doc.baseline.file} (commit ${doc.baseline.commit?.slice(0, 12) ?? 'unknown'}, ${doc.baseline.createdAt}).`] : []),
     ...doc.notes.map((n) => `Note: ${n}`),
     '',

@@ -26,8 +26,11 @@ import { runIperf3, runLoadAgents, serviceUrl } from './tools.js';
 export interface HarnessBenchOptions {
   quick: boolean;
   baselineFile: string;
-  /** Times `resetlab reproduce` and returns its time to verdict (null = skipped, with `note`). */
-  reproduce: () => Promise<{ timeToVerdictSec: number | null; note: string }>;
+  /**
+   * Times `resetlab reproduce` (sequential; with `fixed`, `--fixed`) and returns its time to
+   * verdict (null = skipped, with `note`). Both are timed in the same run.
+   */
+  reproduce: (fixed?: boolean) => Promise<{ timeToVerdictSec: number | null; note: string }>;
 }
 
 /** Dependencies of `runHarnessBench`. */
@@ -163,9 +166,14 @@ async function measureAll(opts: HarnessBenchOptions, deps: HarnessBenchDeps, not
     notes.push(...(await cleanup.unwind()), ...(await lab.destroy()));
   }
   checkAbort(deps.signal);
-  deps.say('  time to verdict of `resetlab reproduce`');
-  const reproduce = await opts.reproduce();
+  deps.say('  time to verdict of `resetlab reproduce --fixed` (every arm its full duration)');
+  const reproduceFixed = await opts.reproduce(true);
   checkAbort(deps.signal);
+  deps.say('  time to verdict of `resetlab reproduce` (sequential: arms stop once decided)');
+  const reproduce = await opts.reproduce(false);
+  checkAbort(deps.signal);
+  const f = reproduceFixed.timeToVerdictSec;
+  const reproduceRatio = reproduce.timeToVerdictSec !== null && f !== null && f > 0 ? reproduce.timeToVerdictSec / f : null;
   const figures = {
     labProvisionSec: labTimes.provisionSec.mean,
     labTeardownSec: labTimes.teardownSec.mean,
@@ -193,6 +201,8 @@ async function measureAll(opts: HarnessBenchOptions, deps: HarnessBenchDeps, not
     ...measured,
     lab: labTimes,
     reproduce,
+    reproduceFixed,
+    reproduceRatio,
     baseline: baseline ? { file: opts.baselineFile, commit: baseline.commit, createdAt: baseline.createdAt, comparisons: compareWithBaseline(figures, baseline.figures) } : null,
     figures,
     notes,

@@ -32,15 +32,19 @@ export interface BenchHarnessFlags {
 /** Where the harness benchmark keeps its files. */
 export const BENCH_DIR = join(REPO_ROOT, 'bench');
 
-/** Runs `resetlab reproduce --json` in a child process (results to a temporary directory) and reads its time to verdict. */
-export async function timeReproduce(): Promise<{ timeToVerdictSec: number | null; note: string }> {
+/**
+ * Runs `resetlab reproduce --json` (with `--fixed` when `fixed`) in a child process, results to
+ * a temporary directory removed afterwards, and reads its time to verdict and verdicts.
+ */
+export async function timeReproduce(fixed = false): Promise<{ timeToVerdictSec: number | null; note: string }> {
   const out = await mkdtemp(join(tmpdir(), 'rl-bench-'));
   try {
-    const r = await execa(process.execPath, [join(REPO_ROOT, 'bin', 'resetlab.js'), 'reproduce', '--json', '--out', out], { reject: false, timeout: 300_000 });
+    const args = ['reproduce', '--json', '--out', out, ...(fixed ? ['--fixed'] : [])];
+    const r = await execa(process.execPath, [join(REPO_ROOT, 'bin', 'resetlab.js'), ...args], { reject: false, timeout: 300_000 });
     if (r.exitCode !== 0) return { timeToVerdictSec: null, note: `reproduce exited ${r.exitCode}: ${String(r.stderr).trim().split('\n').slice(-2).join(' ')}` };
     const doc = JSON.parse(String(r.stdout)) as { timeToVerdictSec?: number; runs?: Array<{ verdict: { outcome: string } }> };
     const outcomes = (doc.runs ?? []).map((x) => x.verdict.outcome).join(', ');
-    return { timeToVerdictSec: doc.timeToVerdictSec ?? null, note: `node bin/resetlab.js reproduce --json (verdicts: ${outcomes})` };
+    return { timeToVerdictSec: doc.timeToVerdictSec ?? null, note: `node bin/resetlab.js ${args.filter((a) => a !== out && a !== '--out').join(' ')} (verdicts: ${outcomes})` };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -68,7 +72,7 @@ export async function benchHarnessCommand(ctx: CliContext, flags: BenchHarnessFl
     {
       quick: Boolean(flags.quick),
       baselineFile,
-      reproduce: flags.skipReproduce ? async () => ({ timeToVerdictSec: null, note: 'skipped (--skip-reproduce)' }) : timeReproduce,
+      reproduce: flags.skipReproduce ? async () => ({ timeToVerdictSec: null, note: 'skipped (--skip-reproduce)' }) : (fixed) => timeReproduce(fixed),
     },
     {
       provision: (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner: ctx.runner }),

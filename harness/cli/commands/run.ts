@@ -1,5 +1,5 @@
 /**
- * `resetlab run <scenario|file>... [--driver] [--duration] [--trials] [--out] [--json]`:
+ * `resetlab run <scenario|file>... [--driver] [--duration] [--trials] [--out] [--json] [--fixed] [--schedule]`:
  * validates every input first (exit 2, nothing created), removes leftovers of dead runs,
  * runs each scenario, writes `results/<timestamp>-<scenario>/`, and prints the table and
  * verdict (or exactly one JSON document with `--json`). An interrupted run writes what it
@@ -13,6 +13,7 @@ import type { RunReport } from '../../report/schema.js';
 import { renderTerminal } from '../../report/terminal.js';
 import { writeRun } from '../../report/write.js';
 import { runScenario, type LabFactory } from '../../run/run-scenario.js';
+import { DEFAULT_SCHEDULE, type StoppingMode } from '../../run/stopping.js';
 import { loadScenarios, validateOverrides } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { CliContext } from '../context.js';
@@ -29,9 +30,20 @@ export interface RunFlags extends KindFlags {
   trials?: string;
   out?: string;
   json?: boolean;
+  /** Every arm runs its full duration (no sequential stopping): benchmarks, comparisons with older runs. */
+  fixed?: boolean;
+  /** Sequential schedule: `ordered` or `interleaved` (see run/stopping.ts). */
+  schedule?: string;
 }
 
 const DRIVERS = ['netns', 'kind'];
+const SCHEDULES = ['ordered', 'interleaved'];
+
+/** How arms stop for these flags: fixed with `--fixed`, else sequential with the chosen schedule. */
+export function stoppingFor(flags: RunFlags): StoppingMode {
+  if (flags.fixed) return { kind: 'fixed' };
+  return { kind: 'sequential', schedule: (flags.schedule as 'ordered' | 'interleaved' | undefined) ?? DEFAULT_SCHEDULE };
+}
 
 /** Validates flags and scenario files together; throws one InputError listing every problem. */
 export async function prepareRun(refs: string[], flags: RunFlags): Promise<Scenario[]> {
@@ -42,6 +54,10 @@ export async function prepareRun(refs: string[], flags: RunFlags): Promise<Scena
   }
   if (flags.out !== undefined && flags.out.trim() === '') problems.push({ file: 'flags', field: '--out', message: 'must not be empty' });
   problems.push(...kindFlagProblems(flags));
+  if (flags.schedule !== undefined && !SCHEDULES.includes(flags.schedule)) {
+    problems.push({ file: 'flags', field: '--schedule', message: `unknown schedule "${flags.schedule}"; expected one of ${SCHEDULES.join(', ')}` });
+  }
+  if (flags.schedule !== undefined && flags.fixed) problems.push({ file: 'flags', field: '--schedule', message: 'only for sequential runs; drop it or --fixed' });
   const { overrides, problems: flagProblems } = validateOverrides(flags);
   problems.push(...flagProblems);
   let scenarios: Scenario[] = [];
@@ -78,20 +94,28 @@ export async function runScenarios(ctx: CliContext, scenarios: Scenario[], flags
     provision = (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner: ctx.runner });
   }
   const reports: RunReport[] = [];
+  const writes: Promise<void>[] = [];
   for (const scenario of scenarios) {
     if (ctx.signal.aborted) break;
-    ctx.say(`resetlab: running ${scenario.name} (${scenario.arms.map((a) => a.name).join(' vs ')}, ${scenario.load.durationMs / 1000}s each, ${scenario.trials} trial${scenario.trials === 1 ? '' : 's'})`);
+    const stopping = stoppingFor(flags);
+    const each = stopping.kind === 'fixed' ? `${scenario.load.durationMs / 1000}s each` : `each until decided, at most ${scenario.load.durationMs / 1000}s, ${stopping.schedule}`;
+    ctx.say(`resetlab: running ${scenario.name} (${scenario.arms.map((a) => a.name).join(' vs ')}, ${each}, ${scenario.trials} trial${scenario.trials === 1 ? '' : 's'})`);
     const report = await runScenario(scenario, {
       provision,
       runner: ctx.runner,
       signal: ctx.signal,
       progress: progressPrinter(ctx.tty),
+      stopping,
     });
-    const dir = await writeRun(flags.out ?? DEFAULT_OUT, report);
-    ctx.say(`resetlab: wrote ${dir}/ (result.json, summary.md, report.html)`);
     if (!flags.json) process.stdout.write('\n' + renderTerminal(report, { colour: ctx.colour }) + '\n');
+    // The files are written while the next scenario runs (rendering the charts takes a while);
+    // every write is awaited before returning, so none is lost.
+    writes.push(writeRun(flags.out ?? DEFAULT_OUT, report).then((dir) => ctx.say(`resetlab: wrote ${dir}/ (result.json, summary.md, report.html)`)));
     reports.push(report);
   }
+  const results = await Promise.allSettled(writes);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return reports;
 }
 
