@@ -1,15 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../repo-root.js';
-import { parseEvidence, parseRcOrder, parseSteps, type EvidenceFiles } from './evidence.js';
-
-function fixture(name: string): EvidenceFiles {
-  const dir = join(REPO_ROOT, 'test/fixtures/node-prove', name);
-  const files: Record<string, string> = {};
-  for (const f of readdirSync(dir)) files[f] = readFileSync(join(dir, f), 'utf8');
-  return { ...files, done: 'done\n' } as EvidenceFiles;
-}
+import { parseEvidence, parseRcOrder, parseSteps } from './evidence.js';
+import { fixtureFiles as fixture } from '../../../test/helpers/node-prove-fixtures.js';
 
 describe('parseEvidence on real boots (Debian bookworm, systemd 252, kernel 6.1.0-56)', () => {
   it('stock node with only the sysctl.d line: the key is absent after boot, 0 after the kube-proxy step', () => {
