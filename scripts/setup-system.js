@@ -15,6 +15,8 @@ const NEEDS = {
   nft: 'nftables',
   conntrack: 'conntrack',
   sysctl: 'procps',
+  // The kernel cache (resetlab kernels / the vm driver) builds modules.dep of Debian kernels with depmod -b.
+  depmod: 'kmod',
   // Only for the tests: the safety test captures on the host's interfaces to prove no lab packet leaves.
   tcpdump: 'tcpdump',
 };
@@ -34,7 +36,7 @@ if (missing.length > 0) {
   execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'inherit', 'inherit'], env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: ['ignore', 'inherit', 'inherit'], env });
 } else if (!quiet) {
-  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, tcpdump)\n');
+  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, kmod, tcpdump)\n');
 }
 
 try {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { packageRecords, parseAptMadison, parseAptSearch, parseStanzas } from './apt-output.js';
+import { exactDependencies, packageRecords, parseAptMadison, parseAptSearch, parseStanzas } from './apt-output.js';
 
 /** Captured with a private apt config (see test/fixtures/kernels/README.md); the mirror host is replaced by mirror.invalid. */
 const fixture = (name: string): string => readFileSync(new URL(`../../test/fixtures/kernels/${name}`, import.meta.url), 'utf8');
@@ -54,6 +54,7 @@ describe('parseStanzas / packageRecords', () => {
         filename: 'pool/updates/main/l/linux-signed-amd64/linux-image-6.1.0-56-amd64_6.1.192-2_amd64.deb',
         size: 70550672,
         sha256: 'a86e2049672f52354c4536a089203b6c82639420424d31c91cf31a181fd4d8f1',
+        depends: 'kmod, linux-base (>= 4.3~), initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool',
       },
     ]);
   });
@@ -76,5 +77,35 @@ describe('parseStanzas / packageRecords', () => {
 
   it('skips stanzas without a usable SHA256', () => {
     expect(packageRecords([{ Package: 'p', Version: '1', Filename: 'f', SHA256: 'nothex' }])).toEqual([]);
+  });
+});
+
+describe('the split kernel of sid (7.2)', () => {
+  const records = packageRecords(parseStanzas(fixture('apt-cache-show-7.2-split.txt')));
+
+  it('reads the empty image and its three parts', () => {
+    expect(records.map((r) => [r.name, r.size])).toEqual([
+      ['linux-image-7.2.13+deb14-amd64', 1892],
+      ['linux-binary-7.2.13+deb14-amd64', 14252084],
+      ['linux-modules-7.2.13+deb14-amd64', 110095088],
+      ['linux-base-7.2.13+deb14-amd64', 469412],
+    ]);
+  });
+
+  it('exactDependencies keeps pinned clauses outside alternatives', () => {
+    expect(exactDependencies(records[0]!.depends)).toEqual([
+      { name: 'linux-base-7.2.13+deb14-amd64', version: '7.2.13-1' },
+      { name: 'linux-binary-7.2.13+deb14-amd64', version: '7.2.13-1' },
+      { name: 'linux-modules-7.2.13+deb14-amd64', version: '7.2.13-1' },
+    ]);
+  });
+
+  it.each([
+    ['', []],
+    ['a (= 1) | b (= 2)', []],
+    ['a:amd64 (= 1:2.0-1)', [{ name: 'a', version: '1:2.0-1' }]],
+    ['kmod, b (>= 1)', []],
+  ])('exactDependencies(%j)', (depends, expected) => {
+    expect(exactDependencies(depends)).toEqual(expected);
   });
 });

@@ -83,6 +83,8 @@ export interface PackageRecord {
   filename: string;
   size: number;
   sha256: string;
+  /** The Depends field as written ("" when absent). */
+  depends: string;
 }
 
 /** Picks the package records out of stanzas; stanzas without Package/Version/Filename/SHA256 are skipped. */
@@ -91,7 +93,28 @@ export function packageRecords(stanzas: Stanza[]): PackageRecord[] {
   for (const s of stanzas) {
     const { Package: name, Version: version, Filename: filename, SHA256: sha256 } = s;
     if (!name || !version || !filename || !sha256 || !/^[0-9a-f]{64}$/.test(sha256)) continue;
-    out.push({ name, version, filename, size: Number(s.Size ?? NaN), sha256 });
+    out.push({ name, version, filename, size: Number(s.Size ?? NaN), sha256, depends: s.Depends ?? '' });
+  }
+  return out;
+}
+
+/** One dependency pinned to an exact version: `name (= version)`. */
+export interface ExactDependency {
+  name: string;
+  version: string;
+}
+
+/**
+ * The dependencies of a Depends field that are pinned with `(= version)` and are not part of
+ * an alternative (`a | b`): e.g. sid's split kernel, where `linux-image-REL` is empty and
+ * pulls `linux-binary-REL (= V)` and `linux-modules-REL (= V)`.
+ */
+export function exactDependencies(depends: string): ExactDependency[] {
+  const out: ExactDependency[] = [];
+  for (const clause of depends.split(',')) {
+    if (clause.includes('|')) continue;
+    const m = /^\s*([a-z0-9][a-z0-9+.-]*)(?::\S+)?\s*\(\s*=\s*([^)\s]+)\s*\)\s*$/.exec(clause);
+    if (m) out.push({ name: m[1]!, version: m[2]! });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { debianMirrors, parseDeb822Sources, parseSourcesList } from './apt-sources.js';
+import { debianMirrors, parseDeb822Sources, parseSourcesList, privateSourcesList } from './apt-sources.js';
 
 /** Real apt source files of this project's machines; host names replaced by *.invalid. */
 const fixture = (name: string): string => readFileSync(new URL(`../../test/fixtures/kernels/${name}`, import.meta.url), 'utf8');
@@ -47,5 +47,18 @@ describe('debianMirrors', () => {
     ['cdrom and file URIs are ignored', parseSourcesList('deb cdrom:[x]/ bookworm main\ndeb file:/srv/debian bookworm main\n'), {}],
   ])('%s', (_name, entries, expected) => {
     expect(debianMirrors(entries)).toEqual(expected);
+  });
+});
+
+describe('privateSourcesList', () => {
+  it('lists the kernel suites of both archives, and reads back to the same mirrors', () => {
+    const text = privateSourcesList({ archive: 'http://m.invalid/debian', security: 'http://m.invalid/debian-security' });
+    expect(text.split('\n').filter(Boolean)).toHaveLength(10);
+    expect(text).toContain('deb http://m.invalid/debian-security bookworm-security main\n');
+    expect(debianMirrors(parseSourcesList(text))).toEqual({ archive: 'http://m.invalid/debian', security: 'http://m.invalid/debian-security' });
+  });
+
+  it('leaves the security suites out without a security URI', () => {
+    expect(privateSourcesList({ archive: 'http://m.invalid/x' })).not.toContain('security');
   });
 });

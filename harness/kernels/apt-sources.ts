@@ -73,3 +73,15 @@ export function debianMirrors(entries: SourceEntry[]): DebianMirrors {
   }
   return found;
 }
+
+/** Suites of the Debian archive that carry the kernel series resetlab boots (5.10 ... 7.2). */
+export const KERNEL_ARCHIVE_SUITES = ['bullseye', 'bookworm', 'bookworm-updates', 'bookworm-backports', 'trixie', 'trixie-updates', 'sid'] as const;
+/** Suites of debian-security that carry newer builds of those series. */
+export const KERNEL_SECURITY_SUITES = ['bullseye-security', 'bookworm-security', 'trixie-security'] as const;
+
+/** The private one-line sources.list of the kernel cache (main only; security suites only with a security URI). */
+export function privateSourcesList(mirrors: { archive: string; security?: string }): string {
+  const lines = KERNEL_ARCHIVE_SUITES.map((s) => `deb ${mirrors.archive} ${s} main`);
+  if (mirrors.security) lines.push(...KERNEL_SECURITY_SUITES.map((s) => `deb ${mirrors.security} ${s} main`));
+  return lines.join('\n') + '\n';
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseAptMadison, parseAptSearch } from './apt-output.js';
-import { availableSeries, isPlainImage, pickCandidate, releaseOf, seriesOf } from './candidates.js';
+import { packageRecords, parseAptMadison, parseAptSearch, parseStanzas } from './apt-output.js';
+import { availableSeries, imageParts, isPlainImage, pickCandidate, releaseOf, seriesOf } from './candidates.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../test/fixtures/kernels/${name}`, import.meta.url), 'utf8');
 const rows = parseAptMadison(fixture('apt-cache-madison.txt'));
@@ -69,5 +69,29 @@ describe('pickCandidate on the captured archive', () => {
 
   it('lists the series served', () => {
     expect(availableSeries(rows)).toEqual(['5.10', '6.1', '6.12', '7.2']);
+  });
+});
+
+describe('imageParts', () => {
+  it('a classic image is one package', () => {
+    const [record] = packageRecords(parseStanzas(fixture('apt-cache-show-6.1.txt')));
+    expect(imageParts(record!)).toEqual([{ name: 'linux-image-6.1.0-56-amd64', version: '6.1.192-2' }]);
+  });
+
+  it('sid\'s split image brings its base, binary and modules packages', () => {
+    const [record] = packageRecords(parseStanzas(fixture('apt-cache-show-7.2-split.txt')));
+    expect(imageParts(record!).map((p) => p.name)).toEqual([
+      'linux-image-7.2.13+deb14-amd64',
+      'linux-base-7.2.13+deb14-amd64',
+      'linux-binary-7.2.13+deb14-amd64',
+      'linux-modules-7.2.13+deb14-amd64',
+    ]);
+  });
+});
+
+describe('pickCandidate with trixie-security', () => {
+  it('6.12 resolves to the security update, newer than trixie itself', () => {
+    const rows2 = [...rows, ...parseAptMadison(fixture('apt-cache-madison-trixie-security.txt'))];
+    expect(pickCandidate({ kind: 'series', series: '6.12' }, rows2)).toEqual({ name: 'linux-image-6.12.118+deb13-amd64', version: '6.12.118-1', suite: 'trixie-security' });
   });
 });

@@ -5,7 +5,7 @@
  * by several suites keeps the first suite apt lists.
  */
 import type { KernelSpec } from './artefact.js';
-import type { MadisonRow } from './apt-output.js';
+import { exactDependencies, type MadisonRow } from './apt-output.js';
 import { compareDebianVersions } from './debian-version.js';
 
 /** True for `linux-image-6.1.0-56-amd64`, `linux-image-6.12.117+deb13-amd64`; false for cloud/rt/dbg/unsigned and meta packages. */
@@ -56,4 +56,16 @@ export function pickCandidate(spec: Exclude<KernelSpec, { kind: 'path' }>, rows:
 export function availableSeries(rows: MadisonRow[]): string[] {
   const series = new Set(rows.filter((r) => isPlainImage(r.name)).map((r) => seriesOf(r.version)).filter((s): s is string => s !== null));
   return [...series].sort((a, b) => compareDebianVersions(a, b));
+}
+
+/**
+ * The packages that make up a kernel image: the image itself plus, when the image is a split
+ * one (sid from 7.x: an empty `linux-image-REL` depending on `linux-binary-REL` and
+ * `linux-modules-REL`), the pinned dependencies whose names carry the release. Generic
+ * dependencies (kmod, linux-base, initramfs tools) are not part of it.
+ */
+export function imageParts(image: { name: string; version: string; depends: string }): { name: string; version: string }[] {
+  const release = releaseOf(image.name);
+  const parts = exactDependencies(image.depends).filter((d) => d.name.startsWith('linux-') && d.name.endsWith(`-${release}`));
+  return [{ name: image.name, version: image.version }, ...parts];
 }

@@ -39,7 +39,7 @@ describe('parseKernelSpec', () => {
 
 describe('parseKernelList', () => {
   it('keeps the order of the matrix list', () => {
-    expect(parseKernelList('5.10,6.1, 6.12,7.2')).toEqual([
+    expect(parseKernelList('5.10,6.1, 6.12,7.2').specs).toEqual([
       { kind: 'series', series: '5.10' },
       { kind: 'series', series: '6.1' },
       { kind: 'series', series: '6.12' },
@@ -48,14 +48,16 @@ describe('parseKernelList', () => {
   });
 
   it('gives --modules to the one path in the list', () => {
-    expect(parseKernelList('6.1,/k/vmlinuz', '/k/lib/modules/6.18.0')).toEqual([
+    expect(parseKernelList('6.1,/k/vmlinuz', '/k/lib/modules/6.18.0')).toEqual({ problems: [], specs: [
       { kind: 'series', series: '6.1' },
       { kind: 'path', vmlinuz: '/k/vmlinuz', modulesDir: '/k/lib/modules/6.18.0' },
-    ]);
+    ] });
   });
 
   it('reports every problem at once', () => {
-    expect(fields(parseKernelList('6.1,,6.1,bogus,/a,/b', '/m'))).toEqual([
+    const r = parseKernelList('6.1,,6.1,bogus,/a,/b', '/m');
+    expect(r.specs).toEqual([]);
+    expect(fields(r.problems)).toEqual([
       '--kernel: 2 paths in one list; --modules can belong to one of them only',
       expect.stringMatching(/^--kernel: empty value/),
       '--kernel: "6.1" is listed twice',
@@ -64,7 +66,7 @@ describe('parseKernelList', () => {
   });
 
   it('rejects --modules without a path', () => {
-    expect(fields(parseKernelList('6.1,6.12', '/m'))).toEqual(['--modules: only goes with a --kernel path']);
+    expect(fields(parseKernelList('6.1,6.12', '/m').problems)).toEqual(['--modules: only goes with a --kernel path']);
   });
 });
 

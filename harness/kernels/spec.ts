@@ -53,9 +53,9 @@ export function parseKernelSpec(kernelFlag: string, modulesFlag?: string): Kerne
 /**
  * Parses a comma-separated `--kernel` list (the matrix form, `--kernel 5.10,6.1`). At most one
  * item may be a path; `--modules` belongs to it. Duplicates are problems. Returns the specs
- * in the order given, or every problem found.
+ * in the order given and every problem found (specs is empty when there is a problem).
  */
-export function parseKernelList(kernelFlag: string, modulesFlag?: string): KernelSpec[] | InputProblem[] {
+export function parseKernelList(kernelFlag: string, modulesFlag?: string): { specs: KernelSpec[]; problems: InputProblem[] } {
   const items = kernelFlag.split(',').map((s) => s.trim());
   const paths = items.filter(looksLikePath);
   const problems: InputProblem[] = [];
@@ -73,7 +73,7 @@ export function parseKernelList(kernelFlag: string, modulesFlag?: string): Kerne
     if (Array.isArray(parsed)) problems.push(...parsed);
     else specs.push(parsed);
   }
-  return problems.length > 0 ? problems : specs;
+  return problems.length > 0 ? { specs: [], problems } : { specs, problems };
 }
 
 /** A short label of a spec, for messages and result folders: "6.1", "6.1.192-2", "/boot/vmlinuz-6.18". */
