@@ -8,13 +8,12 @@
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { GateError, InputError, InterruptedError, type InputProblem } from '../../errors.js';
-import { chooseProxyMode, readProxyFacts } from '../../lab/netns/proxy-mode.js';
 import { renderJUnit, type CheckCase } from '../../report/junit.js';
 import { writeAtomic } from '../../report/write.js';
 import { expectedScenarios, loadExpectations, selectExpectation } from '../../scenario/expectations.js';
 import type { CliContext } from '../context.js';
 import { BUILTIN_DIR } from '../paths.js';
-import { prepareRun, runScenarios, type RunFlags } from './run.js';
+import { chosenDriver, prepareRun, runScenarios, type RunFlags } from './run.js';
 
 /** Flags of `check`. */
 export interface CheckFlags extends RunFlags {
@@ -50,16 +49,12 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
   // With a broken expectations file, still validate the flags (the built-in names stand in).
   const scenarios = await collect(() => prepareRun(names.length > 0 ? names : ['none'], flags));
   if (problems.length > 0 || !scenarios) throw new InputError(problems);
-  const kernel = release();
-  const driver = flags.driver ?? 'netns';
-  const facts = readProxyFacts();
+  const labDriver = chosenDriver(flags);
+  const kernel = labDriver.kernelsFor(flags)[0] ?? release();
+  const driver = labDriver.name;
   const missing: InputProblem[] = [];
   const expected = scenarios.map((s) => {
-    // kind: kube-proxy's mode (ipvs unless overridden); netns: what this host's kernel allows.
-    const proxyMode =
-      driver === 'kind'
-        ? flags.kubeProxyMode ?? (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode)
-        : chooseProxyMode(s.topology.proxyMode, facts).mode;
+    const proxyMode = labDriver.proxyModeFor(s, flags);
     const e = selectExpectation(list, s.name, { kernel, proxyMode, driver });
     if (!e) missing.push({ file, field: 'expectations', message: `no entry for scenario "${s.name}" on kernel ${kernel}, proxy mode ${proxyMode}, driver ${driver}` });
     return e;
