@@ -56,10 +56,16 @@ export function chosenDriver(flags: RunFlags): LabDriver {
 }
 
 /** Runs validated scenarios on the chosen driver; writes and prints each report as it comes. */
-export async function runScenarios(ctx: CliContext, scenarios: Scenario[], flags: RunFlags): Promise<RunReport[]> {
+export async function runScenarios(
+  ctx: CliContext,
+  scenarios: Scenario[],
+  flags: RunFlags,
+  onWritten?: (report: RunReport, dir: string) => void,
+): Promise<RunReport[]> {
   const outDir = flags.out ?? DEFAULT_OUT;
   return chosenDriver(flags).execute({ ...ctx, progress: progressPrinter(ctx.tty), outDir }, scenarios, flags, async (report) => {
     const dir = await writeRun(outDir, report);
+    onWritten?.(report, dir);
     ctx.say(`resetlab: wrote ${dir}/ (result.json, summary.md, report.html)`);
     if (!flags.json) process.stdout.write('\n' + renderTerminal(report, { colour: ctx.colour }) + '\n');
   });
