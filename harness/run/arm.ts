@@ -4,7 +4,7 @@
  * snapshot -> read sysctls back again. Returns what was measured; anything that makes the
  * trial untrustworthy goes into `disturbed`, never silently passed.
  */
-import { startAgent } from '../exec/agent-process.js';
+import { describeAgentExit, startAgent } from '../exec/agent-process.js';
 import type { CleanupStack } from '../exec/cleanup-stack.js';
 import { diffEvidence, snapshotCounters } from '../counters/snapshot.js';
 import { createFault } from '../faults/create.js';
@@ -32,13 +32,15 @@ export interface TrialContext {
   rpsWanted?: RpsWanted;
   signal?: AbortSignal;
   progress?: (e: ProgressEvent) => void;
+  /** Multiplies the agents' grace beyond the load duration (slow guests); default 1. */
+  timeScale?: number;
 }
 
 /** Runs one trial of one arm (see module doc). */
 export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const { scenario, lab, arm, trial, cleanup } = ctx;
   const durationSec = scenario.load.durationMs / 1000;
-  const deadlineMs = scenario.load.durationMs + AGENT_GRACE_MS;
+  const deadlineMs = scenario.load.durationMs + Math.round(AGENT_GRACE_MS * (ctx.timeScale ?? 1));
   const disturbed: string[] = [];
   await lab.flushConntrack();
   const wanted = { ...ctx.baseSysctls, ...arm.sysctls };
@@ -86,7 +88,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   if (loadOut.killedAtDeadline) disturbed.push(`the load agent was killed at its deadline (${deadlineMs} ms)`);
   if (faultReport.disturbed) disturbed.push(faultReport.disturbed);
   const r = loadOut.result;
-  if (!r) disturbed.push(`the load agent produced no result: ${loadOut.stderr.trim().slice(-300)}`);
+  if (!r) disturbed.push(`the load agent produced no result (${describeAgentExit(loadOut)})`);
   const errors = (r?.errors ?? {}) as Record<string, number>;
   // Resets are counted per connection (once, whatever the pipelining): the unit the Poisson
   // test needs. `errors` keeps the failed requests by code.

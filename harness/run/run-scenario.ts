@@ -35,6 +35,11 @@ export interface RunDeps {
    * exactly once. Default: the listed order in every trial (e.g. the RPS bench counterbalances).
    */
   order?: (trial: number, armCount: number) => number[];
+  /**
+   * Multiplies every deadline (agent grace, server lifetime), never the load itself: 1 on
+   * bare metal; the vm driver passes its guest's measured slowness. Default 1.
+   */
+  timeScale?: number;
 }
 
 /** Runs a scenario end to end and returns its report (see module doc). */
@@ -55,7 +60,8 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     if (rpsBase && scenario.rps) await applyRps(lab, armRpsWanted(rpsBase, scenario.rps));
     environment = await readEnvironment(lab, deps.runner);
     deps.progress?.({ type: 'phase', message: `lab ${lab.prefix}: data plane ${lab.dataPlane.proxyMode} (${lab.dataPlane.reason})` });
-    const totalMs = scenario.trials * scenario.arms.length * (scenario.load.durationMs + AGENT_GRACE_MS) + 60_000;
+    const scale = deps.timeScale ?? 1;
+    const totalMs = scenario.trials * scenario.arms.length * (scenario.load.durationMs + AGENT_GRACE_MS * scale) + 60_000 * scale;
     const server = startAgent(
       lab.nodes.server,
       'server',
@@ -76,7 +82,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
           complete = false;
           break outer;
         }
-        const result = await runTrial({ scenario, lab, arm, trial, baseSysctls, cleanup, rpsWanted, signal: deps.signal, progress: deps.progress });
+        const result = await runTrial({ scenario, lab, arm, trial, baseSysctls, cleanup, rpsWanted, signal: deps.signal, progress: deps.progress, timeScale: scale });
         trialsByArm[i]!.push(result);
         if (deps.signal?.aborted) {
           complete = false;

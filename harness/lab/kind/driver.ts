@@ -1,17 +1,22 @@
 /**
- * `--driver kind` for `run`, `reproduce` and `check`: validates the kind flags (with every
+ * The kind driver as the CLI sees it (registry entry): validates the kind flags (with every
  * other flag, before anything runs), checks the machine (kind, kubectl, a Docker engine:
- * one sentence, exit 2, nothing created), and returns the LabFactory the pipeline uses.
- * Also `removeKindLeftoversLoudly` for `resetlab cleanup`.
+ * one sentence, exit 2, nothing created), and runs scenarios on kind labs. Also the kind
+ * part of `resetlab cleanup`.
  */
+import { release } from 'node:os';
 import type { InputProblem } from '../../errors.js';
-import { removeKindLeftovers } from '../../lab/kind/cleanup.js';
-import { KUBE_PROXY_MODES, type KubeProxyMode } from '../../lab/kind/config.js';
-import { assertKindPreconditions } from '../../lab/kind/preconditions.js';
-import { provisionKindLab } from '../../lab/kind/provider.js';
-import { newPrefix } from '../../lab/prefix.js';
+import type { Runner } from '../../exec/runner.js';
+import { runEach } from '../../run/run-each.js';
 import type { LabFactory } from '../../run/run-scenario.js';
-import type { CliContext } from '../context.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { LabDriver } from '../driver.js';
+import { rpsSpecs } from '../netns/capabilities.js';
+import { newPrefix } from '../prefix.js';
+import { removeKindLeftovers } from './cleanup.js';
+import { KUBE_PROXY_MODES, type KubeProxyMode } from './config.js';
+import { assertKindPreconditions, kindPreconditions } from './preconditions.js';
+import { provisionKindLab } from './provider.js';
 
 /** kind flags as commander hands them over (strings, unvalidated). */
 export interface KindFlags {
@@ -31,15 +36,10 @@ export interface KindFlags {
 /** kind cluster names: what kind accepts and keeps node hostnames valid. */
 const CLUSTER_NAME = /^[a-z0-9]([a-z0-9.-]{0,38}[a-z0-9])?$/;
 
-/** Every problem with the kind flags (empty when fine). Pure. */
+/** Every problem with the kind flags (empty when fine). Pure. The registry reports kind flags given with another driver. */
 export function kindFlagProblems(flags: KindFlags): InputProblem[] {
   const problems: InputProblem[] = [];
   const p = (field: string, message: string) => problems.push({ file: 'flags', field, message });
-  const given = (['keepCluster', 'cluster', 'nodeImage', 'kubeProxyMode', 'agentImage'] as const).filter((k) => flags[k] !== undefined);
-  if (flags.driver !== 'kind') {
-    for (const k of given) p(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'only applies with --driver kind');
-    return problems;
-  }
   if (flags.cluster !== undefined && !CLUSTER_NAME.test(flags.cluster)) {
     p('--cluster', `"${flags.cluster}" is not a valid kind cluster name (lowercase letters, digits, '-' and '.', at most 40)`);
   }
@@ -52,12 +52,23 @@ export function kindFlagProblems(flags: KindFlags): InputProblem[] {
   return problems;
 }
 
+/** What only the netns driver can do, refused on kind (pure). */
+export function kindScenarioProblems(scenarios: Scenario[]): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const s of scenarios) {
+    const p = (field: string, message: string) => problems.push({ file: s.source, field, message });
+    if (s.fault.kind === 'delayed-duplicates') p('fault.kind', 'delayed-duplicates needs the netns driver (it builds a second wire between the nodes)');
+    for (const r of rpsSpecs(s)) p(r.field, 'rps is only supported with the netns driver');
+  }
+  return problems;
+}
+
 /**
  * Checks the machine for the kind driver (throws UnsupportedError, exit 2, before anything
  * is created) and returns the factory: one fresh prefix per scenario, the cluster shared
  * when `--keep-cluster` (each run gets its own namespace, rules and containers).
  */
-export async function prepareKindDriver(ctx: CliContext, flags: KindFlags): Promise<LabFactory> {
+export async function prepareKindDriver(ctx: { runner: Runner }, flags: KindFlags): Promise<LabFactory> {
   await assertKindPreconditions(ctx.runner);
   return (topology) =>
     provisionKindLab({
@@ -73,7 +84,7 @@ export async function prepareKindDriver(ctx: CliContext, flags: KindFlags): Prom
 }
 
 /** Removes what dead kind runs left (containers, run-named clusters) and says so on stderr. */
-export async function removeKindLeftoversLoudly(ctx: CliContext): Promise<number> {
+export async function removeKindLeftoversLoudly(ctx: { runner: Runner; say(line: string): void }): Promise<number> {
   const report = await removeKindLeftovers(ctx.runner);
   if (report.removed.length > 0) ctx.say(`resetlab: removed kind leftovers of runs that did not finish: ${report.removed.join(', ')}`);
   if (report.inUse.length > 0) ctx.say(`resetlab: left alone (a live run owns them): ${report.inUse.join(', ')}`);
@@ -81,3 +92,29 @@ export async function removeKindLeftoversLoudly(ctx: CliContext): Promise<number
   if (report.problems.length > 0) throw new Error(`failed to remove every kind leftover (${report.problems.length} problem(s))`);
   return report.removed.length;
 }
+
+/** The kind driver. */
+export const kindDriver: LabDriver = {
+  name: 'kind',
+  summary: 'a real Kubernetes cluster in Docker (kube-proxy IPVS mode by default)',
+  options: [
+    { flags: '--keep-cluster', key: 'keepCluster', description: 'kind: reuse the cluster if it exists and keep it afterwards' },
+    { flags: '--cluster <name>', key: 'cluster', description: 'kind: the cluster to create or reuse' },
+    { flags: '--node-image <image>', key: 'nodeImage', description: 'kind: kindest/node image (the Kubernetes version)' },
+    { flags: '--kube-proxy-mode <mode>', key: 'kubeProxyMode', description: 'kind: ipvs (default), iptables or nftables' },
+    { flags: '--agent-image <image>', key: 'agentImage', description: 'kind: a prebuilt agent image instead of building docker/Dockerfile' },
+  ],
+  flagProblems: (flags) => kindFlagProblems(flags as KindFlags),
+  scenarioProblems: kindScenarioProblems,
+  // kube-proxy's mode: ipvs unless overridden.
+  proxyModeFor: (s, flags) => (flags.kubeProxyMode as string | undefined) ?? (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode),
+  kernelsFor: () => [release()],
+  async execute(ctx, scenarios, flags, onReport) {
+    const provision = await prepareKindDriver(ctx, flags as KindFlags);
+    return runEach(ctx, scenarios, provision, onReport);
+  },
+  async removeLeftovers(ctx) {
+    // kind leftovers (labelled containers, run-named clusters) only where kind can run at all.
+    if ((await kindPreconditions(ctx.runner)).length === 0) await removeKindLeftoversLoudly(ctx);
+  },
+};
