@@ -5,7 +5,7 @@ import { validateProve } from './node-prove.js';
 
 describe('validateProve', () => {
   it('defaults: kernel 6.1, systemd, ipvs, 600 s, the default node configuration', () => {
-    expect(validateProve({})).toEqual({ kernel: { kind: 'series', series: '6.1' }, config: { kind: 'default' }, init: 'systemd', proxyMode: 'ipvs', bootTimeoutMs: 600_000 });
+    expect(validateProve({})).toEqual({ kernel: { kind: 'series', series: '6.1' }, config: { kind: 'default' }, init: 'systemd', proxyMode: 'ipvs', bootTimeoutMs: 600_000, accel: 'auto' });
   });
   it('takes a node root and a kernel path with its modules', () => {
     const v = validateProve({ root: join(REPO_ROOT, 'test/fixtures/nodes/late-module'), kernel: '/k/vmlinuz', modules: '/k/lib/modules/6.1.0-56-amd64', init: 'sysvinit', proxyMode: 'iptables' });

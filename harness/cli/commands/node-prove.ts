@@ -10,13 +10,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GateError, InputError, InterruptedError, UnsupportedError, type InputProblem } from '../../errors.js';
 import { CleanupStack } from '../../exec/cleanup-stack.js';
+import { findMirrors } from '../../kernels/mirrors.js';
 import { resolveKernel } from '../../kernels/resolve.js';
 import { parseKernelSpec } from '../../kernels/spec.js';
 import { claimPrefix } from '../../lab/owner.js';
 import { newPrefix } from '../../lab/prefix.js';
 import type { InitSystem, ProxyMode } from '../../node/prove/guest-collector.js';
 import { findBusybox } from '../../node/prove/initramfs.js';
-import { debootstrapMirror } from '../../node/prove/mirror.js';
 import { nodeRootProblems, type NodeConfigSource } from '../../node/prove/node-config.js';
 import { prove } from '../../node/prove/prove.js';
 import { writeProve } from '../../node/prove/write-prove.js';
@@ -35,6 +35,7 @@ export interface NodeProveFlags {
   proxyMode?: string;
   out?: string;
   bootTimeout?: string;
+  accel?: string;
   offline?: boolean;
   json?: boolean;
 }
@@ -46,6 +47,7 @@ interface Valid {
   init: InitSystem;
   proxyMode: ProxyMode;
   bootTimeoutMs: number;
+  accel: 'auto' | 'kvm' | 'tcg';
 }
 
 /** Every problem with the flags, or the validated options. Reads `--root`, nothing else. */
@@ -57,6 +59,8 @@ export function validateProve(flags: NodeProveFlags): Valid | InputProblem[] {
   if (init !== 'systemd' && init !== 'sysvinit') problems.push({ file: 'flags', field: '--init', message: `unknown init "${init}"; expected systemd or sysvinit` });
   const proxyMode = flags.proxyMode ?? 'ipvs';
   if (proxyMode !== 'ipvs' && proxyMode !== 'iptables') problems.push({ file: 'flags', field: '--proxy-mode', message: `unknown mode "${proxyMode}"; expected ipvs or iptables` });
+  const accel = flags.accel ?? 'auto';
+  if (accel !== 'auto' && accel !== 'kvm' && accel !== 'tcg') problems.push({ file: 'flags', field: '--accel', message: `unknown "${accel}"; expected auto, kvm or tcg` });
   const timeout = Number(flags.bootTimeout ?? '600');
   if (!Number.isFinite(timeout) || timeout < 10 || timeout > 3600) problems.push({ file: 'flags', field: '--boot-timeout', message: `"${flags.bootTimeout}" is not a number of seconds between 10 and 3600` });
   if (flags.root !== undefined) problems.push(...nodeRootProblems(resolve(flags.root)));
@@ -67,6 +71,7 @@ export function validateProve(flags: NodeProveFlags): Valid | InputProblem[] {
     init: init as InitSystem,
     proxyMode: proxyMode as ProxyMode,
     bootTimeoutMs: timeout * 1000,
+    accel: accel as Valid['accel'],
   };
 }
 
@@ -93,7 +98,7 @@ export async function nodeProveCommand(ctx: CliContext, flags: NodeProveFlags): 
       dir,
       prefix,
       offline: flags.offline === true,
-      mirror: () => debootstrapMirror(),
+      mirror: () => findMirrors().archive,
       runner: ctx.runner,
       cleanup,
       signal: ctx.signal,
@@ -115,7 +120,7 @@ export async function nodeProveCommand(ctx: CliContext, flags: NodeProveFlags): 
 
 const HELP = `
 Boots a Debian ${'bookworm'} root filesystem (debootstrap, cached under $XDG_CACHE_HOME/resetlab/rootfs)
-with the given kernel in QEMU (TCG, no NIC), reads be_liberal after boot, runs what a
+with the given kernel in QEMU (no NIC), reads be_liberal after boot, runs what a
 kube-proxy start runs first (IPVS: modprobe ip_vs... nf_conntrack), and reads it again.
 
 Exit codes:
@@ -136,6 +141,7 @@ export function registerNodeProve(node: Command, getCtx: () => CliContext): void
     .option('--proxy-mode <mode>', 'what loads nf_conntrack after boot: ipvs (default: modprobe ip_vs ... nf_conntrack) or iptables (iptables-restore with the conntrack match)')
     .option('--out <dir>', 'results folder (default: results/)')
     .option('--boot-timeout <seconds>', 'give up on a boot after this long (default 600)')
+    .option('--accel <accel>', 'auto (default: KVM if /dev/kvm works and the guest reaches the initramfs within 15 s, else TCG), kvm or tcg')
     .option('--offline', 'use only cached kernels and rootfs')
     .option('--json', 'print the resetlab/node-prove@1 document')
     .addHelpText('after', HELP)

@@ -4,7 +4,8 @@
  * with a tmpfs overlay on top, replace the node's boot configuration with the one given,
  * bind the kernel's modules and the evidence share, then `switch_root` to the rootfs's
  * `/sbin/init` (systemd, or sysvinit). Nothing the guest writes reaches the cached rootfs.
- * Pure text; the 9p mount tags are fixed here and used by the launcher.
+ * Pure text; the 9p mount tags are fixed here and used by `proveMachine`. Modules come
+ * from `/modules/order`, written by the shared initramfs builder (harness/qemu/initramfs.ts).
  */
 
 /** 9p mount tags the launcher must export. */
@@ -35,8 +36,6 @@ export const CONSOLE_MARKER = 'resetlab-initramfs:';
 export interface InitScriptOptions {
   /** `uname -r` of the kernel booted; its modules are bound at /usr/lib/modules/<release>. */
   release: string;
-  /** Module files inside the initramfs (`/modules/<basename>`), in insmod order. */
-  moduleFiles: readonly string[];
 }
 
 /** The `/init` text. Every failure prints a marker line and powers off, so the host sees it at once. */
@@ -48,8 +47,8 @@ export function initScript(o: InitScriptOptions): string {
 export PATH=/bin
 fail() { echo "${m} FAILED: $*"; sync; poweroff -f; sleep 5; echo o > /proc/sysrq-trigger; }
 mount -t proc proc /proc && mount -t sysfs sysfs /sys && mount -t devtmpfs devtmpfs /dev || fail "mount proc/sys/dev"
-echo "${m} loading ${o.moduleFiles.length} modules"
-for f in ${o.moduleFiles.join(' ')}; do insmod "$f" || fail "insmod $f"; done
+echo "${m} loading modules"
+for f in $(cat /modules/order); do insmod "/modules/$f" || fail "insmod $f"; done
 mkdir -p /lower /rw /newroot
 mount -t 9p -o ${p9},ro,cache=loose ${SHARE_TAGS.rootfs} /lower || fail "mount rootfs share ${SHARE_TAGS.rootfs}"
 mount -t tmpfs -o mode=0755 tmpfs /rw && mkdir -p /rw/upper /rw/work || fail "mount tmpfs"

@@ -26,7 +26,7 @@ export function setupLines(r: ProveReport): string[] {
 export function renderProveText(r: ProveReport): string {
   const out: string[] = ['resetlab node prove', ...setupLines(r).map((l) => `  ${l}`), ''];
   for (const b of r.boots) {
-    out.push(`${title(b).replace(/`/g, '')}  (${b.seconds.toFixed(0)} s in qemu${b.evidence.startup ? `; ${b.evidence.startup}` : ''})`);
+    out.push(`${title(b).replace(/`/g, '')}  (${b.seconds.toFixed(0)} s in qemu, ${b.accel.toUpperCase()}${b.evidence.startup ? `; ${b.evidence.startup}` : ''})`);
     if (b.label === 'after' && r.fix) for (const l of r.fix.lines) out.push(`  node persist --apply: ${l}`);
     for (const e of timeline(b.evidence, r.proxyStep)) out.push(`  ${at(e.at)}  ${e.what}`);
     out.push(`  nf_conntrack: ${describeOrigin(b.evidence)}`);

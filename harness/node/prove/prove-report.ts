@@ -13,6 +13,9 @@ export interface ProveBoot {
   label: 'before' | 'after';
   /** Wall-clock seconds from starting qemu to its exit. */
   seconds: number;
+  /** How this boot was accelerated, and why (e.g. why KVM was not used). */
+  accel: 'tcg' | 'kvm';
+  accelReason: string;
   outcome: BootOutcome;
   evidence: BootEvidence;
   /** The boot's folder (console.log, out/), relative to the report's folder. */

@@ -6,11 +6,11 @@
  * point), the rootfs cache stays (it is reused); the caller unwinds `cleanup`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import type { KernelArtefact } from '../../kernels/artefact.js';
+import type { QemuAccel } from '../../qemu/argv.js';
 import { CONNTRACK_MODULE } from '../constants.js';
 import { bootNode, type BootResult } from './boot.js';
 import { proxyStepDescription, type InitSystem, type ProxyMode } from './guest-collector.js';
@@ -31,11 +31,13 @@ export interface ProveOptions {
   dir: string;
   prefix: string;
   bootTimeoutMs: number;
+  /** `auto`: KVM when /dev/kvm opens and the guest reaches the initramfs quickly, else TCG. */
+  accel: 'auto' | QemuAccel;
   offline: boolean;
   mirror: () => string;
   runner: Runner;
   cleanup: CleanupStack;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   say: (line: string) => void;
   startedAt: string;
 }
@@ -64,13 +66,12 @@ export async function prove(o: ProveOptions): Promise<ProveReport> {
   o.say(`rootfs: ${rootfs.tree} (${rootfs.built ? 'built now' : 'cached'})`);
   const beforeDir = join(o.dir, 'boot-before');
   const paths = await stageNodeConfig(join(beforeDir, 'conf', 'node'), o.config, rootfs.tree);
-  const common = { prefix: o.prefix, kernel: o.kernel, rootfsTree: rootfs.tree, init: o.init, proxyMode: o.proxyMode, timeoutMs: o.bootTimeoutMs, cleanup: o.cleanup, signal: o.signal };
+  const common = { prefix: o.prefix, kernel: o.kernel, rootfsTree: rootfs.tree, init: o.init, proxyMode: o.proxyMode, timeoutMs: o.bootTimeoutMs, accel: o.accel, cleanup: o.cleanup, signal: o.signal, say: o.say };
   const results: BootResult[] = [];
   const boot = async (label: 'before' | 'after', dir: string) => {
-    o.say(`boot ${results.length + 1}/${o.fix ? 2 : 1} (${label}): kernel ${o.kernel.release}, ${o.init}, QEMU TCG ...`);
+    o.say(`boot ${results.length + 1}/${o.fix ? 2 : 1} (${label}): kernel ${o.kernel.release}, ${o.init}, QEMU ...`);
     const r = await bootNode({ ...common, label, dir });
-    await rm(join(dir, 'initramfs.cpio'), { force: true });
-    o.say(`boot ${label}: be_liberal = ${r.evidence.liberalAfterProxy} (${r.seconds.toFixed(0)} s)`);
+    o.say(`boot ${label}: be_liberal = ${r.evidence.liberalAfterProxy} (${r.seconds.toFixed(0)} s, ${r.accel.toUpperCase()}: ${r.accelReason})`);
     results.push(r);
   };
   await boot('before', beforeDir);
@@ -84,6 +85,8 @@ export async function prove(o: ProveOptions): Promise<ProveReport> {
   const boots: ProveBoot[] = results.map((r) => ({
     label: r.label as ProveBoot['label'],
     seconds: r.seconds,
+    accel: r.accel,
+    accelReason: r.accelReason,
     outcome: bootOutcome(r.evidence),
     evidence: r.evidence,
     folder: relative(o.dir, r.dir),
@@ -95,7 +98,7 @@ export async function prove(o: ProveOptions): Promise<ProveReport> {
     init: o.init,
     proxyMode: o.proxyMode,
     proxyStep: proxyStepDescription(o.proxyMode),
-    accel: 'tcg',
+    accel: results.some((r) => r.accel === 'kvm') ? 'kvm' : 'tcg',
     rootfs: { key: rootfs.key, suite: spec.suite, packages: spec.include, sizeBytes: rootfs.record.sizeBytes, builtThisRun: rootfs.built, buildSeconds: rootfs.record.buildSeconds },
     config: { source: o.config.kind === 'root' ? `--root ${o.config.dir}` : 'default: stock Debian + /etc/sysctl.d/99-kubernetes-conntrack.conf', paths },
     ...(fix ? { fix } : {}),

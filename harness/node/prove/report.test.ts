@@ -8,7 +8,7 @@ import { bootOutcome, explain, timeline } from './timeline.js';
 
 function boot(label: 'before' | 'after', name: string, init: 'systemd' | 'sysvinit' = 'systemd'): ProveBoot {
   const evidence = fixtureEvidence(name, init);
-  return { label, seconds: 42, outcome: bootOutcome(evidence), evidence, folder: `boot-${label}` };
+  return { label, seconds: 42, accel: 'tcg', accelReason: 'asked for tcg', outcome: bootOutcome(evidence), evidence, folder: `boot-${label}` };
 }
 
 function report(boots: ProveBoot[]): ProveReport {

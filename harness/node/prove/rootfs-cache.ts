@@ -4,7 +4,8 @@
  * rootfs-spec.ts) holding `rootfs/` (the tree debootstrap built) and `rootfs.json`. A folder
  * is built as `.tmp-<key>-<run prefix>` and appears by rename once complete, so a folder
  * with a readable `rootfs.json` is a whole rootfs, and a second run never debootstraps
- * again. The cache owns these folders (runs never delete them); the temporary folder of a
+ * again; `locks/<key>.lock` (the kernel cache's lock) keeps two runs from building the same
+ * recipe at once. The cache owns these folders (runs never delete them); the temporary folder of a
  * failed or interrupted build is removed by the run's cleanup stack.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { tail, UnsupportedError } from '../../errors.js';
 import type { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
+import { withLock } from '../../kernels/lock.js';
 import { debootstrapArgv, rootfsKey, type RootfsSpec } from './rootfs-spec.js';
 
 /** Schema tag of rootfs.json. */
@@ -95,7 +97,17 @@ export async function ensureRootfs(spec: RootfsSpec, o: EnsureRootfsOptions): Pr
   const found = await o.runner.run(['sh', '-c', 'command -v debootstrap || test -x /usr/sbin/debootstrap'], { check: false });
   if (found.exitCode !== 0) throw new UnsupportedError("failed to build the Debian rootfs: debootstrap is missing (install Debian's debootstrap, or run `npm run setup`)");
   const mirror = o.mirror();
-  await mkdir(root, { recursive: true });
+  await mkdir(join(root, 'locks'), { recursive: true });
+  return withLock(join(root, 'locks', `${key}.lock`), () => build(spec, o, root, key, mirror), {
+    timeoutMs: 30 * 60_000,
+    onWait: (pid) => o.say(`rootfs: waiting for process ${pid}, which is building ${key}`),
+  });
+}
+
+/** Builds under the lock (see ensureRootfs); another process may have finished it meanwhile. */
+async function build(spec: RootfsSpec, o: EnsureRootfsOptions, root: string, key: string, mirror: string): Promise<CachedRootfs> {
+  const again = findRootfs(root, spec);
+  if (again) return again;
   const tmp = join(root, `.tmp-${key}-${o.prefix}`);
   o.cleanup.push(`temporary rootfs ${tmp}`, async () => {
     await unmountUnder(o.runner, tmp);
@@ -118,7 +130,7 @@ export async function ensureRootfs(spec: RootfsSpec, o: EnsureRootfsOptions): Pr
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
-    // Another run finished the same recipe first: use theirs; ours is removed by the cleanup.
+    // Another run finished the same recipe first (a stale lock taken over): use theirs; ours is removed by the cleanup.
   }
   const done = findRootfs(root, spec);
   if (!done) throw new UnsupportedError(`failed to build the Debian rootfs: ${join(root, key)} is incomplete after the build`);

@@ -1,9 +1,7 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../repo-root.js';
-import { debootstrapMirror, MIRROR_ENV } from './mirror.js';
 import { findRootfs, rootfsCacheRoot, ROOTFS_JSON_SCHEMA } from './rootfs-cache.js';
 import { debootstrapArgv, rootfsKey, rootfsSpec } from './rootfs-spec.js';
 
@@ -42,20 +40,5 @@ describe('rootfs cache', () => {
     expect(findRootfs(root, spec)).toBeNull();
     writeFileSync(join(dir, 'rootfs', 'sbin', 'init'), '');
     expect(findRootfs(root, spec)).toMatchObject({ tree: join(dir, 'rootfs'), built: false });
-  });
-});
-
-describe('debootstrapMirror', () => {
-  it('takes the environment override first', () => {
-    expect(debootstrapMirror({ [MIRROR_ENV]: 'http://m.example/debian/' }, '/nonexistent')).toBe('http://m.example/debian');
-  });
-  it("else the Debian archive of the host's apt configuration (deb822 .sources)", () => {
-    const etc = mkdtempSync(join(tmpdir(), 'rl-apt-'));
-    mkdirSync(join(etc, 'sources.list.d'));
-    writeFileSync(join(etc, 'sources.list.d', 'debian.sources'), readFileSync(join(REPO_ROOT, 'test/fixtures/kernels/debian.sources'), 'utf8'));
-    expect(debootstrapMirror({}, etc)).toMatch(/^https?:\/\/\S+\/debian$/);
-  });
-  it('exit 2 when nothing names one', () => {
-    expect(() => debootstrapMirror({}, '/nonexistent')).toThrow(/RESETLAB_DEBIAN_MIRROR/);
   });
 });
