@@ -15,6 +15,11 @@ const NEEDS = {
   nft: 'nftables',
   conntrack: 'conntrack',
   sysctl: 'procps',
+  // The vm driver: boots kernels under QEMU with a busybox initramfs; the guest uses the host's ipvsadm.
+  'qemu-system-x86_64': 'qemu-system-x86',
+  busybox: 'busybox-static',
+  modprobe: 'kmod',
+  ipvsadm: 'ipvsadm',
   // Only for the tests: the safety test captures on the host's interfaces to prove no lab packet leaves.
   tcpdump: 'tcpdump',
 };
@@ -34,7 +39,7 @@ if (missing.length > 0) {
   execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'inherit', 'inherit'], env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: ['ignore', 'inherit', 'inherit'], env });
 } else if (!quiet) {
-  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, tcpdump)\n');
+  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, qemu-system-x86, busybox-static, kmod, ipvsadm, tcpdump)\n');
 }
 
 try {
