@@ -44,11 +44,7 @@ if (missing.length > 0) {
   execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'inherit', 'inherit'], env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: ['ignore', 'inherit', 'inherit'], env });
 } else if (!quiet) {
-<<<<<<< HEAD
-  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, kmod, tcpdump)\n');
-=======
-  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, qemu-system-x86, busybox-static, kmod, ipvsadm, tcpdump)\n');
->>>>>>> issue-11
+  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, qemu-system-x86, busybox-static, kmod, ipvsadm, debootstrap, util-linux, tcpdump)\n');
 }
 
 try {
