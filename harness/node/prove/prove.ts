@@ -70,7 +70,10 @@ export async function prove(o: ProveOptions): Promise<ProveReport> {
   const results: BootResult[] = [];
   const boot = async (label: 'before' | 'after', dir: string) => {
     o.say(`boot ${results.length + 1}/${o.fix ? 2 : 1} (${label}): kernel ${o.kernel.release}, ${o.init}, QEMU ...`);
-    const r = await bootNode({ ...common, label, dir });
+    // Once KVM has failed its probe, the second boot goes straight to TCG.
+    const fellBack = results.find((x) => x.accel === 'tcg' && o.accel === 'auto');
+    const r = await bootNode({ ...common, label, dir, ...(fellBack ? { accel: 'tcg' as const } : {}) });
+    if (fellBack) r.accelReason = `${fellBack.accelReason} (boot 1)`;
     o.say(`boot ${label}: be_liberal = ${r.evidence.liberalAfterProxy} (${r.seconds.toFixed(0)} s, ${r.accel.toUpperCase()}: ${r.accelReason})`);
     results.push(r);
   };
