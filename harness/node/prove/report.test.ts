@@ -57,6 +57,16 @@ describe('timeline of a real boot', () => {
   });
 });
 
+describe('timeline ordering', () => {
+  it("a module-load journal line that journald received after its unit finished still sorts inside that unit's run", () => {
+    const e = fixtureEvidence('systemd-kept');
+    const ml = e.units.find((u) => u.unit === 'systemd-modules-load.service')!;
+    const late = { ...e, journal: e.journal.map((l) => (l.message.startsWith('Inserted') ? { ...l, at: ml.finishedAt! + 0.05 } : l)) };
+    const lines = timeline(late, 'step').map((x) => x.what);
+    expect(lines.indexOf("systemd-modules-load: Inserted module 'nf_conntrack'")).toBe(lines.indexOf('systemd-modules-load.service finished') - 1);
+  });
+});
+
 describe('proveVerdict', () => {
   it('before lost, after kept: exit 0, "the fix works"', () => {
     expect(proveVerdict([boot('before', 'systemd-lost'), boot('after', 'systemd-kept')])).toEqual({

@@ -9,6 +9,8 @@ import type { BootEvidence } from './evidence.js';
 /** One line of the timeline; `at` in seconds since the kernel started. */
 export interface TimelineEvent {
   at: number | null;
+  /** Where it sorts when that differs from `at` (journal lines, see `timeline`). */
+  sortAt?: number;
   what: string;
 }
 
@@ -51,7 +53,12 @@ export function timeline(e: BootEvidence, proxyDescription: string): TimelineEve
     ev.push({ at: u.finishedAt, what: `${u.unit} finished${u.result && u.result !== 'success' ? ` (${u.result})` : ''}` });
   }
   for (const l of e.journal) {
-    if (l.ident === 'systemd-modules-load' || l.ident === 'systemd-sysctl') ev.push({ at: l.at, what: `${l.ident}: ${l.message}` });
+    if (l.ident !== 'systemd-modules-load' && l.ident !== 'systemd-sysctl') continue;
+    // A journal time is when journald received the line, which can be after the unit already
+    // finished (and the next one started); the line happened while its unit ran, so it sorts there.
+    const unit = e.units.find((u) => u.unit === `${l.ident}.service`);
+    const sortAt = unit?.finishedAt != null && l.at >= unit.finishedAt ? unit.finishedAt - 1e-6 : l.at;
+    ev.push({ at: l.at, sortAt, what: `${l.ident}: ${l.message}` });
   }
   if (e.init === 'sysvinit' && e.rcOrder.length > 0) {
     const kmod = e.rcOrder.find((s) => s.endsWith('kmod'));
@@ -65,7 +72,8 @@ export function timeline(e: BootEvidence, proxyDescription: string): TimelineEve
       (e.conntrackOrigin.kind === 'proxy-step' ? `: ${CONNTRACK_MODULE} loaded now` : ''),
   });
   ev.push({ at: e.proxyStep.finishedAt, what: `be_liberal = ${describeValue(e.liberalAfterProxy)}` });
-  const timed = ev.filter((x) => x.at !== null).sort((a, b) => a.at! - b.at!);
+  const key = (x: TimelineEvent) => x.sortAt ?? x.at!;
+  const timed = ev.filter((x) => x.at !== null).sort((a, b) => key(a) - key(b));
   return [...timed, ...ev.filter((x) => x.at === null)];
 }
 
