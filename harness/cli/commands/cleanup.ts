@@ -1,10 +1,12 @@
 /**
  * `resetlab cleanup`: every driver removes what its runs that are no longer alive left
  * behind (found by the `rl-xxxxxx-` prefix, pidfiles and labels), leaving runs still going in
- * other shells alone; plus temporary files killed writers left in results/.
+ * other shells alone; plus unfinished rootfs builds of `node prove` and temporary files
+ * killed writers left in results/.
  */
 import { UnsupportedError } from '../../errors.js';
 import { DRIVERS } from '../../lab/registry.js';
+import { removeStaleRootfsBuilds } from '../../node/prove/rootfs-cache.js';
 import { removeStaleTempFiles } from '../../report/write.js';
 import type { CliContext } from '../context.js';
 import { DEFAULT_OUT } from '../paths.js';
@@ -19,6 +21,12 @@ export async function cleanupCommand(ctx: CliContext): Promise<void> {
     } catch (error) {
       problems.push(`${driver.name}: ${(error as Error).message}`);
     }
+  }
+  try {
+    const builds = await removeStaleRootfsBuilds(ctx.runner);
+    if (builds.length > 0) ctx.say(`resetlab: removed ${builds.length} unfinished rootfs build(s) of node prove: ${builds.join(', ')}`);
+  } catch (error) {
+    problems.push(`node prove rootfs cache: ${(error as Error).message}`);
   }
   const temps = await removeStaleTempFiles(DEFAULT_OUT);
   if (temps.length > 0) ctx.say(`resetlab: removed ${temps.length} temporary file(s) of interrupted writes: ${temps.join(', ')}`);

@@ -9,13 +9,15 @@
  * failed or interrupted build is removed by the run's cleanup stack.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { tail, UnsupportedError } from '../../errors.js';
 import type { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import { withLock } from '../../kernels/lock.js';
+import { liveOwner } from '../../lab/owner.js';
+import { prefixOf } from '../../lab/prefix.js';
 import { debootstrapArgv, rootfsKey, type RootfsSpec } from './rootfs-spec.js';
 
 /** Schema tag of rootfs.json. */
@@ -136,4 +138,24 @@ async function build(spec: RootfsSpec, o: EnsureRootfsOptions, root: string, key
   if (!done) throw new UnsupportedError(`failed to build the Debian rootfs: ${join(root, key)} is incomplete after the build`);
   o.say(`rootfs: built ${key} in ${buildSeconds.toFixed(0)} s (${(record.sizeBytes / 1e6).toFixed(0)} MB)`);
   return { ...done, built: true };
+}
+
+/**
+ * Removes the temporary folders (`.tmp-<key>-<prefix>`) of builds whose run is gone (killed
+ * mid-debootstrap), unmounting what debootstrap left mounted inside first. Builds of live
+ * runs are left alone. Returns the folders removed. For `resetlab cleanup`.
+ */
+export async function removeStaleRootfsBuilds(runner: Runner, root = rootfsCacheRoot()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const prefix = /^\.tmp-.*-(rl-[0-9a-f]{6})$/.exec(name)?.[1];
+    if (!prefix || prefixOf(`${prefix}-`) !== prefix) continue;
+    const owner = liveOwner(prefix);
+    if (owner !== null && owner !== process.pid) continue;
+    const dir = join(root, name);
+    await unmountUnder(runner, dir);
+    await runner.run(['rm', '-rf', '--one-file-system', dir], { timeoutMs: 120_000 });
+    removed.push(dir);
+  }
+  return removed;
 }

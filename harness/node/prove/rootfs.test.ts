@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findRootfs, rootfsCacheRoot, ROOTFS_JSON_SCHEMA } from './rootfs-cache.js';
+import { FakeRunner } from '../../exec/fake-runner.js';
+import { findRootfs, removeStaleRootfsBuilds, rootfsCacheRoot, ROOTFS_JSON_SCHEMA } from './rootfs-cache.js';
 import { debootstrapArgv, rootfsKey, rootfsSpec } from './rootfs-spec.js';
 
 describe('rootfs recipe and key', () => {
@@ -40,5 +41,18 @@ describe('rootfs cache', () => {
     expect(findRootfs(root, spec)).toBeNull();
     writeFileSync(join(dir, 'rootfs', 'sbin', 'init'), '');
     expect(findRootfs(root, spec)).toMatchObject({ tree: join(dir, 'rootfs'), built: false });
+  });
+});
+
+describe('removeStaleRootfsBuilds', () => {
+  it("removes unfinished builds of dead runs only, never a finished rootfs", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rl-rootfs-'));
+    mkdirSync(join(root, '.tmp-bookworm-0123456789ab-rl-dead00'));
+    mkdirSync(join(root, 'bookworm-0123456789ab'));
+    mkdirSync(join(root, 'locks'));
+    const runner = new FakeRunner();
+    const removed = await removeStaleRootfsBuilds(runner, root);
+    expect(removed).toEqual([join(root, '.tmp-bookworm-0123456789ab-rl-dead00')]);
+    expect(runner.lines).toEqual([`rm -rf --one-file-system ${removed[0]}`]);
   });
 });
