@@ -12,6 +12,7 @@ import { checkCommand, type CheckFlags } from './commands/check.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { compareCommand, type CompareFlags } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
+import { registerKernelCommands } from './commands/kernels.js';
 import { listCommand } from './commands/list.js';
 import { registerNodeCommands } from './commands/node.js';
 import { reportCommand } from './commands/report.js';
@@ -63,6 +64,7 @@ export function buildProgram(getCtx: () => CliContext): Command {
     .action((runA: string, runB: string, flags: CompareFlags) => compareCommand(runA, runB, flags));
   registerNodeCommands(program, getCtx);
   registerBenchCommands(program, getCtx);
+  registerKernelCommands(program, getCtx);
   program.command('list').description('list the built-in scenarios').action(() => listCommand());
   program
     .command('doctor')

@@ -16,7 +16,7 @@ export interface FakeAnswer {
 
 /** Records calls; see module doc. */
 export class FakeRunner implements Runner {
-  readonly calls: { argv: string[]; line: string; input?: string }[] = [];
+  readonly calls: { argv: string[]; line: string; input?: string; cwd?: string }[] = [];
   constructor(
     private readonly answers: FakeAnswer[] = [],
     private readonly strict = false,
@@ -35,7 +35,7 @@ export class FakeRunner implements Runner {
 
   async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const line = commandLine(argv);
-    this.calls.push({ argv: [...argv], line, input: options.input });
+    this.calls.push({ argv: [...argv], line, input: options.input, cwd: options.cwd });
     const answer = this.answers.find((a) =>
       (a.times ?? 1) > 0 && (typeof a.match === 'function' ? a.match(line) : a.match.test(line)),
     );

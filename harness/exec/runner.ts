@@ -14,6 +14,8 @@ export interface RunOptions {
   input?: string;
   /** When false, a non-zero exit returns the result instead of throwing. Default true. */
   check?: boolean;
+  /** Working directory of the command (default: this process's). */
+  cwd?: string;
 }
 
 /** What a finished command printed. */
@@ -45,6 +47,7 @@ export class ExecaRunner implements Runner {
     const result = await execa(file, args, {
       timeout: timeoutMs,
       input: options.input,
+      cwd: options.cwd,
       reject: false,
       stripFinalNewline: false,
       env: { LC_ALL: 'C' },

@@ -14,6 +14,22 @@ export interface KernelArtefact {
   source:
     | { kind: 'debian'; package: string; version: string; suite: string; sha256: string }
     | { kind: 'path' };
+  /** Debian kernels only: the cache folder and how this resolution got the kernel. */
+  cache?: KernelCacheUse;
+}
+
+/** How one resolution obtained a Debian kernel (for progress lines, tests and results). */
+export interface KernelCacheUse {
+  /** The kernel's folder in the cache (owned by the cache; `resetlab kernels prune` removes it). */
+  dir: string;
+  /** True when this resolution downloaded the package; false when it was already cached. */
+  downloaded: boolean;
+  /**
+   * The package index: `updated` now, `reused` (younger than 6 h), `not-needed` (an exact
+   * version already cached), `offline` (asked not to use the network), or `unreachable`
+   * (the update failed and the cache was used instead).
+   */
+  index: 'updated' | 'reused' | 'not-needed' | 'offline' | 'unreachable';
 }
 
 /** What the user asked for with `--kernel` (and `--modules`), before resolution. */

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { release } from 'node:os';
 import type { Runner } from '../../exec/runner.js';
+import { kernelCacheFindings } from '../../kernels/findings.js';
 import { moduleAvailableWithoutLoading } from '../../lab/kernel-modules.js';
 import { deleteNamespace } from '../../lab/netns/cleanup.js';
 import { readProxyFacts } from '../../lab/netns/proxy-mode.js';
@@ -87,6 +88,7 @@ export async function diagnose(runner: Runner): Promise<Finding[]> {
     const ok = await onPath(runner, bin);
     findings.push({ name: bin, status: ok ? 'ok' : 'info', detail: ok ? 'installed' : 'not installed (only for --driver kind)' });
   }
+  findings.push(...(await kernelCacheFindings(runner)));
   return findings;
 }
 

@@ -5,7 +5,7 @@ import { REPO_ROOT } from '../../repo-root.js';
 import { validateScenario, type Scenario } from '../../scenario/schema.js';
 import { cellBudgetMs, cellProxyMode, lightenForVm, planCells } from './cells.js';
 import { applyConsoleLine, initialBootState, parseMarker } from './console-markers.js';
-import { kernelSpecOf, parseVmFlags } from './flags.js';
+import { parseVmFlags } from './flags.js';
 import { stage1Init, stage2Script } from './guest-init.js';
 import { kernelVersionOf } from './driver.js';
 import { ConsoleTail } from '../../qemu/console-tail.js';
@@ -54,14 +54,13 @@ describe('console markers (captured real output)', () => {
 
 describe('vm flags', () => {
   it('reads series, package versions and a path with its modules', () => {
-    expect(kernelSpecOf('6.1', undefined)).toEqual({ kind: 'series', series: '6.1' });
-    expect(kernelSpecOf('6.1.192-2', undefined)).toEqual({ kind: 'package', version: '6.1.192-2' });
-    expect(kernelSpecOf('/k/vmlinuz', '/k/lib/modules/6.1.0-56-amd64')).toEqual({ kind: 'path', vmlinuz: '/k/vmlinuz', modulesDir: '/k/lib/modules/6.1.0-56-amd64' });
+    expect(parseVmFlags({ kernel: '6.1,6.1.192-2' }).settings?.kernels).toEqual([{ kind: 'series', series: '6.1' }, { kind: 'package', version: '6.1.192-2' }]);
+    expect(parseVmFlags({ kernel: '/k/vmlinuz', modules: '/k/lib/modules/6.1.0-56-amd64' }).settings?.kernels).toEqual([{ kind: 'path', vmlinuz: '/k/vmlinuz', modulesDir: '/k/lib/modules/6.1.0-56-amd64' }]);
     expect(parseVmFlags({ kernel: '5.10,6.1' }).settings).toMatchObject({ memoryMiB: 3072, cpus: 2, accel: 'auto', timeoutMs: null });
   });
   it('lists every problem at once', () => {
     expect(parseVmFlags({ kernel: '/k/vmlinuz,6.1,6.1', memory: '12', accel: 'fast', vmTimeout: 'soon' }).problems.map((p) => p.field)).toEqual([
-      '--kernel', '--kernel', '--memory', '--accel', '--vm-timeout',
+      '--modules', '--kernel', '--memory', '--accel', '--vm-timeout',
     ]);
     expect(parseVmFlags({}).problems[0]?.message).toMatch(/needs a kernel/);
   });
