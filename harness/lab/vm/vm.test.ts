@@ -97,12 +97,21 @@ describe('guest scripts', () => {
     expect(s).toContain('exec switch_root /newroot /bin/sh /rl-out/stage2.sh');
   });
   it('stage 2 loads modules, calibrates, runs each cell with the netns driver and powers off', () => {
-    const s = stage2Script({ node: '/usr/bin/node', resetlab: '/w/bin/resetlab.js', required: ['ip_vs'], optional: ['sch_netem'], hostProbeMs: 78.6, cells: [{ index: 0, file: 'cells/0.yaml', autoDuration: true }, { index: 1, file: 'cells/1.yaml', autoDuration: false }] });
+    const s = stage2Script({ busybox: '/bin/busybox', node: '/usr/bin/node', resetlab: '/w/bin/resetlab.js', required: ['ip_vs'], optional: ['sch_netem'], hostProbeMs: 78.6, cells: [{ index: 0, file: 'cells/0.yaml', autoDuration: true }, { index: 1, file: 'cells/1.yaml', autoDuration: false }] });
     expect(s).toContain('modprobe $m || { say "fatal=module $m is missing');
     expect(s).toContain("'/usr/bin/node' /rl-out/calibrate.mjs 78.6");
     expect(s).toContain(`run /rl-out/cells/0.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" --duration "$duration"s 2>&1 > /rl-out/cells/0.json`);
     expect(s).toContain(`run /rl-out/cells/1.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" 2>&1 > /rl-out/cells/1.json`);
     expect(s).toContain('trap off EXIT');
-    expect(s).toContain('echo o > /proc/sysrq-trigger');
+    expect(s).toContain("off() { sync; '/bin/busybox' poweroff -f 2>/dev/null; echo o > /proc/sysrq-trigger; sleep 600; }");
+  });
+});
+
+describe('console markers: a panic after the job is done is not a failure', () => {
+  it('ignores the shutdown panic of the old sysrq power-off', () => {
+    const s = replay(fixture('console-6.1-debian-over-window-panic-after-done.log'));
+    expect(s.done).toBe(true);
+    expect(s.panic).toBeNull();
+    expect(s.calibration?.scale).toBe(21.86);
   });
 });
