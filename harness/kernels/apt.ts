@@ -41,6 +41,7 @@ export class PrivateApt {
       'Dir::State::status=/dev/null',
       'APT::Architecture=amd64',
       'APT::Architectures=amd64',
+      'Acquire::Languages=none',
     ];
     // As root apt drops to `_apt` for downloads, which cannot write below a private home.
     if (process.getuid?.() === 0) o.push('APT::Sandbox::User=root');
