@@ -20,8 +20,8 @@ const NEEDS = {
   // The vm driver: boots kernels under QEMU with a busybox initramfs; the guest uses the host's ipvsadm.
   'qemu-system-x86_64': 'qemu-system-x86',
   busybox: 'busybox-static',
-  modprobe: 'kmod',
   ipvsadm: 'ipvsadm',
+  xz: 'xz-utils',
   // node prove: builds its Debian root filesystem once (cached) and supervises qemu with setpriv --pdeathsig.
   debootstrap: 'debootstrap',
   setpriv: 'util-linux',
@@ -44,7 +44,7 @@ if (missing.length > 0) {
   execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'inherit', 'inherit'], env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: ['ignore', 'inherit', 'inherit'], env });
 } else if (!quiet) {
-  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, qemu-system-x86, busybox-static, kmod, ipvsadm, debootstrap, util-linux, tcpdump)\n');
+  process.stderr.write('resetlab setup: system tools present (iproute2, iptables, nftables, conntrack, procps, qemu-system-x86, busybox-static, kmod, ipvsadm, xz-utils, debootstrap, util-linux, tcpdump)\n');
 }
 
 try {

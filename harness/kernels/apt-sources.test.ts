@@ -54,7 +54,7 @@ describe('privateSourcesList', () => {
   it('lists the kernel suites of both archives, and reads back to the same mirrors', () => {
     const text = privateSourcesList({ archive: 'http://m.invalid/debian', security: 'http://m.invalid/debian-security' });
     expect(text.split('\n').filter(Boolean)).toHaveLength(10);
-    expect(text).toContain('deb http://m.invalid/debian-security bookworm-security main\n');
+    expect(text).toContain('deb [arch=amd64 targets=Packages] http://m.invalid/debian-security bookworm-security main\n');
     expect(debianMirrors(parseSourcesList(text))).toEqual({ archive: 'http://m.invalid/debian', security: 'http://m.invalid/debian-security' });
   });
 

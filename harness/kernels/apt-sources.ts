@@ -79,9 +79,14 @@ export const KERNEL_ARCHIVE_SUITES = ['bullseye', 'bookworm', 'bookworm-updates'
 /** Suites of debian-security that carry newer builds of those series. */
 export const KERNEL_SECURITY_SUITES = ['bullseye-security', 'bookworm-security', 'trixie-security'] as const;
 
-/** The private one-line sources.list of the kernel cache (main only; security suites only with a security URI). */
+/**
+ * The private one-line sources.list of the kernel cache: main, amd64, Packages indexes only
+ * (no translations, contents or AppStream data, whatever the host's apt.conf.d enables);
+ * security suites only with a security URI.
+ */
 export function privateSourcesList(mirrors: { archive: string; security?: string }): string {
-  const lines = KERNEL_ARCHIVE_SUITES.map((s) => `deb ${mirrors.archive} ${s} main`);
-  if (mirrors.security) lines.push(...KERNEL_SECURITY_SUITES.map((s) => `deb ${mirrors.security} ${s} main`));
+  const opts = '[arch=amd64 targets=Packages]';
+  const lines = KERNEL_ARCHIVE_SUITES.map((s) => `deb ${opts} ${mirrors.archive} ${s} main`);
+  if (mirrors.security) lines.push(...KERNEL_SECURITY_SUITES.map((s) => `deb ${opts} ${mirrors.security} ${s} main`));
   return lines.join('\n') + '\n';
 }

@@ -4,9 +4,10 @@
  * written. Queries and downloads go through a `Runner`. Callers serialise use of one folder
  * with the cache's apt lock (see cache-paths.ts).
  */
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Runner } from '../exec/runner.js';
+import { ResetlabError } from '../errors.js';
+import { commandLine, type Runner } from '../exec/runner.js';
 import { packageRecords, parseAptMadison, parseAptSearch, parseStanzas, type MadisonRow, type PackageRecord } from './apt-output.js';
 import { privateSourcesList } from './apt-sources.js';
 import { isPlainImage } from './candidates.js';
@@ -40,6 +41,7 @@ export class PrivateApt {
       'Dir::State::status=/dev/null',
       'APT::Architecture=amd64',
       'APT::Architectures=amd64',
+      'Acquire::Languages=none',
     ];
     // As root apt drops to `_apt` for downloads, which cannot write below a private home.
     if (process.getuid?.() === 0) o.push('APT::Sandbox::User=root');
@@ -104,8 +106,11 @@ export class PrivateApt {
 
   /** `apt-get download name=version` into `destDir`; returns the .deb's path. */
   async download(name: string, version: string, destDir: string): Promise<string> {
-    await this.runner.run(['apt-get', ...this.options(), '-q', 'download', `${name}=${version}`], { timeoutMs: 900_000, cwd: destDir });
-    // apt writes `name_version_arch.deb`, with the epoch's colon escaped as %3a.
-    return join(destDir, `${name}_${version.replace(/:/g, '%3a')}_amd64.deb`);
+    const argv = ['apt-get', ...this.options(), '-q', 'download', `${name}=${version}`];
+    await this.runner.run(argv, { timeoutMs: 900_000, cwd: destDir });
+    // apt writes `name_version_arch.deb` (arch amd64 or all; an epoch's colon as %3a).
+    const file = (await readdir(destDir)).find((f) => f.startsWith(`${name}_${version.replace(/:/g, '%3a')}_`) && f.endsWith('.deb'));
+    if (!file) throw new ResetlabError(`failed to find the .deb that \`${commandLine(argv)}\` downloaded into ${destDir}`);
+    return join(destDir, file);
   }
 }

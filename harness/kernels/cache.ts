@@ -10,7 +10,7 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { KernelArtefact, KernelCacheUse, KernelSpec } from './artefact.js';
-import { newestFirst } from './candidates.js';
+import { isPlainImage, newestFirst } from './candidates.js';
 import { compareDebianVersions } from './debian-version.js';
 import { withLock } from './lock.js';
 
@@ -52,14 +52,23 @@ export function kernelCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'resetlab', 'kernels');
 }
 
-/** The folder of one version inside the cache. */
-export function versionDir(root: string, version: string): string {
-  return join(root, version);
+/**
+ * The folder name of a kernel: its package version for the plain images (`6.1.192-2`); other
+ * flavours asked for by name (unsigned, cloud, rt) share that version, so they get
+ * `<version>_<package>`.
+ */
+export function entryName(pkg: string, version: string): string {
+  return isPlainImage(pkg) ? version : `${version}_${pkg}`;
 }
 
-/** The lock file guarding one version (install, prune). */
-export function versionLock(root: string, version: string): string {
-  return join(root, 'locks', `${version}.lock`);
+/** The folder of one kernel inside the cache. */
+export function versionDir(root: string, pkg: string, version: string): string {
+  return join(root, entryName(pkg, version));
+}
+
+/** The lock file guarding one kernel (install, prune). */
+export function versionLock(root: string, pkg: string, version: string): string {
+  return join(root, 'locks', `${entryName(pkg, version)}.lock`);
 }
 
 /** The lock file guarding the private apt folder (update, queries, downloads). */
@@ -93,12 +102,15 @@ export async function listCachedKernels(root: string): Promise<CachedKernel[]> {
 }
 
 /**
- * The cached kernel a Debian spec means, or null: series -> newest cached in the series;
- * package version -> that version; package name -> newest cached version of that package.
+ * The cached kernel a Debian spec means, or null: series -> newest cached plain image in the
+ * series; package version -> the plain image of that version; package name -> newest cached
+ * version of that package.
  */
 export function pickCached(spec: Exclude<KernelSpec, { kind: 'path' }>, cached: CachedKernel[]): CachedKernel | null {
   const match = cached.filter((k) =>
-    spec.kind === 'series' ? k.series === spec.series : spec.version.startsWith('linux-image-') ? k.package === spec.version : k.version === spec.version,
+    spec.kind === 'package' && spec.version.startsWith('linux-image-')
+      ? k.package === spec.version
+      : isPlainImage(k.package) && (spec.kind === 'series' ? k.series === spec.series : k.version === spec.version),
   );
   return newestFirst(match)[0] ?? null;
 }
@@ -133,7 +145,7 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Removes every cached kernel that is not the newest of its series (all of them with
+ * Removes every cached kernel that is not the newest of its series (per flavour; all of them with
  * `all`, and then the private apt folder too), plus `.tmp-*` folders of dead processes.
  * Each removal holds the version's lock and renames the folder away before deleting it,
  * so a concurrent resolve never sees half a kernel.
@@ -142,19 +154,21 @@ export async function pruneKernels(root: string, options: { all?: boolean } = {}
   if (!(await readdir(root).catch(() => null))) return { removed: [], kept: [], freedBytes: 0, leftovers: [] };
   await mkdir(join(root, 'locks'), { recursive: true });
   const cached = await listCachedKernels(root);
+  // Per series and flavour (plain amd64, cloud, rt, unsigned asked for by name).
+  const group = (k: CachedKernel) => `${k.series} ${/-((?:cloud-|rt-)?amd64(?:-unsigned)?)$/.exec(k.package)?.[1] ?? k.package}`;
   const newest = new Map<string, CachedKernel>();
   for (const k of cached) {
-    const best = newest.get(k.series);
-    if (!best || compareDebianVersions(k.version, best.version) > 0) newest.set(k.series, k);
+    const best = newest.get(group(k));
+    if (!best || compareDebianVersions(k.version, best.version) > 0) newest.set(group(k), k);
   }
   const result: PruneResult = { removed: [], kept: [], freedBytes: 0, leftovers: [] };
   for (const k of cached) {
-    if (!options.all && newest.get(k.series) === k) {
+    if (!options.all && newest.get(group(k)) === k) {
       result.kept.push(k);
       continue;
     }
-    await withLock(versionLock(root, k.version), async () => {
-      const trash = join(root, `.tmp-prune-${process.pid}-${k.version}`);
+    await withLock(versionLock(root, k.package, k.version), async () => {
+      const trash = join(root, `.tmp-prune-${process.pid}-${entryName(k.package, k.version)}`);
       await rename(k.dir, trash);
       await rm(trash, { recursive: true, force: true });
     });

@@ -31,7 +31,7 @@ class ScriptedRunner implements Runner {
     }
     if (argv[0] === 'dpkg-deb') {
       const tree = argv[3]!;
-      const release = /linux-image-(.*)_[^_]+_amd64\.deb$/.exec(argv[2]!)![1]!;
+      const release = /linux-image-(.*)_[^_]+_amd64\.deb$/.exec(argv[2]!)![1]!.replace(/-unsigned$/, '');
       mkdirSync(join(tree, 'boot'), { recursive: true });
       writeFileSync(join(tree, 'boot', `vmlinuz-${release}`), 'bzImage');
       const modules = join(tree, ...(this.opts.usrMerged ? ['usr', 'lib'] : ['lib']), 'modules', release, 'kernel', 'net', 'netfilter', 'ipvs');
@@ -103,6 +103,15 @@ describe('installKernel', () => {
     );
     expect(readdirSync(root)).toEqual(['locks']);
     expect(runner.lines.some((l) => l.startsWith('dpkg-deb'))).toBe(false);
+  });
+
+  it('another flavour of a cached version (asked for by name) gets its own folder', async () => {
+    const runner = new ScriptedRunner();
+    await installKernel(root, apt(runner), plan(), { runner, ...quiet });
+    const { kernel, downloaded } = await installKernel(root, apt(runner), plan('6.1.192-2', '6.1.0-56-amd64-unsigned'), { runner, ...quiet });
+    expect(downloaded).toBe(true);
+    expect(kernel).toMatchObject({ dir: join(root, '6.1.192-2_linux-image-6.1.0-56-amd64-unsigned'), release: '6.1.0-56-amd64' });
+    expect((await listCachedKernels(root)).map((k) => k.package).sort()).toEqual(['linux-image-6.1.0-56-amd64', 'linux-image-6.1.0-56-amd64-unsigned']);
   });
 
   it('merged /usr packages (trixie): modules under usr/lib/modules, lib linked for depmod -b', async () => {

@@ -69,7 +69,7 @@ export async function installKernel(
   const findCached = async () => (await listCachedKernels(root)).find((k) => k.version === image.version && k.package === image.name);
   await mkdir(join(root, 'locks'), { recursive: true });
   return withLock(
-    versionLock(root, image.version),
+    versionLock(root, image.name, image.version),
     async () => {
       const already = await findCached();
       if (already) return { kernel: already, downloaded: false };
@@ -77,7 +77,7 @@ export async function installKernel(
       try {
         const kernel = await build(work, root, apt, plan, deps);
         try {
-          await rename(join(work, 'tree'), versionDir(root, image.version));
+          await rename(join(work, 'tree'), versionDir(root, image.name, image.version));
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           const winner = code === 'ENOTEMPTY' || code === 'EEXIST' ? await findCached() : undefined;
@@ -85,7 +85,7 @@ export async function installKernel(
           deps.say(`${image.version}: another process finished it first; using its copy`);
           return { kernel: winner, downloaded: true };
         }
-        return { kernel: { ...kernel, dir: versionDir(root, image.version) }, downloaded: true };
+        return { kernel: { ...kernel, dir: versionDir(root, image.name, image.version) }, downloaded: true };
       } finally {
         await rm(work, { recursive: true, force: true });
       }

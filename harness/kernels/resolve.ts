@@ -7,12 +7,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { CommandError, UnsupportedError } from '../errors.js';
+import { CommandError, ResetlabError, UnsupportedError } from '../errors.js';
 import { ExecaRunner, type Runner } from '../exec/runner.js';
 import type { KernelArtefact, KernelCacheUse, KernelSpec } from './artefact.js';
 import { INDEX_MAX_AGE_MS, PrivateApt } from './apt.js';
 import { aptLock, artefactOf, kernelCacheRoot, listCachedKernels, pickCached, type CachedKernel } from './cache.js';
-import { availableSeries, imageParts, pickCandidate, seriesOf } from './candidates.js';
+import { availableSeries, imageParts, pickCandidate, seriesOf, type Candidate } from './candidates.js';
 import { installKernel, type InstallPlan } from './install.js';
 import { withLock } from './lock.js';
 import { findMirrors, type Mirrors } from './mirrors.js';
@@ -47,6 +47,19 @@ function notCached(spec: DebianSpec, cached: CachedKernel[], why: string): Unsup
     `failed to resolve kernel ${describeKernelSpec(spec)}: ${why} and it is not cached (cached: ${have}); ` +
       `run \`resetlab kernels fetch ${describeKernelSpec(spec)}\` with network access`,
   );
+}
+
+/** The index records of a candidate image and of every package it is made of (split images). */
+async function planInstall(apt: PrivateApt, candidate: Candidate): Promise<InstallPlan> {
+  const image = await apt.record(candidate.name, candidate.version);
+  if (!image) throw new ResetlabError(`failed to read the index record of ${candidate.name} ${candidate.version}`);
+  const parts: InstallPlan['parts'] = [];
+  for (const part of imageParts(image)) {
+    const record = part.name === image.name ? image : await apt.record(part.name, part.version);
+    if (!record) throw new ResetlabError(`failed to read the index record of ${part.name} ${part.version} (part of ${image.name})`);
+    parts.push(record);
+  }
+  return { image, parts, suite: candidate.suite, series: seriesOf(candidate.version) ?? '' };
 }
 
 /** Resolves a spec; throws UnsupportedError (exit 2) when it cannot, CommandError when a command fails. */
@@ -111,21 +124,13 @@ export async function resolveKernel(spec: KernelSpec, options: ResolveOptions = 
       const served = availableSeries(rows);
       throw new UnsupportedError(
         `failed to resolve kernel ${label}: no Debian kernel package matches` +
-          (served.length > 0 ? ` (the archive serves series ${served.join(', ')})` : rows.length === 0 && spec.kind === 'package' ? ' (no such package in the index)' : ''),
+          (served.length > 0 ? ` (the archive serves series ${served.join(', ')})` : rows.length === 0 && spec.kind === 'package' ? ' (no such package in the index)' : '') +
+          (index === 'reused' ? '; --refresh updates the package index' : ''),
       );
     }
     const hit = cached.find((k) => k.package === candidate.name && k.version === candidate.version);
     if (hit) return { artefact: fromCache(hit, index, say, label) };
-    const image = await apt.record(candidate.name, candidate.version);
-    if (!image) throw new UnsupportedError(`failed to read the index record of ${candidate.name} ${candidate.version}`);
-    const parts: InstallPlan['parts'] = [];
-    for (const part of imageParts(image)) {
-      const record = part.name === image.name ? image : await apt.record(part.name, part.version);
-      if (!record) throw new UnsupportedError(`failed to read the index record of ${part.name} ${part.version} (part of ${image.name})`);
-      parts.push(record);
-    }
-    const plan: InstallPlan = { image, parts, suite: candidate.suite, series: seriesOf(candidate.version) ?? '' };
-    return { plan, index };
+    return { plan: await planInstall(apt, candidate), index };
   });
   if ('artefact' in found) return found.artefact;
   say(`kernel ${label}: ${found.plan.image.name} ${found.plan.image.version} (${found.plan.suite}) is not cached`);

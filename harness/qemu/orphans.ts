@@ -41,10 +41,15 @@ export function findQemuProcesses(procDir = '/proc'): QemuProcess[] {
   return found;
 }
 
-/** SIGKILLs qemu processes of runs without a live owner (other than this process); returns them. */
-export function killOrphanQemus(procDir = '/proc'): QemuProcess[] {
+/**
+ * SIGKILLs qemu processes of runs without a live owner (other than this process) whose
+ * machine name `mine` accepts (each user of this module passes its own naming, e.g. names
+ * ending in `-vm`, so it never kills another tool's guests); returns them.
+ */
+export function killOrphanQemus(mine: (name: string) => boolean, procDir = '/proc'): QemuProcess[] {
   const killed: QemuProcess[] = [];
   for (const p of findQemuProcesses(procDir)) {
+    if (!mine(p.name)) continue;
     const owner = liveOwner(p.prefix);
     if (owner !== null && owner !== process.pid) continue;
     try {

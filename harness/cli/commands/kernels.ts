@@ -5,7 +5,7 @@
  * kernel per series (everything with --all). Commands throw typed errors; main.ts maps them.
  */
 import type { Command } from 'commander';
-import { InputError, type InputProblem } from '../../errors.js';
+import { InputError, InterruptedError, type InputProblem } from '../../errors.js';
 import type { KernelArtefact, KernelSpec } from '../../kernels/artefact.js';
 import { kernelCacheRoot, listCachedKernels, pruneKernels, type CachedKernel } from '../../kernels/cache.js';
 import { resolveKernel } from '../../kernels/resolve.js';
@@ -58,6 +58,8 @@ export async function kernelsFetchCommand(ctx: CliContext, args: string[], flags
   const specs = fetchSpecs(args);
   const artefacts: KernelArtefact[] = [];
   for (const spec of specs) {
+    // A fetch under way finishes (its temp folder is removed either way); the next one does not start.
+    if (ctx.signal.aborted) throw new InterruptedError(String(ctx.signal.reason ?? 'SIGINT'));
     artefacts.push(await resolveKernel(spec, { offline: flags.offline, refresh: flags.refresh, say: ctx.say, runner: ctx.runner }));
   }
   if (flags.json) {

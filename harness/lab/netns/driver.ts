@@ -29,7 +29,7 @@ export function timeScaleOf(flag: unknown): number {
 /** The netns driver. */
 export const netnsDriver: LabDriver = {
   name: 'netns',
-  summary: 'network namespaces on this host (default)',
+  summary: 'network namespaces on this host',
   options: [],
   flagProblems: () => [],
   scenarioProblems: (scenarios) => netnsScenarioProblems(scenarios),

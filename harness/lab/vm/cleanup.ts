@@ -35,7 +35,7 @@ function killByPidfile(dir: string): string | null {
 
 /** Kills orphan guests and removes dead runs' folders (see module doc). */
 export function removeVmLeftovers(): VmLeftoverReport {
-  const killed = killOrphanQemus().map((q) => `qemu pid ${q.pid} (${q.name})`);
+  const killed = killOrphanQemus((name) => /^rl-[0-9a-f]{6}-vm$/.test(name)).map((q) => `qemu pid ${q.pid} (${q.name})`);
   const removedDirs: string[] = [];
   let entries: string[] = [];
   try {

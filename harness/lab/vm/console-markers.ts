@@ -47,7 +47,7 @@ export function parseMarker(line: string): Record<string, string> | null {
 
 /** Folds one console line into the state (returns the same object, updated). */
 export function applyConsoleLine(state: BootState, line: string): BootState {
-  if (/Kernel panic - not syncing|BUG: kernel NULL pointer|general protection fault/.test(line) && !state.panic) {
+  if (/Kernel panic - not syncing|BUG: kernel NULL pointer|general protection fault/.test(line) && !state.panic && !state.done) {
     state.panic = line.replace(/^\[\s*[\d.]+\]\s*/, '').trim();
   }
   const m = parseMarker(line);

@@ -3,10 +3,11 @@
  * `--cpus`, `--accel`, `--vm-timeout`, `--full-load`) validated with every other flag; the
  * host checked read-only (exit 2 naming what is missing); leftovers of dead vm runs removed;
  * every kernel resolved (resolveKernel) before the first boot; then one guest per kernel
- * runs every scenario (provider.ts), and each report goes to `onReport`.
+ * runs every scenario (provider.ts), and each report goes to `onReport`. With several kernels,
+ * one that cannot boot turns its cells into `inconclusive` reports and the others still run.
  */
 import { basename } from 'node:path';
-import type { InputProblem } from '../../errors.js';
+import { UnsupportedError, type InputProblem } from '../../errors.js';
 import type { KernelSpec } from '../../kernels/artefact.js';
 import { resolveKernel } from '../../kernels/resolve.js';
 import type { RunReport } from '../../report/schema.js';
@@ -17,6 +18,7 @@ import { removeVmLeftovers } from './cleanup.js';
 import { parseVmFlags, type VmFlags } from './flags.js';
 import { assertVmPreconditions } from './preconditions.js';
 import { runKernel } from './provider.js';
+import { failedCellReport } from './results.js';
 
 /** A version expectations can match for a kernel spec before it is resolved. */
 export function kernelVersionOf(spec: KernelSpec): string {
@@ -60,7 +62,18 @@ export const vmDriver: LabDriver = {
     const reports: RunReport[] = [];
     for (const artefact of artefacts) {
       if (ctx.signal.aborted) break;
-      for (const r of await runKernel({ ...ctx, resultsDir: ctx.outDir }, artefact, cells, settings)) {
+      let kernelReports: RunReport[];
+      try {
+        kernelReports = await runKernel({ ...ctx, resultsDir: ctx.outDir }, artefact, cells, settings);
+      } catch (error) {
+        // One kernel: its failure is the answer (exit 2). In a matrix, the other kernels still run
+        // and this kernel's cells say why they have no verdict.
+        if (artefacts.length === 1 || !(error instanceof UnsupportedError)) throw error;
+        ctx.say(`resetlab: ${error.message}`);
+        const facts = { kernelRelease: artefact.release, kernelSource: { ...artefact.source }, accel: 'none', qemuVersion: 'unknown', memoryMiB: settings.memoryMiB, cpus: settings.cpus, bootSec: 0, timeScale: 1 };
+        kernelReports = cells.map((c) => failedCellReport(c, facts, `kernel ${artefact.release} did not run: ${error.message.split('\n')[0]}`));
+      }
+      for (const r of kernelReports) {
         await onReport(r);
         reports.push(r);
       }

@@ -1,10 +1,11 @@
 /**
- * The vm driver's flags (pure): `--kernel A,B,...` (Debian series like 6.1, package versions
- * like 6.1.192-2, or one path to a vmlinuz with `--modules DIR`), `--memory`, `--cpus`,
+ * The vm driver's flags (pure): `--kernel A,B,...` (parsed by kernels/spec.ts: Debian series
+ * like 6.1, package versions like 6.1.192-2, or one path to a vmlinuz with `--modules DIR`), `--memory`, `--cpus`,
  * `--accel auto|kvm|tcg`, `--vm-timeout`. Every problem is listed as `flags: --field: message`.
  */
 import type { InputProblem } from '../../errors.js';
 import type { KernelSpec } from '../../kernels/artefact.js';
+import { parseKernelList } from '../../kernels/spec.js';
 import { parseDuration } from '../../scenario/duration.js';
 
 /** vm flags as commander hands them over. */
@@ -30,31 +31,18 @@ export interface VmSettings {
 /** Defaults: what the first guest measurements used (KNOWLEDGE.md §5). */
 export const VM_DEFAULTS = { memoryMiB: 3072, cpus: 2, accel: 'auto' } as const;
 
-/** One `--kernel` item -> spec (`--modules` goes with a path). */
-export function kernelSpecOf(item: string, modules: string | undefined): KernelSpec | string {
-  if (item.includes('/')) {
-    if (!modules) return `"${item}" is a path: give its modules folder with --modules /path/lib/modules/VERSION`;
-    return { kind: 'path', vmlinuz: item, modulesDir: modules };
-  }
-  if (/^\d+\.\d+$/.test(item)) return { kind: 'series', series: item };
-  if (/^(linux-image-)?[\w.+~-]+$/.test(item) && /\d/.test(item)) return { kind: 'package', version: item };
-  return `"${item}" is neither a kernel series (e.g. 6.1), a Debian package version (e.g. 6.1.192-2) nor a path`;
-}
-
 /** Validates the vm flags; `problems` is empty when fine. */
 export function parseVmFlags(flags: VmFlags): { settings: VmSettings | null; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   const p = (field: string, message: string) => problems.push({ file: 'flags', field, message });
-  const items = (flags.kernel ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const kernels: KernelSpec[] = [];
-  if (items.length === 0) p('--kernel', 'the vm driver needs a kernel: --kernel 6.1 (a Debian series), a package version, or --kernel /path/vmlinuz --modules /path/lib/modules/VERSION');
-  for (const item of items) {
-    const spec = kernelSpecOf(item, flags.modules);
-    if (typeof spec === 'string') p('--kernel', spec);
-    else kernels.push(spec);
+  let kernels: KernelSpec[] = [];
+  if (flags.kernel === undefined || flags.kernel.trim() === '') {
+    p('--kernel', 'the vm driver needs a kernel: --kernel 6.1 (a Debian series), a package version, or --kernel /path/vmlinuz --modules /path/lib/modules/VERSION');
+  } else {
+    const parsed = parseKernelList(flags.kernel, flags.modules);
+    problems.push(...parsed.problems);
+    kernels = parsed.specs;
   }
-  if (new Set(items).size !== items.length) p('--kernel', 'lists a kernel twice');
-  if (flags.modules !== undefined && kernels.filter((k) => k.kind === 'path').length !== 1) p('--modules', 'goes with exactly one --kernel path');
   const int = (field: string, value: string | undefined, min: number, max: number, fallback: number): number => {
     if (value === undefined) return fallback;
     const n = Number(value);

@@ -69,6 +69,8 @@ export interface Stage2Options {
   optional: string[];
   /** The host's probe time (calibrate.ts). */
   hostProbeMs: number;
+  /** The static busybox (seen at the same path through the shared root): powers off with reboot(2). */
+  busybox: string;
   /** Cell files (relative to the share) in order; `autoDuration`: arms sized by the probe. */
   cells: { index: number; file: string; autoDuration: boolean }[];
 }
@@ -91,7 +93,7 @@ export function stage2Script(o: Stage2Options): string {
   return `#!/bin/sh
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=dumb NO_COLOR=1
 say() { echo "RL-VM $*"; }
-off() { sync; echo o > /proc/sysrq-trigger; sleep 600; }
+off() { sync; ${shq(o.busybox)} poweroff -f 2>/dev/null; echo o > /proc/sysrq-trigger; sleep 600; }
 trap off EXIT
 mount -t proc proc /proc || { say "fatal=mount /proc failed"; exit 1; }
 mount -t sysfs sys /sys

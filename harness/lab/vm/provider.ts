@@ -74,6 +74,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
         required: REQUIRED_MODULES,
         optional: OPTIONAL_MODULES,
         hostProbeMs: hostMs,
+        busybox,
         cells: cells.map((c) => ({ index: c.index, file: `cells/${c.index}.yaml`, autoDuration: c.autoDuration })),
       }),
     );

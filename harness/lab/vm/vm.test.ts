@@ -5,7 +5,7 @@ import { REPO_ROOT } from '../../repo-root.js';
 import { validateScenario, type Scenario } from '../../scenario/schema.js';
 import { cellBudgetMs, cellProxyMode, lightenForVm, planCells } from './cells.js';
 import { applyConsoleLine, initialBootState, parseMarker } from './console-markers.js';
-import { kernelSpecOf, parseVmFlags } from './flags.js';
+import { parseVmFlags } from './flags.js';
 import { stage1Init, stage2Script } from './guest-init.js';
 import { kernelVersionOf } from './driver.js';
 import { ConsoleTail } from '../../qemu/console-tail.js';
@@ -54,14 +54,13 @@ describe('console markers (captured real output)', () => {
 
 describe('vm flags', () => {
   it('reads series, package versions and a path with its modules', () => {
-    expect(kernelSpecOf('6.1', undefined)).toEqual({ kind: 'series', series: '6.1' });
-    expect(kernelSpecOf('6.1.192-2', undefined)).toEqual({ kind: 'package', version: '6.1.192-2' });
-    expect(kernelSpecOf('/k/vmlinuz', '/k/lib/modules/6.1.0-56-amd64')).toEqual({ kind: 'path', vmlinuz: '/k/vmlinuz', modulesDir: '/k/lib/modules/6.1.0-56-amd64' });
+    expect(parseVmFlags({ kernel: '6.1,6.1.192-2' }).settings?.kernels).toEqual([{ kind: 'series', series: '6.1' }, { kind: 'package', version: '6.1.192-2' }]);
+    expect(parseVmFlags({ kernel: '/k/vmlinuz', modules: '/k/lib/modules/6.1.0-56-amd64' }).settings?.kernels).toEqual([{ kind: 'path', vmlinuz: '/k/vmlinuz', modulesDir: '/k/lib/modules/6.1.0-56-amd64' }]);
     expect(parseVmFlags({ kernel: '5.10,6.1' }).settings).toMatchObject({ memoryMiB: 3072, cpus: 2, accel: 'auto', timeoutMs: null });
   });
   it('lists every problem at once', () => {
     expect(parseVmFlags({ kernel: '/k/vmlinuz,6.1,6.1', memory: '12', accel: 'fast', vmTimeout: 'soon' }).problems.map((p) => p.field)).toEqual([
-      '--kernel', '--kernel', '--memory', '--accel', '--vm-timeout',
+      '--modules', '--kernel', '--memory', '--accel', '--vm-timeout',
     ]);
     expect(parseVmFlags({}).problems[0]?.message).toMatch(/needs a kernel/);
   });
@@ -98,12 +97,21 @@ describe('guest scripts', () => {
     expect(s).toContain('exec switch_root /newroot /bin/sh /rl-out/stage2.sh');
   });
   it('stage 2 loads modules, calibrates, runs each cell with the netns driver and powers off', () => {
-    const s = stage2Script({ node: '/usr/bin/node', resetlab: '/w/bin/resetlab.js', required: ['ip_vs'], optional: ['sch_netem'], hostProbeMs: 78.6, cells: [{ index: 0, file: 'cells/0.yaml', autoDuration: true }, { index: 1, file: 'cells/1.yaml', autoDuration: false }] });
+    const s = stage2Script({ busybox: '/bin/busybox', node: '/usr/bin/node', resetlab: '/w/bin/resetlab.js', required: ['ip_vs'], optional: ['sch_netem'], hostProbeMs: 78.6, cells: [{ index: 0, file: 'cells/0.yaml', autoDuration: true }, { index: 1, file: 'cells/1.yaml', autoDuration: false }] });
     expect(s).toContain('modprobe $m || { say "fatal=module $m is missing');
     expect(s).toContain("'/usr/bin/node' /rl-out/calibrate.mjs 78.6");
     expect(s).toContain(`run /rl-out/cells/0.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" --duration "$duration"s 2>&1 > /rl-out/cells/0.json`);
     expect(s).toContain(`run /rl-out/cells/1.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" 2>&1 > /rl-out/cells/1.json`);
     expect(s).toContain('trap off EXIT');
-    expect(s).toContain('echo o > /proc/sysrq-trigger');
+    expect(s).toContain("off() { sync; '/bin/busybox' poweroff -f 2>/dev/null; echo o > /proc/sysrq-trigger; sleep 600; }");
+  });
+});
+
+describe('console markers: a panic after the job is done is not a failure', () => {
+  it('ignores the shutdown panic of the old sysrq power-off', () => {
+    const s = replay(fixture('console-6.1-debian-over-window-panic-after-done.log'));
+    expect(s.done).toBe(true);
+    expect(s.panic).toBeNull();
+    expect(s.calibration?.scale).toBe(21.86);
   });
 });
