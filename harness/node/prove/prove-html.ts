@@ -5,7 +5,7 @@
 import { esc } from '../../report/html-parts.js';
 import { describeOrigin, describeValue, explain, timeline } from './timeline.js';
 import type { ProveReport } from './prove-report.js';
-import { setupLines } from './prove-render.js';
+import { agreement, setupLines } from './prove-render.js';
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}
 .banner{padding:.8em 1em;border-radius:6px;font-weight:600}.kept{background:#e6f4ea}.lost,.unknown{background:#fce8e6}
@@ -24,6 +24,7 @@ export function renderProveHtml(r: ProveReport): string {
       return `<h2>${b.label === 'before' ? 'Boot 1: the node configuration as given' : 'Boot 2: with <code>node persist --apply</code>'}</h2>
 ${fix}<pre>${esc(lines.join('\n'))}</pre>
 <p>${esc(explain(b.evidence))}</p>
+${b.predicted ? `<p><code>node check</code>, from the same files before booting: ${esc(b.predicted.text + agreement(b))}.</p>` : ''}
 <p>Raw evidence: <code>${esc(b.folder)}/out/</code>, console <code>${esc(b.folder)}/console.log</code>.</p>`;
     })
     .join('\n');

@@ -13,6 +13,12 @@ function title(b: ProveBoot): string {
   return b.label === 'before' ? 'Boot 1: the node configuration as given' : 'Boot 2: with `node persist --apply`';
 }
 
+/** Whether the boot agreed with node check's prediction, as a suffix. */
+export function agreement(b: ProveBoot): string {
+  if (!b.predicted || b.outcome === 'unknown' || b.predicted.kind === 'unconfirmed') return '';
+  return (b.predicted.kind === 'survives') === (b.outcome === 'kept') ? ' (the boot agrees)' : ' (the boot DISAGREES)';
+}
+
 /** The lines every rendering shows about the setup. */
 export function setupLines(r: ProveReport): string[] {
   return [
@@ -30,6 +36,7 @@ export function renderProveText(r: ProveReport): string {
     if (b.label === 'after' && r.fix) for (const l of r.fix.lines) out.push(`  node persist --apply: ${l}`);
     for (const e of timeline(b.evidence, r.proxyStep)) out.push(`  ${at(e.at)}  ${e.what}`);
     out.push(`  nf_conntrack: ${describeOrigin(b.evidence)}`);
+    if (b.predicted) out.push(`  node check (from the files, before booting): ${b.predicted.text}${agreement(b)}`);
     out.push(`  => be_liberal = ${describeValue(b.evidence.liberalAfterProxy)}: ${explain(b.evidence)}`, '');
   }
   for (const w of r.fix?.warnings ?? []) out.push(`warning: ${w}`);
@@ -51,6 +58,7 @@ export function renderProveMarkdown(r: ProveReport): string {
     out.push(`## ${title(b)}`, '');
     if (b.label === 'after' && r.fix) out.push(...r.fix.lines.map((l) => `- node persist --apply: ${l}`), '');
     out.push('```', ...timeline(b.evidence, r.proxyStep).map((e) => `${at(e.at)}  ${e.what}`), '```', '', explain(b.evidence), '');
+    if (b.predicted) out.push(`\`node check\`, from the same files before booting: ${b.predicted.text}${agreement(b)}.`, '');
     out.push(`Raw evidence: \`${b.folder}/out/\`, console: \`${b.folder}/console.log\`.`, '');
   }
   if (r.notes.length > 0) out.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');

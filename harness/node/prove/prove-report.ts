@@ -17,6 +17,8 @@ export interface ProveBoot {
   accel: 'tcg' | 'kvm';
   accelReason: string;
   outcome: BootOutcome;
+  /** What `node check` said from the same files before the boot (the static prediction). */
+  predicted?: { kind: 'survives' | 'lost' | 'unconfirmed'; text: string };
   evidence: BootEvidence;
   /** The boot's folder (console.log, out/), relative to the report's folder. */
   folder: string;

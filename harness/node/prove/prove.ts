@@ -11,7 +11,9 @@ import type { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import type { KernelArtefact } from '../../kernels/artefact.js';
 import type { QemuAccel } from '../../qemu/argv.js';
+import { checkNode } from '../check.js';
 import { CONNTRACK_MODULE } from '../constants.js';
+import { BootedNodeFs } from './booted-node-fs.js';
 import { bootNode, type BootResult } from './boot.js';
 import { proxyStepDescription, type InitSystem, type ProxyMode } from './guest-collector.js';
 import { applyFix, stageNodeConfig, type NodeConfigSource } from './node-config.js';
@@ -68,7 +70,11 @@ export async function prove(o: ProveOptions): Promise<ProveReport> {
   const paths = await stageNodeConfig(join(beforeDir, 'conf', 'node'), o.config, rootfs.tree);
   const common = { prefix: o.prefix, kernel: o.kernel, rootfsTree: rootfs.tree, init: o.init, proxyMode: o.proxyMode, timeoutMs: o.bootTimeoutMs, accel: o.accel, cleanup: o.cleanup, signal: o.signal, say: o.say };
   const results: BootResult[] = [];
+  const predictions: ProveBoot['predicted'][] = [];
   const boot = async (label: 'before' | 'after', dir: string) => {
+    const check = await checkNode(new BootedNodeFs(join(dir, 'conf', 'node'), rootfs.tree, o.kernel.release, o.kernel.modulesDir));
+    predictions.push({ kind: check.verdict.kind, text: check.verdict.text });
+    o.say(`boot ${label}: node check, from the files, says: ${check.verdict.text}`);
     o.say(`boot ${results.length + 1}/${o.fix ? 2 : 1} (${label}): kernel ${o.kernel.release}, ${o.init}, QEMU ...`);
     // Once KVM has failed its probe, the second boot goes straight to TCG.
     const fellBack = results.find((x) => x.accel === 'tcg' && o.accel === 'auto');
@@ -85,12 +91,13 @@ export async function prove(o: ProveOptions): Promise<ProveReport> {
     for (const l of fix.lines) o.say(`node persist --apply (on a copy): ${l}`);
     await boot('after', afterDir);
   }
-  const boots: ProveBoot[] = results.map((r) => ({
+  const boots: ProveBoot[] = results.map((r, i) => ({
     label: r.label as ProveBoot['label'],
     seconds: r.seconds,
     accel: r.accel,
     accelReason: r.accelReason,
     outcome: bootOutcome(r.evidence),
+    predicted: predictions[i],
     evidence: r.evidence,
     folder: relative(o.dir, r.dir),
   }));

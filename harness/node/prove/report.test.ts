@@ -8,7 +8,8 @@ import { bootOutcome, explain, timeline } from './timeline.js';
 
 function boot(label: 'before' | 'after', name: string, init: 'systemd' | 'sysvinit' = 'systemd'): ProveBoot {
   const evidence = fixtureEvidence(name, init);
-  return { label, seconds: 42, accel: 'tcg', accelReason: 'asked for tcg', outcome: bootOutcome(evidence), evidence, folder: `boot-${label}` };
+  const predicted = label === 'before' ? ({ kind: 'lost', text: 'will be lost at reboot, because x' } as const) : ({ kind: 'survives', text: 'will survive reboot: y' } as const);
+  return { label, seconds: 42, accel: 'tcg', accelReason: 'asked for tcg', outcome: bootOutcome(evidence), predicted, evidence, folder: `boot-${label}` };
 }
 
 function report(boots: ProveBoot[]): ProveReport {
@@ -97,6 +98,7 @@ describe('renderings', () => {
     expect(t).toMatch(/=> be_liberal = 1: kept/);
     expect(t).toMatch(/node persist --apply: wrote: \/etc\/modules-load.d\/90-resetlab-conntrack.conf/);
     expect(t).toMatch(/verdict: the fix works/);
+    expect(t).toMatch(/node check \(from the files, before booting\): will be lost at reboot, because x \(the boot agrees\)/);
   });
   it('markdown has the table and one fenced timeline per boot', () => {
     const md = renderProveMarkdown(r);
