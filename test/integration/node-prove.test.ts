@@ -3,7 +3,7 @@
  * 6.1 kernel twice under QEMU TCG: as given (only the sysctl.d line) be_liberal is lost (0,
  * with systemd-sysctl's complaint and the unit order as evidence), with `node persist
  * --apply` it is kept (1), and the command exits 0. Also: bad flags exit 2 before anything
- * exists, and no qemu of ours is left. Uses the real caches (the rootfs and the kernel are
+ * exists, a boot that fails exits 2 with the console's last lines, and no qemu of ours is left. Uses the real caches (the rootfs and the kernel are
  * built/fetched once, then reused). Two TCG boots take about 30 s each on an idle 2-core
  * machine, a few minutes when other guests share it.
  */
@@ -82,4 +82,12 @@ describe.skipIf(typeof kernel === 'string')(`node prove: a real boot${typeof ker
     expect(existsSync(join(out, dir!, 'boot-before/initramfs.cpio'))).toBe(false);
     expect(ours()).toEqual([]);
   }, 30 * 60_000);
+
+  it('a boot that fails (here: qemu refuses the "kernel") exits 2 with the console tail, and leaves no qemu', async () => {
+    const modules = await resolveKernel({ kind: 'series', series: '6.1' }, { offline: true }).then((k) => k.modulesDir, () => PREFETCHED.modules);
+    const r = await execa('node', [bin, 'node', 'prove', '--kernel', '/bin/sh', '--modules', modules, '--accel', 'tcg', '--out', join(out, 'fail')], { reject: false, timeout: 10 * 60_000 });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/failed to boot the before node: the guest ended \(qemu exit 1\) before the evidence was collected\. Console \(.*console\.log\), last lines:\nqemu-system-x86_64: /);
+    expect(ours()).toEqual([]);
+  }, 15 * 60_000);
 });
