@@ -58,6 +58,14 @@ describe('applyFix', () => {
     expect(existsSync(join(from, 'etc/modules-load.d/90-resetlab-conntrack.conf'))).toBe(false);
     expect(lstatSync(join(to, 'etc/sysctl.d/99-sysctl.conf')).isSymbolicLink()).toBe(true);
   });
+  it('refuses (exit 2) when the node has a different file of the same name, writing nothing', async () => {
+    const from = mkdtempSync(join(tmpdir(), 'rl-stage-'));
+    mkdirSync(join(from, 'etc/modules-load.d'), { recursive: true });
+    writeFileSync(join(from, 'etc/modules-load.d/90-resetlab-conntrack.conf'), '# mine\n');
+    const to = join(mkdtempSync(join(tmpdir(), 'rl-fixed-')), 'node');
+    await expect(applyFix(from, to)).rejects.toMatchObject({ exitCode: 2 });
+    expect(existsSync(join(to, 'etc/sysctl.d/90-resetlab-conntrack.conf'))).toBe(false);
+  });
   it("passes persist's warning on when a later file sets 0", async () => {
     const from = mkdtempSync(join(tmpdir(), 'rl-stage-'));
     await stageNodeConfig(from, { kind: 'root', dir: join(NODES, 'overridden') }, fakeRootfs());
