@@ -1,12 +1,12 @@
 /**
  * `resetlab cleanup`: every driver removes what its runs that are no longer alive left
  * behind (found by the `rl-xxxxxx-` prefix, pidfiles and labels), leaving runs still going in
- * other shells alone; plus unfinished rootfs builds of `node prove` and temporary files
+ * other shells alone; plus orphan guests and unfinished rootfs builds of `node prove` and temporary files
  * killed writers left in results/.
  */
 import { UnsupportedError } from '../../errors.js';
 import { DRIVERS } from '../../lab/registry.js';
-import { removeStaleRootfsBuilds } from '../../node/prove/rootfs-cache.js';
+import { removeProveLeftovers } from '../../node/prove/leftovers.js';
 import { removeStaleTempFiles } from '../../report/write.js';
 import type { CliContext } from '../context.js';
 import { DEFAULT_OUT } from '../paths.js';
@@ -23,8 +23,8 @@ export async function cleanupCommand(ctx: CliContext): Promise<void> {
     }
   }
   try {
-    const builds = await removeStaleRootfsBuilds(ctx.runner);
-    if (builds.length > 0) ctx.say(`resetlab: removed ${builds.length} unfinished rootfs build(s) of node prove: ${builds.join(', ')}`);
+    const removed = await removeProveLeftovers(ctx.runner);
+    if (removed.length > 0) ctx.say(`resetlab: removed what killed node prove runs left: ${removed.join(', ')}`);
   } catch (error) {
     problems.push(`node prove rootfs cache: ${(error as Error).message}`);
   }

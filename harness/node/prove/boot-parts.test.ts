@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collectorScript, collectorUnit, guestFiles, IPVS_MODULES } from './guest-collector.js';
 import { GUEST_OUT_DIR, initScript, NODE_CONFIG_PATHS, SHARE_TAGS } from './init-script.js';
 import { qemuArgv } from '../../qemu/argv.js';
+import { PROVE_QEMU_NAME } from './leftovers.js';
 import { KERNEL_CMDLINE, proveMachine } from './machine.js';
 
 const input = {
@@ -23,6 +24,8 @@ describe('proveMachine (through the shared qemuArgv)', () => {
     expect(after('-display')).toBe('none');
     expect(after('-pidfile')).toBe('/r/qemu.pid');
     expect(after('-name')).toBe('rl-abc123-prove-before');
+    expect(PROVE_QEMU_NAME.test('rl-abc123-prove-before') && PROVE_QEMU_NAME.test('rl-abc123-prove-after')).toBe(true);
+    expect(PROVE_QEMU_NAME.test('rl-abc123-vm')).toBe(false);
     expect(after('-append')).toBe(KERNEL_CMDLINE);
     expect(KERNEL_CMDLINE).toContain('console=ttyS0');
   });
