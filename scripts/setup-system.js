@@ -24,6 +24,21 @@ const NEEDS = {
   depmod: 'kmod',
 };
 
+/**
+ * Real kernels (--driver vm, resetlab kernels) and `node prove`: installed by `npm run setup`
+ * (no flag), `--vm` and `--for-tests`; `npm run reproduce` (netns driver) does not need them.
+ */
+const VM_NEEDS = {
+  // The vm driver boots kernels under QEMU with a busybox initramfs; the guest uses the host's ipvsadm.
+  'qemu-system-x86_64': 'qemu-system-x86',
+  busybox: 'busybox-static',
+  ipvsadm: 'ipvsadm',
+  xz: 'xz-utils',
+  // node prove: builds its Debian root filesystem once (cached) and supervises qemu with setpriv --pdeathsig.
+  debootstrap: 'debootstrap',
+  setpriv: 'util-linux',
+};
+
 /** Only for the tests (--for-tests). */
 const TEST_NEEDS = {
   // The safety test captures on the host's interfaces to prove no lab packet leaves.
@@ -34,6 +49,7 @@ const systemd = existsSync('/run/systemd/system');
 // The container tests start Debian's dockerd themselves (test/helpers/docker-engine.ts).
 const engineThere = existsSync('/var/run/docker.sock') || Boolean(process.env.DOCKER_HOST);
 if (forTests && !systemd && !engineThere) TEST_NEEDS.dockerd = 'docker.io';
+if (forTests || process.argv.includes('--vm') || !process.argv.includes('--quiet')) Object.assign(NEEDS, VM_NEEDS);
 if (forTests) Object.assign(NEEDS, TEST_NEEDS);
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).status === 0;

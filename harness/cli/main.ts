@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InputError, ResetlabError } from '../errors.js';
+import { DEFAULT_DRIVER, DRIVERS, driverOptions } from '../lab/registry.js';
 import { resetlabVersion } from '../run/environment.js';
 import { registerBenchCommands } from './commands/bench.js';
 import { checkCommand, type CheckFlags } from './commands/check.js';
@@ -20,18 +21,17 @@ import { runCommand, type RunFlags } from './commands/run.js';
 import { createContext, type CliContext } from './context.js';
 
 function runOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--driver <driver>', 'lab driver: netns (default) or kind'))
+  cmd
+    .addOption(new Option('--driver <driver>', `lab driver: ${DRIVERS.map((d) => `${d.name}${d.name === DEFAULT_DRIVER ? ' (default)' : ''}: ${d.summary}`).join('; ')}`))
     .option('--duration <duration>', 'load duration per arm, e.g. 10s (overrides the scenario); the maximum when arms stop on a decision')
     .option('--fixed', 'run every arm for its full duration (no sequential stopping): benchmarks, comparisons with older runs')
     .option('--schedule <schedule>', 'sequential runs: ordered (each arm in one piece) or interleaved (alternating blocks)')
     .option('--trials <n>', 'repeat the arms N times (overrides the scenario)')
-    .option('--out <dir>', 'results directory (default: results/ in the package)')
-    .option('--keep-cluster', 'kind: reuse the cluster if it exists and keep it afterwards')
-    .option('--cluster <name>', 'kind: the cluster to create or reuse')
-    .option('--node-image <image>', 'kind: kindest/node image (the Kubernetes version)')
-    .option('--kube-proxy-mode <mode>', 'kind: ipvs (default), iptables or nftables')
-    .option('--agent-image <image>', 'kind: a prebuilt agent image instead of building docker/Dockerfile')
+    .option('--out <dir>', 'results directory (default: results/ in the package)');
+  // Each driver's own options come from the registry; the registry rejects them with another driver.
+  for (const o of driverOptions()) cmd.option(o.flags, o.description);
+  return cmd
+    .addOption(new Option('--time-scale <x>', 'multiply deadlines (set by the vm driver in its guests)').hideHelp())
     .option('--json', 'print exactly one JSON document on stdout (progress stays on stderr)');
 }
 

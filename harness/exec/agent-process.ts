@@ -26,19 +26,35 @@ export interface Wrapper {
 /** Agent names: compiled modules under dist/harness/agents/. */
 export type AgentName = 'server' | 'load' | 'inject';
 
+/** How an agent ended: its result line (if any), and the process's exit code, signal and stderr. */
+export interface AgentExit {
+  result: Record<string, unknown> | null;
+  killedAtDeadline: boolean;
+  stderr: string;
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+/** "exit 1", "killed by SIGKILL at its deadline", ... plus the stderr tail: why an agent gave no result. */
+export function describeAgentExit(out: AgentExit): string {
+  const how = out.signal ? `killed by ${out.signal}${out.killedAtDeadline ? ' at its deadline' : ''}` : `exit ${out.exitCode ?? 'unknown'}`;
+  const tail = out.stderr.trim().split('\n').slice(-5).join(' | ').slice(-300);
+  return tail ? `${how}; stderr: ${tail}` : `${how}; no stderr`;
+}
+
 /** A running agent. */
 export interface StartedAgent {
   readonly name: AgentName;
   /** Resolves with the `ready` event; rejects if the agent exits or errs first. */
   readonly ready: Promise<Record<string, unknown>>;
   /** Resolves with the `result` event (or null if the agent died without one) when the process exits. */
-  readonly finished: Promise<{ result: Record<string, unknown> | null; killedAtDeadline: boolean; stderr: string }>;
+  readonly finished: Promise<AgentExit>;
   /** Called for every `tick` event. */
   onTick(listener: (tick: Record<string, unknown>) => void): void;
   /** Called for every `count` event (the load agent with `countEveryMs`). */
   onCount(listener: (count: Record<string, unknown>) => void): void;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves like `finished`. */
-  stop(graceMs?: number): Promise<{ result: Record<string, unknown> | null; killedAtDeadline: boolean; stderr: string }>;
+  stop(graceMs?: number): Promise<AgentExit>;
   /** SIGKILL now (cleanup path); a container-backed agent resolves once its container is gone. */
   kill(): void | Promise<void>;
 }
@@ -82,7 +98,7 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
     const result = lines.result;
     const stderr = String(r.stderr ?? '');
     rejectReady(new Error(`failed to start the ${name} agent (\`${commandLine(argv)}\` exited ${r.exitCode ?? r.signal}): ${stderr.trim().split('\n').slice(-5).join('\n')}`));
-    return { result, killedAtDeadline, stderr };
+    return { result, killedAtDeadline, stderr, exitCode: r.exitCode ?? null, signal: r.signal ?? null };
   });
   return {
     name,

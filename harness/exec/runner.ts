@@ -37,11 +37,15 @@ export function commandLine(argv: readonly string[]): string {
 
 /** The real Runner, on execa. */
 export class ExecaRunner implements Runner {
+  /** `timeScale` multiplies every timeout (slow guests of the vm driver); default 1. */
+  constructor(private readonly timeScale = 1) {}
+
   async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const [file, ...args] = argv;
     if (!file) throw new Error('failed to run command: empty argv');
+    const timeoutMs = Math.round((options.timeoutMs ?? 30_000) * this.timeScale);
     const result = await execa(file, args, {
-      timeout: options.timeoutMs ?? 30_000,
+      timeout: timeoutMs,
       input: options.input,
       cwd: options.cwd,
       reject: false,
@@ -54,7 +58,7 @@ export class ExecaRunner implements Runner {
       exitCode: result.exitCode ?? -1,
     };
     if (result.timedOut) {
-      throw new CommandError(commandLine(argv), undefined, `timed out after ${options.timeoutMs ?? 30_000} ms`);
+      throw new CommandError(commandLine(argv), undefined, `timed out after ${timeoutMs} ms`);
     }
     if (options.check !== false && (out.exitCode !== 0 || result.failed)) {
       throw new CommandError(

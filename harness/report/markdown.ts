@@ -29,6 +29,7 @@ export function renderMarkdown(report: RunReport): string {
     `- data plane \`${env.proxyMode}\`: ${env.proxyModeReason}`,
     `- knobs: \`${JSON.stringify(env.knobs)}\``,
     `- Node ${env.nodeVersion}, autocannon ${env.autocannonVersion}, resetlab ${env.resetlabVersion}${env.gitCommit ? ` (${env.gitCommit.slice(0, 12)})` : ''}`,
+    ...(env.vm ? [`- vm: kernel \`${env.vm.kernelRelease}\` from ${env.vm.kernelSource.kind === 'debian' ? `Debian package \`${String(env.vm.kernelSource.package)}\` ${String(env.vm.kernelSource.version)}` : 'a path'}, ${env.vm.accel} (${env.vm.accelReason ?? ''}), qemu ${env.vm.qemuVersion}, boot ${env.vm.bootSec} s, deadlines x${env.vm.timeScale}${env.vm.loadAdjusted.length ? `; load adjusted: ${env.vm.loadAdjusted.join(', ')}` : ''}`] : []),
     `- scenario \`${report.scenario.name}\` from \`${report.scenario.source}\`; ${report.complete ? 'complete' : '**incomplete**'} run, ${report.elapsedSec.toFixed(1)} s`,
     '',
     '</details>',

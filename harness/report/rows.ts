@@ -84,5 +84,5 @@ export function headline(report: RunReport): string {
   const env = report.environment;
   return `${report.scenario.name}: ${report.verdict.outcome.toUpperCase()}` +
     (report.complete ? '' : ' (incomplete run)') +
-    ` — ${env.driver} lab, ${env.proxyMode} data plane, kernel ${env.kernel}`;
+    ` — ${env.driver} lab${env.vm ? ` (${env.vm.accel} guest)` : ''}, ${env.proxyMode} data plane, kernel ${env.kernel}`;
 }

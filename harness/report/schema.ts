@@ -182,6 +182,36 @@ export const Environment = z.object({
   kubernetes: z
     .object({ version: z.string(), kubeProxyVersion: z.string(), kubeProxyMode: z.string(), nodeImage: z.string().optional() })
     .optional(),
+  /**
+   * vm driver only: the guest the netns pipeline ran in. `kernel` above is the guest's
+   * `uname -r`; `driver` is "vm".
+   */
+  vm: z
+    .object({
+      /** `uname -r` in the guest. */
+      kernelRelease: z.string(),
+      /** Where the kernel came from (KernelArtefact.source): a Debian package or a path. */
+      kernelSource: z.record(z.string(), z.unknown()),
+      /** kvm or tcg, as actually used. */
+      accel: z.string(),
+      /** Why this acceleration (e.g. "KVM did not reach the initramfs within 10 s"). */
+      accelReason: z.string().optional(),
+      qemuVersion: z.string(),
+      memoryMiB: z.number().int(),
+      cpus: z.number().int(),
+      /** Seconds from qemu start to the job starting in the guest. */
+      bootSec: z.number(),
+      /** Deadlines in the guest were multiplied by this (guest probe time / host probe time). */
+      timeScale: z.number(),
+      calibration: z.object({ guestMs: z.number(), hostMs: z.number() }).optional(),
+      /** Load changes the driver made to a built-in scenario for emulation (empty: as written). */
+      loadAdjusted: z.array(z.string()),
+      /** The scenario's proxy mode was pinned to this for a matrix cell. */
+      pinnedProxyMode: z.string().optional(),
+      /** The guest's serial console, kept next to the results. */
+      consoleLog: z.string().optional(),
+    })
+    .optional(),
 });
 export type Environment = z.infer<typeof Environment>;
 

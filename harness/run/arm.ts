@@ -5,7 +5,7 @@
  * trial untrustworthy goes into `disturbed`, never silently passed. With `stopWhen` the load
  * stops as soon as it answers (the evidence counters are then read at the stop, as always).
  */
-import { startAgent } from '../exec/agent-process.js';
+import { describeAgentExit, startAgent } from '../exec/agent-process.js';
 import type { CleanupStack } from '../exec/cleanup-stack.js';
 import { diffEvidence, snapshotCounters } from '../counters/snapshot.js';
 import { createFault } from '../faults/create.js';
@@ -25,7 +25,7 @@ export const COUNT_EVERY_MS = 200;
 
 /**
  * Time the load agent gets to stop quietly after an early stop (it drains in-flight responses
- * for up to 2 s); as generous as the normal deadline's slack, for slow (emulated) guests.
+ * for up to 2 s): the normal deadline's slack, scaled like it for slow (emulated) guests.
  */
 const EARLY_STOP_GRACE_MS = AGENT_GRACE_MS;
 
@@ -62,13 +62,16 @@ export interface TrialContext {
    * its full duration (fixed mode).
    */
   stopWhen?: (live: LiveCounts) => StopDecision | null;
+  /** Multiplies the agents' grace beyond the load duration (slow guests); default 1. */
+  timeScale?: number;
 }
 
 /** Runs one trial of one arm (see module doc). */
 export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const { scenario, lab, arm, trial, cleanup } = ctx;
   const durationSec = scenario.load.durationMs / 1000;
-  const deadlineMs = scenario.load.durationMs + AGENT_GRACE_MS;
+  const graceMs = Math.round(AGENT_GRACE_MS * (ctx.timeScale ?? 1));
+  const deadlineMs = scenario.load.durationMs + graceMs;
   const disturbed: string[] = [];
   await lab.flushConntrack();
   const wanted = { ...ctx.baseSysctls, ...arm.sysctls };
@@ -110,7 +113,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
       if (!d) return;
       decided = { ...live, ...d };
       ctx.progress?.({ type: 'phase', message: `${arm.name}: ${d.settled} after ${live.requests} requests, ${live.resets} resets, ${live.seconds.toFixed(1)} s: stopping the load` });
-      void load.stop(EARLY_STOP_GRACE_MS);
+      void load.stop(Math.round(EARLY_STOP_GRACE_MS * (ctx.timeScale ?? 1)));
     });
   }
   const onAbort = () => void load.stop(2000);
@@ -130,7 +133,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   if (loadOut.killedAtDeadline) disturbed.push(`the load agent was killed at its deadline (${deadlineMs} ms)`);
   if (faultReport.disturbed) disturbed.push(faultReport.disturbed);
   const r = loadOut.result;
-  if (!r) disturbed.push(`the load agent produced no result: ${loadOut.stderr.trim().slice(-300)}`);
+  if (!r) disturbed.push(`the load agent produced no result (${describeAgentExit(loadOut)})`);
   const errors = (r?.errors ?? {}) as Record<string, number>;
   // Resets are counted per connection (once, whatever the pipelining): the unit the Poisson
   // test needs. `errors` keeps the failed requests by code.

@@ -43,6 +43,11 @@ export interface RunDeps {
    * RPS bench, benchmarks). The CLI passes `sequential` unless `--fixed`.
    */
   stopping?: StoppingMode;
+  /**
+   * Multiplies every deadline (agent grace, server lifetime), never the load itself: 1 on
+   * bare metal; the vm driver passes its guest's measured slowness. Default 1.
+   */
+  timeScale?: number;
 }
 
 /** Runs a scenario end to end and returns its report (see module doc). */
@@ -63,10 +68,11 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     if (rpsBase && scenario.rps) await applyRps(lab, armRpsWanted(rpsBase, scenario.rps));
     environment = await readEnvironment(lab, deps.runner);
     deps.progress?.({ type: 'phase', message: `lab ${lab.prefix}: data plane ${lab.dataPlane.proxyMode} (${lab.dataPlane.reason})` });
+    const scale = deps.timeScale ?? 1;
     const blocks = deps.stopping?.kind === 'sequential' && deps.stopping.schedule === 'interleaved'
       ? Math.ceil(scenario.load.durationMs / ((deps.stopping.blockSec ?? DEFAULT_BLOCK_SEC) * 1000))
       : 1;
-    const totalMs = scenario.trials * scenario.arms.length * (scenario.load.durationMs + blocks * AGENT_GRACE_MS) + 60_000;
+    const totalMs = scenario.trials * scenario.arms.length * (scenario.load.durationMs + blocks * AGENT_GRACE_MS * scale) + 60_000 * scale;
     const server = startAgent(
       lab.nodes.server,
       'server',
@@ -98,7 +104,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       const rpsWanted = rpsBase ? armRpsWanted(rpsBase, effectiveRps(scenario, arm)) : undefined;
       const s = durationMs === scenario.load.durationMs ? scenario : { ...scenario, load: { ...scenario.load, durationMs } };
       const trial = trialsByArm[i]!.length + 1;
-      const result = await runTrial({ scenario: s, lab: theLab, arm, trial, baseSysctls, cleanup, rpsWanted, signal: deps.signal, progress: deps.progress, stopWhen: stopper?.stopWhen(i) });
+      const result = await runTrial({ scenario: s, lab: theLab, arm, trial, baseSysctls, cleanup, rpsWanted, signal: deps.signal, progress: deps.progress, stopWhen: stopper?.stopWhen(i), timeScale: scale });
       trialsByArm[i]!.push(result);
       return !deps.signal?.aborted;
     };

@@ -21,6 +21,18 @@ export type StoppingMode =
       minRatePerMillion?: number;
     };
 
+/** The sequential schedules `--schedule` accepts. */
+export const SCHEDULES = ['ordered', 'interleaved'] as const;
+
+/**
+ * How arms stop for the run flags: fixed with `--fixed`, else sequential with `--schedule`
+ * (validated by the CLI) or the default schedule. Every driver passes this to the pipeline.
+ */
+export function stoppingFor(flags: { fixed?: unknown; schedule?: unknown }): StoppingMode {
+  if (flags.fixed === true) return { kind: 'fixed' };
+  return { kind: 'sequential', schedule: (flags.schedule as 'ordered' | 'interleaved' | undefined) ?? DEFAULT_SCHEDULE };
+}
+
 /** The schedule sequential runs use unless told otherwise (chosen from measurements: README "Verdict"). */
 export const DEFAULT_SCHEDULE: 'ordered' | 'interleaved' = 'ordered';
 

@@ -22,7 +22,7 @@ export const Expectation = z.strictObject({
   expect: z.enum(['reproduced', 'not-reproduced', 'not-fixed', 'inconclusive']),
   kernel: KernelRange.optional(),
   proxyMode: z.enum(['ipvs', 'iptables', 'nftables']).optional(),
-  driver: z.enum(['netns', 'kind']).optional(),
+  driver: z.enum(['netns', 'kind', 'vm']).optional(),
   note: z.string().optional(),
 });
 export type Expectation = z.infer<typeof Expectation>;

@@ -17,7 +17,7 @@ import { newPrefix } from '../../lab/prefix.js';
 import { writeAtomic } from '../../report/write.js';
 import { REPO_ROOT } from '../../repo-root.js';
 import type { CliContext } from '../context.js';
-import { removeLeftoversLoudly } from './cleanup.js';
+import { removeNetnsLeftoversLoudly as removeLeftoversLoudly } from '../../lab/netns/leftovers.js';
 import { checkNetnsPreconditions } from './run.js';
 
 /** Flags of `bench harness`. */

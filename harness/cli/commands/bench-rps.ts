@@ -16,7 +16,7 @@ import { newPrefix } from '../../lab/prefix.js';
 import type { CliContext } from '../context.js';
 import { BUILTIN_DIR, DEFAULT_OUT } from '../paths.js';
 import { progressPrinter } from '../progress.js';
-import { removeLeftoversLoudly } from './cleanup.js';
+import { removeNetnsLeftoversLoudly as removeLeftoversLoudly } from '../../lab/netns/leftovers.js';
 import { checkNetnsPreconditions } from './run.js';
 
 /** The `bench rps` command. */

@@ -1,26 +1,42 @@
 /**
  * `resetlab check [--expect FILE] [--junit FILE] [--only a,b] [run flags]`: the CI gate for
- * kernel and kube-proxy upgrades. Runs every scenario the expectations file lists, compares
- * each verdict with the expectation for this kernel / proxy mode / driver, prints a summary,
- * writes JUnit XML when asked, and exits 3 when any verdict differs. Expectations are
- * matched before anything runs: a scenario without a matching entry is invalid input (exit 2).
+ * kernel and kube-proxy upgrades. Runs every scenario the expectations file lists, on every
+ * proxy mode its entries name (a scenario pinned to each; modes the driver cannot build here
+ * are skipped and said so) and on every kernel the driver runs (`--kernel A,B` with the vm
+ * driver), compares each verdict with the expectation, prints a summary, writes JUnit XML
+ * when asked, and exits 3 when any verdict differs. With several kernels or modes (or the vm
+ * driver) it also writes a matrix report (matrix.json, matrix.md, matrix.html, junit.xml).
+ * Expectations are matched before anything runs: a cell without a matching entry is invalid
+ * input (exit 2).
  */
-import { release } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { GateError, InputError, InterruptedError, type InputProblem } from '../../errors.js';
-import { chooseProxyMode, readProxyFacts } from '../../lab/netns/proxy-mode.js';
 import { renderJUnit, type CheckCase } from '../../report/junit.js';
-import { writeAtomic } from '../../report/write.js';
-import { expectedScenarios, loadExpectations, selectExpectation } from '../../scenario/expectations.js';
+import { buildMatrix, type MatrixInput } from '../../report/matrix.js';
+import { renderMatrixHtml, renderMatrixMarkdown, renderMatrixText } from '../../report/matrix-render.js';
+import { createFreshDir, writeAtomic } from '../../report/write.js';
+import { expectedScenarios, loadExpectations, selectExpectation, type Expectation } from '../../scenario/expectations.js';
+import type { Scenario } from '../../scenario/schema.js';
 import type { CliContext } from '../context.js';
-import { BUILTIN_DIR } from '../paths.js';
-import { prepareRun, runScenarios, type RunFlags } from './run.js';
+import { BUILTIN_DIR, DEFAULT_OUT } from '../paths.js';
+import { chosenDriver, prepareRun, runScenarios, type RunFlags } from './run.js';
 
 /** Flags of `check`. */
 export interface CheckFlags extends RunFlags {
   expect?: string;
   junit?: string;
   only?: string;
+}
+
+/**
+ * The proxy modes a scenario is checked on: those its entries name, plus the driver's own
+ * mode when an entry names none (pure). Empty: the scenario as it is.
+ */
+export function modesFor(list: Expectation[], name: string, ownMode: string): string[] {
+  const entries = list.filter((e) => e.scenario === name);
+  const named = entries.flatMap((e) => (e.proxyMode ? [e.proxyMode] : []));
+  if (named.length === 0) return [];
+  return [...new Set(entries.some((e) => !e.proxyMode) ? [ownMode, ...named] : named)];
 }
 
 /** The `check` command. */
@@ -50,36 +66,68 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
   // With a broken expectations file, still validate the flags (the built-in names stand in).
   const scenarios = await collect(() => prepareRun(names.length > 0 ? names : ['none'], flags));
   if (problems.length > 0 || !scenarios) throw new InputError(problems);
-  const kernel = release();
-  const driver = flags.driver ?? 'netns';
-  const facts = readProxyFacts();
+  const labDriver = chosenDriver(flags);
+  const driver = labDriver.name;
+  const kernels = labDriver.kernelsFor(flags);
+
+  // Cells: each scenario on each mode its entries name (pinned), skipping modes the driver cannot build.
+  const cells: { scenario: Scenario; proxyMode: string }[] = [];
+  for (const s of scenarios) {
+    const modes = modesFor(list, s.name, labDriver.proxyModeFor(s, flags));
+    if (modes.length === 0) cells.push({ scenario: s, proxyMode: labDriver.proxyModeFor(s, flags) });
+    for (const mode of modes) {
+      const pinned = { ...s, topology: { ...s.topology, proxyMode: mode as Scenario['topology']['proxyMode'] } };
+      const why = labDriver.scenarioProblems([pinned]);
+      if (why.length > 0) ctx.say(`resetlab: skipping ${s.name} on ${mode}: ${why[0]!.message}`);
+      else cells.push({ scenario: pinned, proxyMode: mode });
+    }
+  }
   const missing: InputProblem[] = [];
-  const expected = scenarios.map((s) => {
-    // kind: kube-proxy's mode (ipvs unless overridden); netns: what this host's kernel allows.
-    const proxyMode =
-      driver === 'kind'
-        ? flags.kubeProxyMode ?? (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode)
-        : chooseProxyMode(s.topology.proxyMode, facts).mode;
-    const e = selectExpectation(list, s.name, { kernel, proxyMode, driver });
-    if (!e) missing.push({ file, field: 'expectations', message: `no entry for scenario "${s.name}" on kernel ${kernel}, proxy mode ${proxyMode}, driver ${driver}` });
-    return e;
-  });
+  for (const kernel of kernels) {
+    for (const c of cells) {
+      if (!selectExpectation(list, c.scenario.name, { kernel, proxyMode: c.proxyMode, driver })) {
+        missing.push({ file, field: 'expectations', message: `no entry for scenario "${c.scenario.name}" on kernel ${kernel}, proxy mode ${c.proxyMode}, driver ${driver}` });
+      }
+    }
+  }
   if (missing.length > 0) throw new InputError(missing);
 
-  const reports = await runScenarios(ctx, scenarios, flags);
-  const cases: CheckCase[] = scenarios.map((s, i) => {
-    const report = reports[i] ?? null;
-    const env = report?.environment;
-    const e = env ? selectExpectation(list, s.name, { kernel: env.kernel, proxyMode: env.proxyMode, driver: env.driver }) : expected[i];
-    return { scenario: s.name, expected: e?.expect ?? 'unknown', report, error: report ? undefined : 'not run (interrupted)' };
-  });
+  const dirs = new Map<object, string>();
+  const reports = await runScenarios(ctx, cells.map((c) => c.scenario), flags, (r, dir) => dirs.set(r, dir));
+  // Reports come kernel by kernel, cells in order within each kernel.
+  const inputs: MatrixInput[] = kernels.flatMap((kernel, k) =>
+    cells.map((c, i) => {
+      const report = reports[k * cells.length + i] ?? null;
+      const env = report?.environment;
+      const e = selectExpectation(list, c.scenario.name, env ? { kernel: env.kernel, proxyMode: env.proxyMode, driver: env.driver } : { kernel, proxyMode: c.proxyMode, driver });
+      return { kernel, scenario: c.scenario.name, proxyMode: c.proxyMode, expected: e?.expect ?? 'unknown', report, reportDir: report ? dirs.get(report) ?? null : null, ...(report ? {} : { error: 'not run (interrupted)' }) };
+    }),
+  );
+  const isMatrix = kernels.length > 1 || cells.length > scenarios.length || driver === 'vm';
+  const label = (i: MatrixInput) => (isMatrix ? `${i.scenario} [${i.proxyMode}${kernels.length > 1 || driver === 'vm' ? `, kernel ${i.kernel}` : ''}]` : i.scenario);
+  const cases: CheckCase[] = inputs.map((i) => ({ scenario: label(i), expected: i.expected, report: i.report, error: i.error }));
   const width = Math.max(...cases.map((c) => c.scenario.length));
   const lines = cases.map((c) => {
     const got = c.report?.verdict.outcome ?? 'not run';
     return `  ${got === c.expected ? 'ok  ' : 'FAIL'}  ${c.scenario.padEnd(width)}  expected ${c.expected}, got ${got}`;
   });
   const failed = cases.filter((c) => c.report?.verdict.outcome !== c.expected);
-  const summary = [`Check against ${file}:`, ...lines, `${cases.length - failed.length} passed, ${failed.length} failed`, ''].join('\n');
+  let summary = [`Check against ${file}:`, ...lines, `${cases.length - failed.length} passed, ${failed.length} failed`, ''].join('\n');
+  if (isMatrix) {
+    const outDir = flags.out ?? DEFAULT_OUT;
+    const createdAt = new Date().toISOString();
+    const mdir = await createFreshDir(outDir, createdAt, 'matrix');
+    const doc = buildMatrix(
+      inputs.map((i) => ({ ...i, reportDir: i.reportDir ? relative(mdir, i.reportDir) : null })),
+      { driver, expectations: file, createdAt },
+    );
+    await writeAtomic(join(mdir, 'matrix.json'), JSON.stringify(doc, null, 2) + '\n');
+    await writeAtomic(join(mdir, 'matrix.md'), renderMatrixMarkdown(doc));
+    await writeAtomic(join(mdir, 'matrix.html'), await renderMatrixHtml(doc));
+    await writeAtomic(join(mdir, 'junit.xml'), renderJUnit(cases, 'resetlab check matrix'));
+    ctx.say(`resetlab: wrote ${mdir}/ (matrix.json, matrix.md, matrix.html, junit.xml)`);
+    summary = renderMatrixText(doc);
+  }
   if (flags.json) {
     process.stdout.write(JSON.stringify({ schema: 'resetlab/check@1', expectations: file, cases: cases.map((c) => ({ scenario: c.scenario, expected: c.expected, got: c.report?.verdict.outcome ?? null, pass: c.report?.verdict.outcome === c.expected })), runs: reports }, null, 2) + '\n');
     process.stderr.write(summary);

@@ -12,6 +12,7 @@ import { deleteNamespace } from '../../lab/netns/cleanup.js';
 import { readProxyFacts } from '../../lab/netns/proxy-mode.js';
 import { claimPrefix } from '../../lab/owner.js';
 import { newPrefix } from '../../lab/prefix.js';
+import { vmFindings } from '../../lab/vm/findings.js';
 import type { CliContext } from '../context.js';
 
 /** One finding. `missing` blocks the default driver; `warn` limits it; `info` is a fact. */
@@ -82,6 +83,7 @@ export async function diagnose(runner: Runner): Promise<Finding[]> {
     status: docker?.exitCode === 0 ? 'ok' : 'info',
     detail: docker?.exitCode === 0 ? `server ${docker.stdout.trim()}` : docker ? 'docker client only, no engine reachable: the kind driver cannot run' : 'docker not installed: the kind driver cannot run',
   });
+  findings.push(...(await vmFindings(runner)));
   for (const bin of ['kind', 'kubectl']) {
     const ok = await onPath(runner, bin);
     findings.push({ name: bin, status: ok ? 'ok' : 'info', detail: ok ? 'installed' : 'not installed (only for --driver kind)' });

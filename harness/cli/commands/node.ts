@@ -18,6 +18,7 @@ import { applyTargets, describeDifference, inspectTargets } from '../../node/per
 import { parsePersistName, persistFiles, previewPersist } from '../../node/persist.js';
 import { renderNodeCheck } from '../../node/render.js';
 import type { CliContext } from '../context.js';
+import { registerNodeProve } from './node-prove.js';
 
 /** Flags of `node check` as commander hands them over. */
 export interface NodeCheckFlags {
@@ -151,4 +152,5 @@ export function registerNodeCommands(program: Command, getCtx: () => CliContext)
     .option('--name <name>', `base name of both files (default: ${DEFAULT_PERSIST_NAME})`)
     .addHelpText('after', PERSIST_HELP)
     .action((flags: NodePersistFlags) => nodePersistCommand(getCtx(), flags));
+  registerNodeProve(node, getCtx);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ProxyFacts } from '../../lab/netns/proxy-mode.js';
+import type { ProxyFacts } from './proxy-mode.js';
 import { validateScenario, type Scenario } from '../../scenario/schema.js';
-import { capabilityProblems, netnsInterfaces } from './capabilities.js';
+import { kindScenarioProblems } from '../kind/driver.js';
+import { netnsInterfaces, netnsScenarioProblems } from './capabilities.js';
 
 const NO_IPVS: ProxyFacts = { ipVsLoaded: false, ipvsadm: false, nft: true, iptables: true };
 
@@ -11,25 +12,25 @@ function scenario(data: Record<string, unknown>): Scenario {
   return r.scenario;
 }
 
-describe('capabilityProblems', () => {
+describe('scenario problems per driver', () => {
   it('accepts the defaults on a netns host without ip_vs', () => {
-    expect(capabilityProblems([scenario({})], 'netns', NO_IPVS)).toEqual([]);
+    expect(netnsScenarioProblems([scenario({})], NO_IPVS)).toEqual([]);
   });
 
   it('refuses proxyMode ipvs without ip_vs, naming the field, before anything runs', () => {
-    expect(capabilityProblems([scenario({ topology: { proxyMode: 'ipvs' } })], 'netns', NO_IPVS)).toEqual([
+    expect(netnsScenarioProblems([scenario({ topology: { proxyMode: 'ipvs' } })], NO_IPVS)).toEqual([
       { file: 'x.yaml', field: 'topology.proxyMode', message: expect.stringMatching(/^proxyMode ipvs cannot run here: the kernel has no ip_vs loaded/) },
     ]);
   });
 
   it('refuses what only the netns driver can do when the driver is kind', () => {
     const s = scenario({ fault: { kind: 'delayed-duplicates' }, rps: { cpus: '1' } });
-    expect(capabilityProblems([s], 'kind', NO_IPVS).map((p) => p.field)).toEqual(['fault.kind', 'rps']);
+    expect(kindScenarioProblems([s]).map((p) => p.field)).toEqual(['fault.kind', 'rps']);
   });
 
   it('refuses an rps interface the node does not have', () => {
     const s = scenario({ arms: [{ name: 'a', sysctls: { 'net.netfilter.nf_conntrack_tcp_be_liberal': 0 }, rps: { cpus: '1', nodes: ['node-a'], interfaces: ['eth0'] } }] });
-    expect(capabilityProblems([s], 'netns', NO_IPVS)).toEqual([
+    expect(netnsScenarioProblems([s], NO_IPVS)).toEqual([
       { file: 'x.yaml', field: 'arms[0].rps.interfaces', message: 'node-a has no interface "eth0" (it has lo, wire0, veth-client)' },
     ]);
   });

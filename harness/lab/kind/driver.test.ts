@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedError } from '../../errors.js';
 import { FakeRunner } from '../../exec/fake-runner.js';
-import type { CliContext } from '../context.js';
-import { kindFlagProblems, prepareKindDriver } from './kind-driver.js';
+import { kindFlagProblems, prepareKindDriver } from './driver.js';
 
-const ctx = (runner: FakeRunner): CliContext => ({ runner, signal: new AbortController().signal, say: () => undefined, tty: false, colour: false });
+const ctx = (runner: FakeRunner) => ({ runner });
 
 describe('kindFlagProblems', () => {
   it('accepts the kind flags with --driver kind', () => {
@@ -19,12 +18,6 @@ describe('kindFlagProblems', () => {
     ]);
   });
 
-  it('kind flags without --driver kind are invalid input', () => {
-    expect(kindFlagProblems({ keepCluster: true, kubeProxyMode: 'ipvs' }).map((p) => `${p.field}: ${p.message}`)).toEqual([
-      '--keep-cluster: only applies with --driver kind',
-      '--kube-proxy-mode: only applies with --driver kind',
-    ]);
-  });
 });
 
 describe('prepareKindDriver', () => {

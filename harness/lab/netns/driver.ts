@@ -1,0 +1,47 @@
+/**
+ * The netns driver as the CLI sees it (registry entry): no flags of its own; scenario checks
+ * against this host's kernel; root is required; leftovers of dead runs are removed before a
+ * run; each scenario gets a fresh prefix and lab, destroyed by the pipeline.
+ */
+import { release } from 'node:os';
+import { UnsupportedError } from '../../errors.js';
+import { ExecaRunner } from '../../exec/runner.js';
+import { runEach } from '../../run/run-each.js';
+import { stoppingFor } from '../../run/stopping.js';
+import type { LabDriver } from '../driver.js';
+import { newPrefix } from '../prefix.js';
+import { netnsScenarioProblems } from './capabilities.js';
+import { removeNetnsLeftoversLoudly } from './leftovers.js';
+import { provisionNetnsLab } from './provider.js';
+import { chooseProxyMode, readProxyFacts } from './proxy-mode.js';
+
+/** Throws UnsupportedError (exit 2) when the netns driver cannot run here. */
+export function checkNetnsPreconditions(): void {
+  if (process.getuid?.() !== 0) {
+    throw new UnsupportedError('resetlab needs root to create network namespaces: run it as root (e.g. `sudo npm run reproduce`)');
+  }
+}
+
+/** Parses the hidden `--time-scale` flag (validated by the registry); 1 when absent. */
+export function timeScaleOf(flag: unknown): number {
+  return typeof flag === 'string' ? Number(flag) : 1;
+}
+
+/** The netns driver. */
+export const netnsDriver: LabDriver = {
+  name: 'netns',
+  summary: 'network namespaces on this host',
+  options: [],
+  flagProblems: () => [],
+  scenarioProblems: (scenarios) => netnsScenarioProblems(scenarios),
+  proxyModeFor: (s) => chooseProxyMode(s.topology.proxyMode, readProxyFacts()).mode,
+  kernelsFor: () => [release()],
+  async execute(ctx, scenarios, flags, onReport) {
+    checkNetnsPreconditions();
+    await removeNetnsLeftoversLoudly(ctx);
+    const timeScale = timeScaleOf(flags.timeScale);
+    const runner = timeScale === 1 ? ctx.runner : new ExecaRunner(timeScale);
+    return runEach({ ...ctx, runner, timeScale, stopping: stoppingFor(flags) }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner }), onReport);
+  },
+  removeLeftovers: async (ctx) => void (await removeNetnsLeftoversLoudly(ctx, true)),
+};

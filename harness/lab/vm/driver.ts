@@ -1,0 +1,84 @@
+/**
+ * The vm driver as the CLI sees it (registry entry): `--kernel` (and `--modules`, `--memory`,
+ * `--cpus`, `--accel`, `--vm-timeout`, `--full-load`) validated with every other flag; the
+ * host checked read-only (exit 2 naming what is missing); leftovers of dead vm runs removed;
+ * every kernel resolved (resolveKernel) before the first boot; then one guest per kernel
+ * runs every scenario (provider.ts), and each report goes to `onReport`. With several kernels,
+ * one that cannot boot turns its cells into `inconclusive` reports and the others still run.
+ */
+import { basename } from 'node:path';
+import { UnsupportedError, type InputProblem } from '../../errors.js';
+import type { KernelSpec } from '../../kernels/artefact.js';
+import { resolveKernel } from '../../kernels/resolve.js';
+import type { RunReport } from '../../report/schema.js';
+import type { LabDriver } from '../driver.js';
+import { netnsScenarioProblems } from '../netns/capabilities.js';
+import { planCells } from './cells.js';
+import { removeVmLeftovers } from './cleanup.js';
+import { parseVmFlags, type VmFlags } from './flags.js';
+import { assertVmPreconditions } from './preconditions.js';
+import { runKernel } from './provider.js';
+import { failedCellReport } from './results.js';
+
+/** A version expectations can match for a kernel spec before it is resolved. */
+export function kernelVersionOf(spec: KernelSpec): string {
+  if (spec.kind === 'series') return spec.series;
+  if (spec.kind === 'package') return spec.version.replace(/^linux-image-/, '');
+  return basename(spec.modulesDir);
+}
+
+function removeLoudly(say: (line: string) => void, always: boolean): void {
+  const r = removeVmLeftovers();
+  if (r.killed.length > 0) say(`resetlab: killed guests of runs that did not finish: ${r.killed.join(', ')}`);
+  if (r.removedDirs.length > 0) say(`resetlab: removed vm run folders of runs that did not finish: ${r.removedDirs.join(', ')}`);
+  if (always && r.killed.length === 0 && r.removedDirs.length === 0) say('resetlab: no guests or vm run folders to clean up');
+}
+
+/** The vm driver. */
+export const vmDriver: LabDriver = {
+  name: 'vm',
+  summary: 'Debian kernels under QEMU running the netns lab inside, with real IPVS',
+  options: [
+    { flags: '--kernel <list>', key: 'kernel', description: 'vm: kernels, comma-separated: Debian series (5.10,6.1,6.12,7.2), package versions, or a vmlinuz path' },
+    { flags: '--modules <dir>', key: 'modules', description: 'vm: the lib/modules/VERSION folder of a --kernel path' },
+    { flags: '--memory <MiB>', key: 'memory', description: 'vm: guest memory (default 3072)' },
+    { flags: '--cpus <n>', key: 'cpus', description: 'vm: guest CPUs (default 2)' },
+    { flags: '--accel <mode>', key: 'accel', description: 'vm: auto (KVM if it boots, else TCG), kvm or tcg' },
+    { flags: '--vm-timeout <duration>', key: 'vmTimeout', description: 'vm: upper bound for one guest (default: from the scenarios)' },
+    { flags: '--full-load', key: 'fullLoad', description: 'vm: run built-in scenarios with their full load (default: lighter for emulation)' },
+  ],
+  flagProblems: (flags): InputProblem[] => parseVmFlags(flags as VmFlags).problems,
+  // The guest loads any module it needs; only what the netns lab cannot build is refused here.
+  scenarioProblems: (scenarios) => netnsScenarioProblems(scenarios, null),
+  proxyModeFor: (s) => (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode),
+  kernelsFor: (flags) => parseVmFlags(flags as VmFlags).settings?.kernels.map(kernelVersionOf) ?? [],
+  async execute(ctx, scenarios, flags, onReport) {
+    const settings = parseVmFlags(flags as VmFlags).settings!;
+    assertVmPreconditions();
+    removeLoudly(ctx.say, false);
+    const artefacts = [];
+    for (const spec of settings.kernels) artefacts.push(await resolveKernel(spec, { say: ctx.say }));
+    const cells = planCells(scenarios, { asWritten: flags.fullLoad === true, durationGiven: flags.duration !== undefined });
+    const reports: RunReport[] = [];
+    for (const artefact of artefacts) {
+      if (ctx.signal.aborted) break;
+      let kernelReports: RunReport[];
+      try {
+        kernelReports = await runKernel({ ...ctx, resultsDir: ctx.outDir }, artefact, cells, settings);
+      } catch (error) {
+        // One kernel: its failure is the answer (exit 2). In a matrix, the other kernels still run
+        // and this kernel's cells say why they have no verdict.
+        if (artefacts.length === 1 || !(error instanceof UnsupportedError)) throw error;
+        ctx.say(`resetlab: ${error.message}`);
+        const facts = { kernelRelease: artefact.release, kernelSource: { ...artefact.source }, accel: 'none', qemuVersion: 'unknown', memoryMiB: settings.memoryMiB, cpus: settings.cpus, bootSec: 0, timeScale: 1 };
+        kernelReports = cells.map((c) => failedCellReport(c, facts, `kernel ${artefact.release} did not run: ${error.message.split('\n')[0]}`));
+      }
+      for (const r of kernelReports) {
+        await onReport(r);
+        reports.push(r);
+      }
+    }
+    return reports;
+  },
+  removeLeftovers: async (ctx) => removeLoudly(ctx.say, true),
+};

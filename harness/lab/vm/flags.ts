@@ -1,0 +1,66 @@
+/**
+ * The vm driver's flags (pure): `--kernel A,B,...` (parsed by kernels/spec.ts: Debian series
+ * like 6.1, package versions like 6.1.192-2, or one path to a vmlinuz with `--modules DIR`), `--memory`, `--cpus`,
+ * `--accel auto|kvm|tcg`, `--vm-timeout`. Every problem is listed as `flags: --field: message`.
+ */
+import type { InputProblem } from '../../errors.js';
+import type { KernelSpec } from '../../kernels/artefact.js';
+import { parseKernelList } from '../../kernels/spec.js';
+import { parseDuration } from '../../scenario/duration.js';
+
+/** vm flags as commander hands them over. */
+export interface VmFlags {
+  kernel?: string;
+  modules?: string;
+  memory?: string;
+  cpus?: string;
+  accel?: string;
+  vmTimeout?: string;
+}
+
+/** Validated vm settings. */
+export interface VmSettings {
+  kernels: KernelSpec[];
+  memoryMiB: number;
+  cpus: number;
+  accel: 'auto' | 'kvm' | 'tcg';
+  /** Upper bound for one guest (boot + every cell); null: computed from the cells. */
+  timeoutMs: number | null;
+}
+
+/** Defaults: what the first guest measurements used (KNOWLEDGE.md §5). */
+export const VM_DEFAULTS = { memoryMiB: 3072, cpus: 2, accel: 'auto' } as const;
+
+/** Validates the vm flags; `problems` is empty when fine. */
+export function parseVmFlags(flags: VmFlags): { settings: VmSettings | null; problems: InputProblem[] } {
+  const problems: InputProblem[] = [];
+  const p = (field: string, message: string) => problems.push({ file: 'flags', field, message });
+  let kernels: KernelSpec[] = [];
+  if (flags.kernel === undefined || flags.kernel.trim() === '') {
+    p('--kernel', 'the vm driver needs a kernel: --kernel 6.1 (a Debian series), a package version, or --kernel /path/vmlinuz --modules /path/lib/modules/VERSION');
+  } else {
+    const parsed = parseKernelList(flags.kernel, flags.modules);
+    problems.push(...parsed.problems);
+    kernels = parsed.specs;
+  }
+  const int = (field: string, value: string | undefined, min: number, max: number, fallback: number): number => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) p(field, `must be an integer from ${min} to ${max}, got "${value}"`);
+    return n;
+  };
+  const memoryMiB = int('--memory', flags.memory, 512, 65536, VM_DEFAULTS.memoryMiB);
+  const cpus = int('--cpus', flags.cpus, 1, 64, VM_DEFAULTS.cpus);
+  const accel = flags.accel ?? VM_DEFAULTS.accel;
+  if (!['auto', 'kvm', 'tcg'].includes(accel)) p('--accel', `expected auto, kvm or tcg, got "${accel}"`);
+  let timeoutMs: number | null = null;
+  if (flags.vmTimeout !== undefined) {
+    try {
+      timeoutMs = parseDuration(flags.vmTimeout);
+    } catch (error) {
+      p('--vm-timeout', `${(error as Error).message} (e.g. 20m)`);
+    }
+  }
+  if (problems.length > 0) return { settings: null, problems };
+  return { settings: { kernels, memoryMiB, cpus, accel: accel as VmSettings['accel'], timeoutMs }, problems };
+}

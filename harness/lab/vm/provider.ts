@@ -1,0 +1,179 @@
+/**
+ * One guest for one kernel: resolve the kernel, prepare the run folder (claimed with the
+ * run's prefix: initramfs, stage 2, calibration probe, one scenario file per cell), boot and
+ * supervise it (boot.ts), then bring every cell's report home (results.ts). Everything it
+ * creates (owner file, run folder, qemu) is registered for cleanup at birth and removed before
+ * it returns or throws; the console log is copied next to the results first.
+ *
+ * Errors: a guest that never reached its job (kernel panic, missing module, hang at boot)
+ * is the environment's problem: UnsupportedError (exit 2) with the console's last lines.
+ * A guest that stopped part-way turns the unfinished cells into `inconclusive` reports.
+ */
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { UnsupportedError } from '../../errors.js';
+import { CleanupStack } from '../../exec/cleanup-stack.js';
+import type { Runner } from '../../exec/runner.js';
+import type { KernelArtefact } from '../../kernels/artefact.js';
+import { buildInitramfs } from '../../qemu/initramfs.js';
+import { qemuVersion } from '../../qemu/version.js';
+import type { RunReport } from '../../report/schema.js';
+import { REPO_ROOT } from '../../repo-root.js';
+import { toScenarioFile } from '../../scenario/schema.js';
+import { claimPrefix } from '../owner.js';
+import { newPrefix } from '../prefix.js';
+import { bootGuest } from './boot.js';
+import { hostProbeMs, PROBE_SCRIPT, TARGET_REQUESTS_PER_ARM } from './calibrate.js';
+import { cellBudgetMs, type VmCell } from './cells.js';
+import { vmRunDir } from './cleanup.js';
+import type { VmSettings } from './flags.js';
+import { INITRAMFS_MODULES, stage1Init, stage2Script, TAGS } from './guest-init.js';
+import { findBusybox } from './preconditions.js';
+import { failedCellReport, readCellReport, withVmFacts, type BootFacts } from './results.js';
+
+/** Modules the guest must load (the lab cannot be built without them). */
+export const REQUIRED_MODULES = ['veth', 'nf_conntrack', 'ip_vs'];
+/** Modules loaded when present (schedulers, netem for delayed duplicates, IPVS matches). */
+export const OPTIONAL_MODULES = ['ip_vs_rr', 'ip_vs_wrr', 'ip_vs_sh', 'xt_ipvs', 'sch_netem', 'sch_tbf', 'nf_nat', 'nf_tables', 'nft_ct', 'xt_conntrack', 'iptable_nat', 'iptable_filter', 'xt_comment', 'xt_TEE', 'nf_dup_ipv4'];
+
+/** What `runKernel` needs. */
+export interface KernelRunContext {
+  runner: Runner;
+  signal: AbortSignal;
+  say(line: string): void;
+  /** Where the console log is copied (the results folder). */
+  resultsDir: string;
+}
+
+function guestLine(line: string): string {
+  return `  │ ${line}`;
+}
+
+/** Runs `cells` in one guest booted from `artefact` (see module doc). */
+export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact, cells: VmCell[], settings: VmSettings): Promise<RunReport[]> {
+  const busybox = findBusybox();
+  if (!busybox) throw new UnsupportedError('the vm driver needs a static busybox (apt-get install busybox-static)');
+  const prefix = newPrefix();
+  const cleanup = new CleanupStack();
+  try {
+    cleanup.push(`owner file of ${prefix}`, claimPrefix(prefix));
+    const dir = vmRunDir(prefix);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    cleanup.push(`run folder ${dir}`, async () => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, 'out');
+    mkdirSync(join(out, 'cells'), { recursive: true });
+    for (const c of cells) writeFileSync(join(out, 'cells', `${c.index}.yaml`), stringify(toScenarioFile(c.scenario)));
+    writeFileSync(join(out, 'calibrate.mjs'), PROBE_SCRIPT);
+    const hostMs = hostProbeMs(join(out, 'calibrate.mjs'));
+    writeFileSync(
+      join(out, 'stage2.sh'),
+      stage2Script({
+        node: process.execPath,
+        resetlab: join(REPO_ROOT, 'bin', 'resetlab.js'),
+        required: REQUIRED_MODULES,
+        optional: OPTIONAL_MODULES,
+        hostProbeMs: hostMs,
+        busybox,
+        cells: cells.map((c) => ({ index: c.index, file: `cells/${c.index}.yaml`, autoDuration: c.autoDuration })),
+      }),
+    );
+    chmodSync(join(out, 'stage2.sh'), 0o755);
+    const initrd = buildInitramfs({
+      busybox,
+      modulesDir: artefact.modulesDir,
+      modules: INITRAMFS_MODULES,
+      init: stage1Init({ modulesDir: artefact.modulesDir, overlaySize: '1g' }),
+      out: join(dir, 'initramfs.cpio'),
+    });
+    const qemu = (await qemuVersion(ctx.runner)) ?? 'unknown';
+    ctx.say(`resetlab: booting ${artefact.release} (qemu ${qemu}, ${settings.cpus} CPUs, ${settings.memoryMiB} MiB, initramfs ${(initrd.bytes / 1e6).toFixed(1)} MB, ${cells.length} scenario run(s) in this guest)`);
+    const consoleLog = join(dir, 'console.log');
+    const timeoutMs = settings.timeoutMs ?? 300_000 + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10), 0);
+    const boot = await bootGuest({
+      machine: {
+        name: `${prefix}-vm`,
+        memoryMiB: settings.memoryMiB,
+        cpus: settings.cpus,
+        kernel: artefact.vmlinuz,
+        initrd: initrd.path,
+        append: 'console=ttyS0 panic=-1 quiet loglevel=3 random.trust_cpu=on',
+        shares: [
+          { tag: TAGS.hostroot, path: '/', readonly: true },
+          { tag: TAGS.out, path: out, readonly: false },
+        ],
+        pidfile: join(dir, 'qemu.pid'),
+      },
+      accel: settings.accel,
+      consoleLog,
+      signal: ctx.signal,
+      timeoutMs,
+      silenceMs: 300_000,
+      onLine: (line, state) => {
+        if (line.includes('RL-VM ')) {
+          if (/stage=root/.test(line)) ctx.say(`resetlab: guest ${state.uname ?? ''} is up; loading modules, calibrating`);
+          else if (/calibrate/.test(line) && state.calibration) {
+            const c = state.calibration;
+            ctx.say(`resetlab: guest is ${c.scale.toFixed(1)}x slower than this host (loopback HTTP probe, ${c.rate} req/s): deadlines x${c.scale.toFixed(1)}${cells.some((x) => x.autoDuration) ? `, built-in scenarios' arms ${c.durationSec}s` : ''}`);
+          }
+          else if (/fatal=/.test(line)) ctx.say(`resetlab: guest: ${state.fatal ?? line}`);
+          return;
+        }
+        if (line.trim() !== '') ctx.say(guestLine(line));
+      },
+    });
+    const keptLog = join(ctx.resultsDir, `vm-${prefix}-${artefact.release}.console.log`);
+    try {
+      mkdirSync(ctx.resultsDir, { recursive: true });
+      copyFileSync(consoleLog, keptLog);
+    } catch {
+      // no console log (qemu never started): the error below says why
+    }
+    const tail = boot.exit.tail.slice(-25).map((l) => `  ${l}`).join('\n');
+    const st = boot.state;
+    ctx.say(`resetlab: guest ended after ${(boot.exit.elapsedMs / 1000).toFixed(1)} s (${boot.accel}; ${boot.accelReason})`);
+    if (!st.reachedRoot && !ctx.signal.aborted) {
+      const why = st.fatal ?? st.panic ?? (boot.exit.timedOut ? `no job after ${Math.round(timeoutMs / 1000)} s` : boot.stoppedBecause ?? `qemu exited (${boot.exit.code ?? boot.exit.signal}) before the job started`);
+      throw new UnsupportedError(`failed to boot kernel ${artefact.release}: ${why}\nlast console lines (${keptLog}):\n${tail}`);
+    }
+    if (st.fatal && !ctx.signal.aborted) {
+      throw new UnsupportedError(`failed to prepare the guest for kernel ${artefact.release}: ${st.fatal}\nlast console lines (${keptLog}):\n${tail}`);
+    }
+    const facts: BootFacts = {
+      kernelRelease: st.uname ?? artefact.release,
+      kernelSource: { ...artefact.source },
+      accel: boot.accel,
+      accelReason: boot.accelReason,
+      qemuVersion: qemu,
+      memoryMiB: settings.memoryMiB,
+      cpus: settings.cpus,
+      bootSec: Number((boot.bootSec ?? 0).toFixed(1)),
+      timeScale: st.calibration?.scale ?? 1,
+      ...(st.calibration ? { calibration: { guestMs: st.calibration.guestMs, hostMs: st.calibration.hostMs } } : {}),
+      consoleLog: keptLog,
+    };
+    const stopped = boot.stoppedBecause ?? st.panic ?? (boot.exit.timedOut ? `the guest overran its ${Math.round(timeoutMs / 1000)} s budget` : `the guest stopped before this scenario finished`);
+    const reports: RunReport[] = [];
+    for (const cell of cells) {
+      const exitCode = st.cells.get(cell.index);
+      if (exitCode === undefined && ctx.signal.aborted) break;
+      const { report, problem } = readCellReport(out, cell);
+      if (report) {
+        const c = st.calibration;
+        const sized = cell.autoDuration && c ? [`load.duration ${cell.scenario.load.durationMs / 1000}s -> ${c.durationSec}s (to reach about ${TARGET_REQUESTS_PER_ARM} requests per arm at the guest's measured ${c.rate} req/s)`] : [];
+        reports.push(withVmFacts(report, { ...cell, adjusted: [...cell.adjusted, ...sized] }, facts));
+        continue;
+      }
+      const why =
+        exitCode === undefined
+          ? `not run: ${stopped}.`
+          : exitCode === null
+            ? `${stopped} (during this scenario).`
+            : `the run in the guest failed (exit ${exitCode}): ${problem}; see ${keptLog}.`;
+      reports.push(failedCellReport(cell, facts, why));
+    }
+    return reports;
+  } finally {
+    for (const p of await cleanup.unwind()) ctx.say(`resetlab: ${p}`);
+  }
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../repo-root.js';
+import { validateScenario, type Scenario } from '../../scenario/schema.js';
+import { cellBudgetMs, cellProxyMode, lightenForVm, planCells } from './cells.js';
+import { applyConsoleLine, initialBootState, parseMarker } from './console-markers.js';
+import { parseVmFlags } from './flags.js';
+import { stage1Init, stage2Script } from './guest-init.js';
+import { kernelVersionOf } from './driver.js';
+import { ConsoleTail } from '../../qemu/console-tail.js';
+
+const fixture = (name: string) => readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'vm', name), 'utf8');
+
+function scenario(data: Record<string, unknown>, source = 'built-in:x'): Scenario {
+  const r = validateScenario({ name: 'x', ...data }, 'x.yaml', source);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.scenario;
+}
+
+function replay(text: string) {
+  const tail = new ConsoleTail(40);
+  const state = initialBootState();
+  for (const line of [...tail.push(text), ...tail.flush()]) applyConsoleLine(state, line);
+  return state;
+}
+
+describe('console markers (captured real output)', () => {
+  it('follows a TCG boot of 6.1 through one scenario to power-off', () => {
+    const s = replay(fixture('console-6.1-tcg-over-window.log'));
+    expect(s.uname).toBe('6.1.0-56-amd64');
+    expect(s.reachedInitramfs && s.reachedRoot && s.done).toBe(true);
+    expect(s.fatal).toBeNull();
+    expect(s.modulesMissing).toEqual([]);
+    expect(s.calibration).toEqual({ guestMs: 6274, hostMs: 78.6, scale: 79.82, rate: 32, durationSec: 60 });
+    expect([...s.cells]).toEqual([[0, 0]]);
+    expect(s.panic).toBeNull();
+  });
+  it('a KVM start that qemu aborts never reaches the initramfs', () => {
+    const s = replay(fixture('console-kvm-nested-fails.log'));
+    expect(s.reachedInitramfs).toBe(false);
+    expect(s.uname).toBeNull();
+  });
+  it('parses fatal lines, panics and cells still running', () => {
+    const s = initialBootState();
+    for (const l of ['RL-VM stage=initramfs uname=5.10.0-32-amd64', 'RL-VM cell-start=0', 'RL-VM cell-end=0 exit=2', 'RL-VM cell-start=1', '[   12.5] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100', 'RL-VM fatal=module ip_vs is missing or does not load in kernel 5.10.0-32-amd64']) applyConsoleLine(s, l);
+    expect(s.fatal).toBe('module ip_vs is missing or does not load in kernel 5.10.0-32-amd64');
+    expect(s.panic).toBe('Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100');
+    expect([...s.cells]).toEqual([[0, 2], [1, null]]);
+    expect(parseMarker('noise RL-VM a=1 b c=x y')).toEqual({ a: '1', b: '', c: 'x', y: '' });
+    expect(parseMarker('plain line')).toBeNull();
+  });
+});
+
+describe('vm flags', () => {
+  it('reads series, package versions and a path with its modules', () => {
+    expect(parseVmFlags({ kernel: '6.1,6.1.192-2' }).settings?.kernels).toEqual([{ kind: 'series', series: '6.1' }, { kind: 'package', version: '6.1.192-2' }]);
+    expect(parseVmFlags({ kernel: '/k/vmlinuz', modules: '/k/lib/modules/6.1.0-56-amd64' }).settings?.kernels).toEqual([{ kind: 'path', vmlinuz: '/k/vmlinuz', modulesDir: '/k/lib/modules/6.1.0-56-amd64' }]);
+    expect(parseVmFlags({ kernel: '5.10,6.1' }).settings).toMatchObject({ memoryMiB: 3072, cpus: 2, accel: 'auto', timeoutMs: null });
+  });
+  it('lists every problem at once', () => {
+    expect(parseVmFlags({ kernel: '/k/vmlinuz,6.1,6.1', memory: '12', accel: 'fast', vmTimeout: 'soon' }).problems.map((p) => p.field)).toEqual([
+      '--modules', '--kernel', '--memory', '--accel', '--vm-timeout',
+    ]);
+    expect(parseVmFlags({}).problems[0]?.message).toMatch(/needs a kernel/);
+  });
+  it('names kernels for expectations before they are resolved', () => {
+    expect(kernelVersionOf({ kind: 'series', series: '5.10' })).toBe('5.10');
+    expect(kernelVersionOf({ kind: 'path', vmlinuz: '/v', modulesDir: '/m/6.1.0-56-amd64' })).toBe('6.1.0-56-amd64');
+  });
+});
+
+describe('cells', () => {
+  it('lightens only the built-in defaults and says so', () => {
+    const { scenario: s, adjusted } = lightenForVm(scenario({ fault: { kind: 'inject', offset: 'above-window', ratePerSecond: 50 } }));
+    expect([s.load.connections, s.load.responseBytes, s.fault.kind === 'inject' && s.fault.ratePerSecond]).toEqual([10, 8192, 20]);
+    expect(adjusted).toHaveLength(3);
+    expect(lightenForVm(scenario({ load: { connections: 4 } })).adjusted).toEqual(['load.responseBytes 65536 -> 8192', 'fault.ratePerSecond 50 -> 20']);
+    expect(lightenForVm(scenario({}, '/tmp/mine.yaml')).adjusted).toEqual([]);
+  });
+  it('one cell per scenario and pinned mode; arms auto-sized only for lightened built-ins without --duration', () => {
+    const a = scenario({});
+    const cells = planCells([a], { asWritten: false, durationGiven: false, modesOf: () => ['ipvs', 'iptables'] });
+    expect(cells.map((c) => [c.index, c.proxyMode, cellProxyMode(c), c.autoDuration])).toEqual([[0, 'ipvs', 'ipvs', true], [1, 'iptables', 'iptables', true]]);
+    expect(planCells([a], { asWritten: true, durationGiven: false })[0]).toMatchObject({ adjusted: [], autoDuration: false });
+    expect(planCells([a], { asWritten: false, durationGiven: true })[0]!.autoDuration).toBe(false);
+    expect(cellProxyMode(planCells([a], { asWritten: false, durationGiven: true })[0]!)).toBe('ipvs');
+    expect(cellBudgetMs(cells[0]!, 10)).toBe(2 * (180_000 + 200_000) + 600_000);
+  });
+});
+
+describe('guest scripts', () => {
+  it('stage 1 mounts the host root read-only with an overlay and switches root into stage 2', () => {
+    const s = stage1Init({ modulesDir: '/var/tmp/k/lib/modules/6.1.0-56-amd64', overlaySize: '1g' });
+    expect(s).toContain('mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro hostroot /lower');
+    expect(s).toContain("mount --bind /newroot'/var/tmp/k/lib/modules/6.1.0-56-amd64' /newroot/usr/lib/modules/$(uname -r)");
+    expect(s).toContain('exec switch_root /newroot /bin/sh /rl-out/stage2.sh');
+  });
+  it('stage 2 loads modules, calibrates, runs each cell with the netns driver and powers off', () => {
+    const s = stage2Script({ busybox: '/bin/busybox', node: '/usr/bin/node', resetlab: '/w/bin/resetlab.js', required: ['ip_vs'], optional: ['sch_netem'], hostProbeMs: 78.6, cells: [{ index: 0, file: 'cells/0.yaml', autoDuration: true }, { index: 1, file: 'cells/1.yaml', autoDuration: false }] });
+    expect(s).toContain('modprobe $m || { say "fatal=module $m is missing');
+    expect(s).toContain("'/usr/bin/node' /rl-out/calibrate.mjs 78.6");
+    expect(s).toContain(`run /rl-out/cells/0.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" --duration "$duration"s 2>&1 > /rl-out/cells/0.json`);
+    expect(s).toContain(`run /rl-out/cells/1.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" 2>&1 > /rl-out/cells/1.json`);
+    expect(s).toContain('trap off EXIT');
+    expect(s).toContain("off() { sync; '/bin/busybox' poweroff -f 2>/dev/null; echo o > /proc/sysrq-trigger; sleep 600; }");
+  });
+});
+
+describe('console markers: a panic after the job is done is not a failure', () => {
+  it('ignores the shutdown panic of the old sysrq power-off', () => {
+    const s = replay(fixture('console-6.1-debian-over-window-panic-after-done.log'));
+    expect(s.done).toBe(true);
+    expect(s.panic).toBeNull();
+    expect(s.calibration?.scale).toBe(21.86);
+  });
+});
