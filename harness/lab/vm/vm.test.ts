@@ -114,4 +114,11 @@ describe('console markers: a panic after the job is done is not a failure', () =
     expect(s.panic).toBeNull();
     expect(s.calibration?.scale).toBe(21.86);
   });
+  it('powers off cleanly with busybox poweroff -f', () => {
+    const text = fixture('console-6.1-tcg-clean-poweroff.log');
+    const s = replay(text);
+    expect([s.done, s.panic, [...s.cells]]).toEqual([true, null, [[0, 0]]]);
+    expect(text).toContain('reboot: Power down');
+    expect(text).not.toContain('Kernel panic');
+  });
 });
