@@ -3,6 +3,7 @@
  * like 6.1, package versions like 6.1.192-2, or one path to a vmlinuz with `--modules DIR`), `--memory`, `--cpus`,
  * `--accel auto|kvm|tcg`, `--vm-timeout`. Every problem is listed as `flags: --field: message`.
  */
+import { stoppingFor, type StoppingMode } from '../../run/stopping.js';
 import type { InputProblem } from '../../errors.js';
 import type { KernelSpec } from '../../kernels/artefact.js';
 import { parseKernelList } from '../../kernels/spec.js';
@@ -16,6 +17,9 @@ export interface VmFlags {
   cpus?: string;
   accel?: string;
   vmTimeout?: string;
+  /** The CLI's stopping flags (validated there). */
+  fixed?: boolean;
+  schedule?: string;
 }
 
 /** Validated vm settings. */
@@ -26,6 +30,8 @@ export interface VmSettings {
   accel: 'auto' | 'kvm' | 'tcg';
   /** Upper bound for one guest (boot + every cell); null: computed from the cells. */
   timeoutMs: number | null;
+  /** How the guest's arms stop (`--fixed`, `--schedule`), passed to every cell's `resetlab run`. */
+  stopping: StoppingMode;
 }
 
 /** Defaults: what the first guest measurements used (KNOWLEDGE.md §5). */
@@ -62,5 +68,5 @@ export function parseVmFlags(flags: VmFlags): { settings: VmSettings | null; pro
     }
   }
   if (problems.length > 0) return { settings: null, problems };
-  return { settings: { kernels, memoryMiB, cpus, accel: accel as VmSettings['accel'], timeoutMs }, problems };
+  return { settings: { kernels, memoryMiB, cpus, accel: accel as VmSettings['accel'], timeoutMs, stopping: stoppingFor(flags) }, problems };
 }

@@ -69,6 +69,8 @@ export interface Stage2Options {
   optional: string[];
   /** The host's probe time (calibrate.ts). */
   hostProbeMs: number;
+  /** Extra `resetlab run` arguments every cell gets (the stopping mode: `--fixed`, `--schedule X`). */
+  runArgs?: string[];
   /** The static busybox (seen at the same path through the shared root): powers off with reboot(2). */
   busybox: string;
   /** Cell files (relative to the share) in order; `autoDuration`: arms sized by the probe. */
@@ -86,7 +88,7 @@ export function stage2Script(o: Stage2Options): string {
     .map(
       // stderr through a pipe: the guest's progress is plain lines, not a redrawn terminal line.
       (c) => `say cell-start=${c.index}
-( ${shq(o.node)} ${shq(o.resetlab)} run ${GUEST_OUT}/${c.file} --driver netns --json --out ${GUEST_OUT}/results --time-scale "$scale"${c.autoDuration ? ' --duration "$duration"s' : ''} 2>&1 > ${GUEST_OUT}/cells/${c.index}.json
+( ${shq(o.node)} ${shq(o.resetlab)} run ${GUEST_OUT}/${c.file} --driver netns --json --out ${GUEST_OUT}/results --time-scale "$scale"${(o.runArgs ?? []).map((a) => ` ${shq(a)}`).join('')}${c.autoDuration ? ' --duration "$duration"s' : ''} 2>&1 > ${GUEST_OUT}/cells/${c.index}.json
   say cell-end=${c.index} exit=$? ) | cat`,
     )
     .join('\n');
