@@ -71,7 +71,8 @@ describe.skipIf(!IS_ROOT)(`safety${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`
   });
 
   it('a killed agent marks its arm disturbed: inconclusive, not passed', async () => {
-    const child = execa('node', [bin, 'run', 'over-window', '--duration', '6s', '--json', '--out', scratch()], { reject: false });
+    // --fixed: the baseline arm must still be running 1.5 s in (a sequential arm may be decided sooner).
+    const child = execa('node', [bin, 'run', 'over-window', '--duration', '6s', '--fixed', '--json', '--out', scratch()], { reject: false });
     const prefix = await waitFor(child, /arm liberal=0/);
     await sleep(1500);
     const injector = agentOf(prefix, 'inject');
