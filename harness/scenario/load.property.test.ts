@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { InputError } from '../errors.js';
 import { loadScenarios } from './load.js';
@@ -20,6 +20,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
+
+// Hundreds of file round-trips per property: on a busy 2-core machine that exceeds vitest's
+// 5 s default. Speed is not what these tests assert (a hang still fails, at 2 minutes).
+vi.setConfig({ testTimeout: 120_000 });
 
 const BUILTIN_DIR = '/nonexistent-builtins';
 const RUN = { numRuns: 300, timeout: 5_000 }; // timeout: a run that takes longer fails the property
