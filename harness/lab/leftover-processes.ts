@@ -7,36 +7,51 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { liveOwner } from './owner.js';
 import { prefixOf } from './prefix.js';
 
+/** `{ pid, argv }` of every process in a /proc-like folder (processes that vanish mid-scan are skipped). */
+export function processArgvs(procDir = '/proc'): { pid: number; argv: string[] }[] {
+  const found: { pid: number; argv: string[] }[] = [];
+  for (const entry of readdirSync(procDir)) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      found.push({ pid: Number(entry), argv: readFileSync(`${procDir}/${entry}/cmdline`, 'utf8').split('\0') });
+    } catch {
+      // gone, or not readable
+    }
+  }
+  return found;
+}
+
+/**
+ * SIGKILLs the given processes whose run has no live owner (other than this process) and
+ * returns those it killed; processes of runs still going in another shell are left alone.
+ */
+export function killWithoutLiveOwner<T extends { pid: number; prefix: string }>(processes: T[]): T[] {
+  const killed: T[] = [];
+  for (const p of processes) {
+    const owner = liveOwner(p.prefix);
+    if (owner !== null && owner !== process.pid) continue;
+    try {
+      process.kill(p.pid, 'SIGKILL');
+      killed.push(p);
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
+}
+
 /** `{ pid, prefix }` of every process whose argv carries a resetlab node id. */
 export function findAgentProcesses(procDir = '/proc'): { pid: number; prefix: string }[] {
   const found: { pid: number; prefix: string }[] = [];
-  for (const entry of readdirSync(procDir)) {
-    if (!/^\d+$/.test(entry)) continue;
-    let argv: string[];
-    try {
-      argv = readFileSync(`${procDir}/${entry}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
+  for (const { pid, argv } of processArgvs(procDir)) {
     const tag = argv.find((a) => a.startsWith('--rl-node='));
     const prefix = tag ? prefixOf(tag.slice('--rl-node='.length)) : null;
-    if (prefix) found.push({ pid: Number(entry), prefix });
+    if (prefix) found.push({ pid, prefix });
   }
   return found;
 }
 
 /** Kills (SIGKILL) agent processes of runs without a live owner; returns their pids. */
 export function killOrphanAgents(): number[] {
-  const killed: number[] = [];
-  for (const { pid, prefix } of findAgentProcesses()) {
-    const owner = liveOwner(prefix);
-    if (owner !== null && owner !== process.pid) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-      killed.push(pid);
-    } catch {
-      // already gone
-    }
-  }
-  return killed;
+  return killWithoutLiveOwner(findAgentProcesses()).map((p) => p.pid);
 }

@@ -4,8 +4,7 @@
  * its run folder. `findQemuProcesses` lists them (pure over a /proc-like folder);
  * `killOrphanQemus` kills those whose run has no live owner (owner.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { liveOwner } from '../lab/owner.js';
+import { killWithoutLiveOwner, processArgvs } from '../lab/leftover-processes.js';
 import { prefixOf } from '../lab/prefix.js';
 
 /** A qemu process with a resetlab machine name. */
@@ -26,17 +25,10 @@ export function qemuNameOf(argv: string[]): string | null {
 /** Every qemu process whose machine name carries a resetlab prefix. */
 export function findQemuProcesses(procDir = '/proc'): QemuProcess[] {
   const found: QemuProcess[] = [];
-  for (const entry of readdirSync(procDir)) {
-    if (!/^\d+$/.test(entry)) continue;
-    let argv: string[];
-    try {
-      argv = readFileSync(`${procDir}/${entry}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
+  for (const { pid, argv } of processArgvs(procDir)) {
     const name = qemuNameOf(argv);
     const prefix = name ? prefixOf(name + '-') : null;
-    if (name && prefix) found.push({ pid: Number(entry), name, prefix });
+    if (name && prefix) found.push({ pid, name, prefix });
   }
   return found;
 }
@@ -47,17 +39,5 @@ export function findQemuProcesses(procDir = '/proc'): QemuProcess[] {
  * ending in `-vm`, so it never kills another tool's guests); returns them.
  */
 export function killOrphanQemus(mine: (name: string) => boolean, procDir = '/proc'): QemuProcess[] {
-  const killed: QemuProcess[] = [];
-  for (const p of findQemuProcesses(procDir)) {
-    if (!mine(p.name)) continue;
-    const owner = liveOwner(p.prefix);
-    if (owner !== null && owner !== process.pid) continue;
-    try {
-      process.kill(p.pid, 'SIGKILL');
-      killed.push(p);
-    } catch {
-      // already gone
-    }
-  }
-  return killed;
+  return killWithoutLiveOwner(findQemuProcesses(procDir).filter((p) => mine(p.name)));
 }

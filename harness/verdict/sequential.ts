@@ -16,6 +16,7 @@
  * For "rate < λmin" (an arm is clean) the e-value is a mixture of likelihood ratios
  * L(c λmin) / L(λmin), c in {0, 1/8, 1/4, 1/2}, a supermartingale for every rate >= λmin.
  */
+import { smallestDecidingFactor } from './stats.js';
 
 /** The test named in the verdict of a sequential run. */
 export const SEQUENTIAL_TEST =
@@ -243,17 +244,5 @@ export function sequentialTrafficFactor(r0: number, e0: number, r1: number, e1: 
   const decides = (k: number) => logEAbove(r0 * k, e0 * k, r1 * k, e1 * k) >= threshold;
   if (decides(1)) return 1;
   if (r0 === 0 || e0 === 0 || e1 === 0 || r0 * e1 <= r1 * e0) return null;
-  let lo = 1;
-  let hi = 2;
-  while (hi < 1000 && !decides(hi)) {
-    lo = hi;
-    hi = Math.min(1000, hi * 2);
-  }
-  if (!decides(hi)) return null;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (decides(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
+  return smallestDecidingFactor(decides);
 }

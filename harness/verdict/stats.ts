@@ -105,18 +105,12 @@ function twoSided(b: Binomial, x: number): number {
 }
 
 /**
- * A rough factor k (integer, 1..1000) such that scaling both counts and both exposures by k
- * would make `exactRateTest(...).pGreater < alpha`, i.e. "about k times more traffic at the same
- * rates would decide". Returns 1 if the data already decide, and null if k > 1000 would be
- * needed or the baseline rate is not above the other rate. Assumes p falls with k (true up to
- * discreteness), found by doubling and then bisection.
+ * The smallest integer k in 1..max for which `decides(k)` holds, assuming it is monotone in k
+ * (true up to discreteness for the rate tests); null when even `max` does not decide. Found by
+ * doubling, then bisection.
  */
-export function trafficFactorToDecide(r0: number, e0: number, r1: number, e1: number, alpha: number): number | null {
-  checkProbability('alpha', alpha);
-  const decides = (k: number): boolean => exactRateTest(r0 * k, e0 * k, r1 * k, e1 * k).pGreater < alpha;
+export function smallestDecidingFactor(decides: (k: number) => boolean, max = 1000): number | null {
   if (decides(1)) return 1;
-  if (r0 === 0 || e0 === 0 || e1 === 0 || r0 * e1 <= r1 * e0) return null;
-  const max = 1000;
   let lo = 1; // does not decide
   let hi = 2;
   while (hi < max && !decides(hi)) {
@@ -130,4 +124,18 @@ export function trafficFactorToDecide(r0: number, e0: number, r1: number, e1: nu
     else lo = mid;
   }
   return hi;
+}
+
+/**
+ * A rough factor k (integer, 1..1000) such that scaling both counts and both exposures by k
+ * would make `exactRateTest(...).pGreater < alpha`, i.e. "about k times more traffic at the same
+ * rates would decide". Returns 1 if the data already decide, and null if k > 1000 would be
+ * needed or the baseline rate is not above the other rate.
+ */
+export function trafficFactorToDecide(r0: number, e0: number, r1: number, e1: number, alpha: number): number | null {
+  checkProbability('alpha', alpha);
+  const decides = (k: number): boolean => exactRateTest(r0 * k, e0 * k, r1 * k, e1 * k).pGreater < alpha;
+  if (decides(1)) return 1;
+  if (r0 === 0 || e0 === 0 || e1 === 0 || r0 * e1 <= r1 * e0) return null;
+  return smallestDecidingFactor(decides);
 }
