@@ -108,6 +108,9 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       kernel: environment?.kernel,
       masquerade: scenario.topology.masquerade,
       client: scenario.topology.client,
+      proxyMode: environment?.proxyMode,
+      service: scenario.topology.service,
+      hairpin: scenario.topology.hairpin,
     },
   });
   if (!complete) {
