@@ -25,7 +25,8 @@ describe.skipIf(!IS_ROOT)(`resetlab check${IS_ROOT ? '' : ` (skipped: ${SKIP_REA
     expect(failed, JSON.stringify(failed) + r.stderr.slice(-2000)).toEqual([]);
     expect(doc.cases.map((c: { scenario: string }) => c.scenario).sort()).toEqual([
       'below-window', 'conntrack-flush', 'delayed-duplicates', 'none', 'over-window',
-      'over-window-drop-invalid', 'over-window-masquerade', 'over-window-node-client',
+      'over-window-drop-invalid', 'over-window-external', 'over-window-hairpin', 'over-window-masquerade',
+      'over-window-node-client', 'over-window-nodeport',
     ]);
     expect(r.exitCode).toBe(0);
     const byName = Object.fromEntries(doc.runs.map((run: { scenario: { name: string } }) => [run.scenario.name, run]));
