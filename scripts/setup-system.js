@@ -15,6 +15,9 @@ const NEEDS = {
   nft: 'nftables',
   conntrack: 'conntrack',
   sysctl: 'procps',
+  // kube-proxy IPVS mode matches ipsets (KUBE-CLUSTER-IP, KUBE-LOOP-BACK, ...); ipvsadm manages its virtual servers.
+  ipset: 'ipset',
+  ipvsadm: 'ipvsadm',
   // Only for the tests: the safety test captures on the host's interfaces to prove no lab packet leaves.
   tcpdump: 'tcpdump',
 };

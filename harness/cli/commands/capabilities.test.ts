@@ -25,6 +25,9 @@ describe('capabilityProblems', () => {
   it('refuses what only the netns driver can do when the driver is kind', () => {
     const s = scenario({ fault: { kind: 'delayed-duplicates' }, rps: { cpus: '1' } });
     expect(capabilityProblems([s], 'kind', NO_IPVS).map((p) => p.field)).toEqual(['fault.kind', 'rps']);
+    const paths = scenario({ topology: { client: 'external', service: 'nodePort' } });
+    expect(capabilityProblems([paths], 'kind', NO_IPVS).map((p) => p.field)).toEqual(['topology.client', 'topology.service']);
+    expect(capabilityProblems([scenario({ topology: { hairpin: true } })], 'kind', NO_IPVS).map((p) => p.field)).toEqual(['topology.hairpin']);
   });
 
   it('refuses an rps interface the node does not have', () => {
