@@ -50,3 +50,17 @@ describe('ipvsNotes', () => {
     expect(ipvsNotes('not-reproduced', facts, arm(PLAIN))).toEqual([]);
   });
 });
+
+describe('decideVerdict with too little traffic (TCG guests)', () => {
+  it('still names the arms and says what IPVS did', async () => {
+    const { decideVerdict } = await import('./verdict.js');
+    const v = decideVerdict([arm(PLAIN), { ...arm({ ...PLAIN, injectedNatted: 61 }), name: 'liberal=1' }], {
+      minRequests: 10_000,
+      context: { proxyMode: 'ipvs', faultKind: 'inject', client: 'pod' },
+    });
+    expect(v.outcome).toBe('inconclusive');
+    expect(v.explanation).toMatch(/^Inconclusive: too little traffic: 5000 requests with liberal=0/);
+    expect(v.explanation).toContain('0 resets in 5000 requests with liberal=0');
+    expect(v.explanation).toContain('IPVS mode, path without SNAT (liberal=0: 351 injected');
+  });
+});

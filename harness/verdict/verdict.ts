@@ -77,7 +77,11 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
   if (short) {
     return make(
       'inconclusive',
-      `Inconclusive: too little traffic: ${short.requests} requests with ${short.name} (need at least ${minRequests}).`,
+      [
+        `Inconclusive: too little traffic: ${short.requests} requests with ${short.name} (need at least ${minRequests}).`,
+        `${describeArm(baseline)}; ${describeArm(fix)}.`,
+        ...ipvsNotes('inconclusive', options.context ?? {}, baseline),
+      ].join(' '),
     );
   }
 
