@@ -4,6 +4,7 @@
  * for cleanup the moment it exists; a failed provision removes what it made and rethrows.
  * Nothing is ever created in, or connected to, the initial network namespace.
  */
+import { release } from 'node:os';
 import { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import type { DataPlane, Lab, LabAddresses, NodeRole } from '../lab.js';
@@ -12,9 +13,7 @@ import { parseSysctlOutput, sysctlMismatches, sysctlReadArgv, sysctlWriteArgv } 
 import type { LabTopology } from '../topology.js';
 import { evidenceRules } from '../evidence.js';
 import { claimPrefix } from '../owner.js';
-import { NETNS_ADDRESSES as A } from './addresses.js';
 import { deleteNamespace } from './cleanup.js';
-import { release } from 'node:os';
 import {
   iptablesProxyRules,
   ipvsCommands,
