@@ -38,7 +38,7 @@ describe.skipIf(!IS_ROOT)(`resetlab check${IS_ROOT ? '' : ` (skipped: ${SKIP_REA
     expect(byName['conntrack-flush'].arms[1].resets).toBeGreaterThan(0);
     expect(byName['over-window-masquerade'].arms[0].evidence.leakedUnNatted).toBeGreaterThan(0);
     const xml = await readFile(junit, 'utf8');
-    expect(xml.match(/<testcase /g)).toHaveLength(8);
+    expect(xml.match(/<testcase /g)).toHaveLength(11);
     expect(xml).not.toMatch(/<failure/);
     expect(diffHost(host, await snapshotHost())).toEqual({});
     expect(await ourNamespaces()).toEqual([]);
