@@ -22,6 +22,10 @@ const NEEDS = {
   sysctl: 'procps',
   // The kernel cache (resetlab kernels / the vm driver) builds modules.dep of Debian kernels with depmod -b.
   depmod: 'kmod',
+  // kube-proxy IPVS mode matches ipsets (KUBE-CLUSTER-IP, KUBE-LOOP-BACK, ...); ipvsadm manages its virtual servers
+  // (on hosts with ip_vs, and inside the vm driver's guests, which use the host's binaries).
+  ipset: 'ipset',
+  ipvsadm: 'ipvsadm',
 };
 
 /**
@@ -29,10 +33,9 @@ const NEEDS = {
  * (no flag), `--vm` and `--for-tests`; `npm run reproduce` (netns driver) does not need them.
  */
 const VM_NEEDS = {
-  // The vm driver boots kernels under QEMU with a busybox initramfs; the guest uses the host's ipvsadm.
+  // The vm driver boots kernels under QEMU with a busybox initramfs.
   'qemu-system-x86_64': 'qemu-system-x86',
   busybox: 'busybox-static',
-  ipvsadm: 'ipvsadm',
   xz: 'xz-utils',
   // node prove: builds its Debian root filesystem once (cached) and supervises qemu with setpriv --pdeathsig.
   debootstrap: 'debootstrap',

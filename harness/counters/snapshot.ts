@@ -6,6 +6,7 @@
 import type { Lab } from '../lab/lab.js';
 import type { Evidence } from '../report/schema.js';
 import { counterByComment, parseConntrackStat, parseIptablesSaveCounters, parseSnmp } from './parse.js';
+import { parseIpvsStats, type IpvsStats } from './parse-ipvs.js';
 
 /** Raw counter readings at one moment. */
 export interface CounterSnapshot {
@@ -20,6 +21,8 @@ export interface CounterSnapshot {
   /** `Tcp: OutRsts` summed over the client side (client and node-a). */
   clientOutRsts: number;
   serverEstabResets: number;
+  /** node-a's /proc/net/ip_vs_stats totals (IPVS mode only). */
+  ipvs?: IpvsStats;
 }
 
 /** Reads every counter once, in parallel. */
@@ -27,7 +30,8 @@ export async function snapshotCounters(lab: Lab): Promise<CounterSnapshot> {
   const rules = lab.counterRules;
   const a = lab.nodes['node-a'];
   const side = lab.evidenceRoles.map((r) => lab.nodes[r]);
-  const [ctStat, aRules, serverSnmp, sideSnmp, sideRules] = await Promise.all([
+  const ipvsMode = lab.dataPlane.proxyMode === 'ipvs';
+  const [ctStat, aRules, serverSnmp, sideSnmp, sideRules, ipvsStats] = await Promise.all([
     a.exec(['cat', '/proc/net/stat/nf_conntrack']),
     lab.dataPlane.proxyMode === 'nftables'
       ? a.exec(['nft', 'list', 'ruleset'])
@@ -35,6 +39,7 @@ export async function snapshotCounters(lab: Lab): Promise<CounterSnapshot> {
     lab.nodes.server.exec(['cat', '/proc/net/snmp']),
     Promise.all(side.map((n) => n.exec(['cat', '/proc/net/snmp']))),
     Promise.all(side.map((n) => n.exec(['nft', 'list', 'ruleset']))),
+    ipvsMode ? a.exec(['cat', '/proc/net/ip_vs_stats']) : Promise.resolve(null),
   ]);
   const dropInvalid = lab.dataPlane.knobs.dropInvalid === true;
   const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
@@ -49,6 +54,7 @@ export async function snapshotCounters(lab: Lab): Promise<CounterSnapshot> {
     natted: sum(sideRules.map((r) => nftCounterByComment(r.stdout, rules.natted))),
     clientOutRsts: sum(sideSnmp.map((r) => snmpValue(parseSnmp(r.stdout), 'Tcp', 'OutRsts'))),
     serverEstabResets: snmpValue(parseSnmp(serverSnmp.stdout), 'Tcp', 'EstabResets'),
+    ...(ipvsStats ? { ipvs: parseIpvsStats(ipvsStats.stdout) } : {}),
   };
 }
 
@@ -77,5 +83,12 @@ export function diffEvidence(before: CounterSnapshot, after: CounterSnapshot, in
     injectedNatted: d(before.natted, after.natted),
     clientRstsSent: d(before.clientOutRsts, after.clientOutRsts),
     serverResets: d(before.serverEstabResets, after.serverEstabResets),
+    ...(before.ipvs && after.ipvs
+      ? {
+          ipvsConns: d(before.ipvs.conns, after.ipvs.conns),
+          ipvsInPackets: d(before.ipvs.inPackets, after.ipvs.inPackets),
+          ipvsOutPackets: d(before.ipvs.outPackets, after.ipvs.outPackets),
+        }
+      : {}),
   };
 }

@@ -72,6 +72,14 @@ export function comparisonRows(report: RunReport): Row[] {
     row('   (injected, delivered NATed)', 'evidence', (a) => (a.evidence.injectedNatted === undefined ? '-' : int(a.evidence.injectedNatted))),
     row('-> client RSTs sent', 'evidence', (a) => int(a.evidence.clientRstsSent)),
     row('-> server connections reset', 'evidence', (a) => int(a.evidence.serverResets)),
+    ...(arms.some((a) => a.evidence.ipvsOutPackets !== undefined)
+      ? [
+          row('IPVS connections (node-a)', 'evidence', (a) => (a.evidence.ipvsConns === undefined ? '-' : int(a.evidence.ipvsConns))),
+          row('IPVS packets in / out (un-NATed by IPVS)', 'evidence', (a) =>
+            a.evidence.ipvsOutPackets === undefined ? '-' : `${int(a.evidence.ipvsInPackets ?? 0)} / ${int(a.evidence.ipvsOutPackets)}`,
+          ),
+        ]
+      : []),
     row('throughput', 'performance', (a) => gbit(a.throughputBytesPerSec)),
     row('requests/s', 'performance', (a) => int(a.requestsPerSec)),
     row('latency p50 / p99', 'performance', (a) => `${ms(a.latencyMs.p50)} / ${ms(a.latencyMs.p99)}`),

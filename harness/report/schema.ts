@@ -23,6 +23,14 @@ export const Evidence = z.object({
   clientRstsSent: z.number().int().nonnegative(),
   /** `Tcp: EstabResets` in the server's namespace. */
   serverResets: z.number().int().nonnegative(),
+  /**
+   * IPVS mode only, from node-a's `/proc/net/ip_vs_stats` (after - before): connections IPVS
+   * scheduled, packets it handled in (client -> real server) and out (real server -> client:
+   * every reply IPVS un-NATed itself, whatever conntrack judged).
+   */
+  ipvsConns: z.number().int().nonnegative().optional(),
+  ipvsInPackets: z.number().int().nonnegative().optional(),
+  ipvsOutPackets: z.number().int().nonnegative().optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 

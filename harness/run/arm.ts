@@ -17,8 +17,17 @@ import type { ArmSpec, Scenario } from '../scenario/schema.js';
 import type { ProgressEvent } from './progress.js';
 import { applyRps, rpsDrift } from './rps.js';
 
-/** Extra time an agent gets beyond the load duration before it is killed. */
-export const AGENT_GRACE_MS = 15_000;
+/**
+ * Extra time an agent gets beyond the load duration before it is killed: 15 s, or
+ * `RESETLAB_AGENT_GRACE_MS` (1 s to 10 min) where agents start slowly, e.g. in an emulated (TCG) guest.
+ */
+export const AGENT_GRACE_MS = agentGraceMs(process.env.RESETLAB_AGENT_GRACE_MS);
+
+/** The grace from the environment value, or 15 s when it is absent or out of range. Pure. */
+export function agentGraceMs(value: string | undefined): number {
+  const n = Number(value);
+  return value !== undefined && Number.isInteger(n) && n >= 1_000 && n <= 600_000 ? n : 15_000;
+}
 
 /** How often the load agent reports cumulative counts when the trial may stop early. */
 export const COUNT_EVERY_MS = 200;

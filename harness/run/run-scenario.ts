@@ -165,6 +165,9 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       kernel: environment?.kernel,
       masquerade: scenario.topology.masquerade,
       client: scenario.topology.client,
+      proxyMode: environment?.proxyMode,
+      service: scenario.topology.service,
+      hairpin: scenario.topology.hairpin,
     },
     ...(deps.stopping?.kind === 'sequential'
       ? { sequential: { minRatePerMillion: deps.stopping.minRatePerMillion, maxSecPerArm: (scenario.trials * scenario.load.durationMs) / 1000 } }

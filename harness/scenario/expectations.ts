@@ -64,7 +64,11 @@ export interface MatchFacts {
   driver: string;
 }
 
-/** The first expectation for `scenario` matching the facts, or null. */
+/**
+ * The first expectation for `scenario` matching the facts, or null. A `driver: netns` row also
+ * matches the vm driver, which runs the same netns lab inside its guest (the kernel differs, and
+ * rows name their kernel).
+ */
 export function selectExpectation(list: Expectation[], scenario: string, f: MatchFacts): Expectation | null {
   return (
     list.find(
@@ -72,7 +76,7 @@ export function selectExpectation(list: Expectation[], scenario: string, f: Matc
         e.scenario === scenario &&
         kernelInRange(f.kernel, e.kernel) &&
         (!e.proxyMode || e.proxyMode === f.proxyMode) &&
-        (!e.driver || e.driver === f.driver),
+        (!e.driver || e.driver === f.driver || (e.driver === 'netns' && f.driver === 'vm')),
     ) ?? null
   );
 }

@@ -87,7 +87,8 @@ const validFile: fc.Arbitrary<ScenarioFile> = fc.record(
     topology: fc.record(
       {
         proxyMode: fc.constantFrom('auto' as const, 'ipvs' as const, 'iptables' as const, 'nftables' as const),
-        client: fc.constantFrom('pod' as const, 'node' as const),
+        client: fc.constantFrom('pod' as const, 'node' as const, 'external' as const),
+        service: fc.constantFrom('clusterIP' as const, 'nodePort' as const),
         masquerade: fc.boolean(),
         dropInvalid: fc.boolean(),
         servicePort: port,

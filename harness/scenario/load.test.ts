@@ -9,7 +9,7 @@ import { listBuiltins, loadScenarios, resolveScenarioRef, validateOverrides } fr
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/scenarios/', import.meta.url));
 const BUILTINS = fileURLToPath(new URL('../../scenarios', import.meta.url));
 const fx = (name: string) => join(FIXTURES, name);
-const BUILTIN_NAMES = 'below-window, conntrack-flush, delayed-duplicates, none, over-window, over-window-drop-invalid, over-window-masquerade, over-window-node-client';
+const BUILTIN_NAMES = 'below-window, conntrack-flush, delayed-duplicates, none, over-window, over-window-drop-invalid, over-window-external, over-window-hairpin, over-window-masquerade, over-window-node-client, over-window-nodeport';
 const KINDS = 'expected one of none, inject, delayed-duplicates, conntrack-flush';
 
 let tmp: string;
@@ -73,7 +73,7 @@ describe('loadScenarios: valid files', () => {
     expect(full).toEqual({
       name: 'full',
       description: 'Every field set',
-      topology: { proxyMode: 'ipvs', client: 'node', masquerade: true, dropInvalid: true, servicePort: 443, serverPort: 9000 },
+      topology: { proxyMode: 'ipvs', client: 'node', service: 'clusterIP', hairpin: false, masquerade: true, dropInvalid: true, servicePort: 443, serverPort: 9000 },
       load: { connections: 200, durationMs: 150_000, responseBytes: 1024, pipelining: 4 },
       fault: { kind: 'delayed-duplicates', fraction: 0.01, delayMs: 50 },
       arms: [

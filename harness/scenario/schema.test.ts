@@ -10,7 +10,7 @@ const LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 
 const DEFAULTS: Scenario = {
   name: 'x',
-  topology: { proxyMode: 'auto', client: 'pod', masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 },
+  topology: { proxyMode: 'auto', client: 'pod', service: 'clusterIP', hairpin: false, masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 },
   load: { connections: 50, durationMs: 10_000, responseBytes: 65_536, pipelining: 1 },
   fault: { kind: 'inject', offset: 'above-window', ratePerSecond: 50 },
   arms: [
@@ -82,7 +82,12 @@ describe('validateScenario: problems', () => {
     ['topology not a mapping', x({ topology: 'ipvs' }), [['topology', 'expected a mapping, got "ipvs"']]],
     ['topology null', x({ topology: null }), [['topology', 'expected a mapping, got null (an empty value)']]],
     ['proxyMode unknown', x({ topology: { proxyMode: 'userspace' } }), [['topology.proxyMode', 'must be one of auto, ipvs, iptables, nftables (got "userspace")']]],
-    ['client unknown', x({ topology: { client: 'host' } }), [['topology.client', 'must be one of pod, node (got "host")']]],
+    ['client unknown', x({ topology: { client: 'host' } }), [['topology.client', 'must be one of pod, node, external (got "host")']]],
+    ['service unknown', x({ topology: { service: 'LoadBalancer' } }), [['topology.service', 'must be one of clusterIP, nodePort (got "LoadBalancer")']]],
+    ['nodePort below the range', x({ topology: { service: 'nodePort', nodePort: 80 } }), [['topology.nodePort', 'must be >= 30000 (got 80)']]],
+    ['nodePort without service nodePort', x({ topology: { nodePort: 30080 } }), [['topology.nodePort', 'nodePort is only used with service: nodePort']]],
+    ['hairpin from the node', x({ topology: { hairpin: true, client: 'node' } }), [['topology.hairpin', "hairpin needs client: pod (the backend is the client's own pod), got client: node"]]],
+    ['hairpin not boolean', x({ topology: { hairpin: 'yes' } }), [['topology.hairpin', 'expected true or false, got "yes"']]],
     ['masquerade not boolean', x({ topology: { masquerade: 'yes' } }), [['topology.masquerade', 'expected true or false, got "yes"']]],
     ['servicePort 0', x({ topology: { servicePort: 0 } }), [['topology.servicePort', 'must be >= 1 (got 0)']]],
     ['serverPort 70000', x({ topology: { serverPort: 70000 } }), [['topology.serverPort', 'must be <= 65535 (got 70000)']]],

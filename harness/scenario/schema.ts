@@ -48,15 +48,34 @@ const Duration = z
     return ms;
   });
 
-/** Where the client sits and how the Service is proxied. */
-export const TopologySpec = z.strictObject({
-  proxyMode: z.enum(['auto', 'ipvs', 'iptables', 'nftables']).default('auto'),
-  client: z.enum(['pod', 'node']).default('pod'),
-  masquerade: z.boolean().default(false),
-  dropInvalid: z.boolean().default(false),
-  servicePort: int(1, 65535).default(80),
-  serverPort: int(1, 65535).default(8080),
-});
+/**
+ * Where the client sits and how the Service is proxied: together the knobs pick one of the
+ * Service paths users have (lab/topology.ts): `client: pod` (-> ClusterIP; `masquerade: true`
+ * is kube-proxy's masqueradeAll), `client: external` (a source outside the cluster CIDR, routed
+ * via node-a), `client: node` (node-originated), `service: nodePort` (the client targets
+ * node-a's address and `nodePort`, externalTrafficPolicy Cluster), `hairpin: true` (the
+ * Service's only endpoint is the client's own pod; needs `client: pod`).
+ */
+export const TopologySpec = z
+  .strictObject({
+    proxyMode: z.enum(['auto', 'ipvs', 'iptables', 'nftables']).default('auto'),
+    client: z.enum(['pod', 'node', 'external']).default('pod'),
+    service: z.enum(['clusterIP', 'nodePort']).default('clusterIP'),
+    nodePort: int(30000, 32767).optional(),
+    hairpin: z.boolean().default(false),
+    masquerade: z.boolean().default(false),
+    dropInvalid: z.boolean().default(false),
+    servicePort: int(1, 65535).default(80),
+    serverPort: int(1, 65535).default(8080),
+  })
+  .superRefine((t, ctx) => {
+    if (t.hairpin && t.client !== 'pod') {
+      ctx.addIssue({ code: 'custom', path: ['hairpin'], message: `hairpin needs client: pod (the backend is the client's own pod), got client: ${t.client}`, input: t.hairpin });
+    }
+    if (t.nodePort !== undefined && t.service !== 'nodePort') {
+      ctx.addIssue({ code: 'custom', path: ['nodePort'], message: 'nodePort is only used with service: nodePort', input: t.nodePort });
+    }
+  });
 
 /** The HTTP load; `duration` in the file becomes `durationMs` in the `Scenario`. */
 export const LoadSpec = z

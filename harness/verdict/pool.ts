@@ -80,6 +80,8 @@ function proxySysctls(first: TrialResult | undefined): Record<string, number> {
   return chosen ? { ...chosen } : {};
 }
 
+const OPTIONAL_KEYS = ['conntrackIgnored', 'injectedNatted', 'ipvsConns', 'ipvsInPackets', 'ipvsOutPackets'] as const;
+
 function poolEvidence(trials: TrialResult[]): Evidence {
   const sum: Evidence = {
     injected: 0,
@@ -90,10 +92,10 @@ function poolEvidence(trials: TrialResult[]): Evidence {
     serverResets: 0,
   };
   // Optional counters are summed only when some trial measured them (absent means "not measured").
-  const optional: Partial<Record<'conntrackIgnored' | 'injectedNatted', number>> = {};
+  const optional: Partial<Record<(typeof OPTIONAL_KEYS)[number], number>> = {};
   for (const t of trials) {
     for (const key of EVIDENCE_KEYS) sum[key] += t.evidence[key];
-    for (const key of ['conntrackIgnored', 'injectedNatted'] as const) {
+    for (const key of OPTIONAL_KEYS) {
       const v = t.evidence[key];
       if (v !== undefined) optional[key] = (optional[key] ?? 0) + v;
     }

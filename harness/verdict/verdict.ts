@@ -4,6 +4,7 @@
  */
 import type { ArmResult, Outcome, Verdict } from '../report/schema.js';
 import { describeArm, formatP, formatRate, kernelAtLeast } from './format.js';
+import { ipvsNotes, pathIsMasqueraded } from './path-notes.js';
 import { logEAbove, sequentialDecision, sequentialEvidence, sequentialTrafficFactor, SEQUENTIAL_DEFAULTS, SEQUENTIAL_TEST } from './sequential.js';
 import { exactRateTest, trafficFactorToDecide } from './stats.js';
 
@@ -20,7 +21,11 @@ export interface VerdictContext {
   kernel?: string;
   /** Topology knobs as applied. */
   masquerade?: boolean;
-  client?: 'pod' | 'node';
+  client?: 'pod' | 'node' | 'external';
+  /** The data plane actually used (ipvs, iptables, nftables). */
+  proxyMode?: string;
+  service?: 'clusterIP' | 'nodePort';
+  hairpin?: boolean;
 }
 
 /** Options of `decideVerdict`; defaults in `VERDICT_DEFAULTS`. */
@@ -102,7 +107,11 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
   if (short) {
     return make(
       'inconclusive',
-      `Inconclusive: too little traffic: ${short.requests} requests with ${short.name} (need at least ${minRequests}).`,
+      [
+        `Inconclusive: too little traffic: ${short.requests} requests with ${short.name} (need at least ${minRequests}).`,
+        `${describeArm(baseline)}; ${describeArm(fix)}.`,
+        ...ipvsNotes('inconclusive', options.context ?? {}, baseline),
+      ].join(' '),
     );
   }
 
@@ -241,12 +250,13 @@ function contextNotes(outcome: Outcome, ctx: VerdictContext, baseline: ArmResult
         `(${e.leakedUnNatted} leaked with ${e.conntrackInvalid} INVALID with ${baseline.name}); entry loss is a different cause that be_liberal cannot fix.`,
     );
   }
-  if (outcome === 'reproduced' && (ctx.masquerade || ctx.client === 'node')) {
+  if (outcome === 'reproduced' && ctx.proxyMode !== 'ipvs' && pathIsMasqueraded(ctx)) {
     notes.push(
       ctx.client === 'node'
         ? 'The client runs on node-a itself (node-originated traffic): the leaked segment reaches its TCP stack, which sends the RST.'
         : 'With masquerade the leaked segment is addressed to node-a, whose TCP stack sends the RST (counted with the client side).',
     );
   }
+  notes.push(...ipvsNotes(outcome, ctx, baseline));
   return notes;
 }

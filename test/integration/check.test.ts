@@ -25,7 +25,8 @@ describe.skipIf(!IS_ROOT)(`resetlab check${IS_ROOT ? '' : ` (skipped: ${SKIP_REA
     expect(failed, JSON.stringify(failed) + r.stderr.slice(-2000)).toEqual([]);
     expect(doc.cases.map((c: { scenario: string }) => c.scenario).sort()).toEqual([
       'below-window', 'conntrack-flush', 'delayed-duplicates', 'none', 'over-window',
-      'over-window-drop-invalid', 'over-window-masquerade', 'over-window-node-client',
+      'over-window-drop-invalid', 'over-window-external', 'over-window-hairpin', 'over-window-masquerade',
+      'over-window-node-client', 'over-window-nodeport',
     ]);
     expect(r.exitCode).toBe(0);
     const byName = Object.fromEntries(doc.runs.map((run: { scenario: { name: string } }) => [run.scenario.name, run]));
@@ -37,7 +38,7 @@ describe.skipIf(!IS_ROOT)(`resetlab check${IS_ROOT ? '' : ` (skipped: ${SKIP_REA
     expect(byName['conntrack-flush'].arms[1].resets).toBeGreaterThan(0);
     expect(byName['over-window-masquerade'].arms[0].evidence.leakedUnNatted).toBeGreaterThan(0);
     const xml = await readFile(junit, 'utf8');
-    expect(xml.match(/<testcase /g)).toHaveLength(8);
+    expect(xml.match(/<testcase /g)).toHaveLength(11);
     expect(xml).not.toMatch(/<failure/);
     expect(diffHost(host, await snapshotHost())).toEqual({});
     expect(await ourNamespaces()).toEqual([]);

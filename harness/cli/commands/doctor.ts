@@ -68,6 +68,12 @@ export async function diagnose(runner: Runner): Promise<Finding[]> {
     detail: facts.ipVsLoaded ? 'loaded: real IPVS is available' : 'not loaded: proxyMode auto uses iptables DNAT (resetlab never loads modules)',
   });
   findings.push({ name: 'ipvsadm', status: facts.ipvsadm ? 'ok' : 'info', detail: facts.ipvsadm ? 'installed' : 'not installed (needed only with ip_vs)' });
+  findings.push({ name: 'ipset', status: facts.ipset ? 'ok' : 'info', detail: facts.ipset ? 'installed' : 'not installed (kube-proxy IPVS mode needs it: apt-get install -y ipset)' });
+  findings.push({
+    name: 'dummy',
+    status: facts.dummy ? 'ok' : 'info',
+    detail: facts.dummy ? 'loaded: IPVS mode can bind the VIP to kube-ipvs0' : 'not loaded (IPVS mode needs the dummy kube-ipvs0; resetlab never loads modules)',
+  });
   try {
     createRequire(import.meta.url)('raw-socket');
     findings.push({ name: 'raw-socket', status: 'ok', detail: 'native module built and loads' });

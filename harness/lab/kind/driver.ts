@@ -61,6 +61,10 @@ export function kindScenarioProblems(scenarios: Scenario[]): InputProblem[] {
     const p = (field: string, message: string) => problems.push({ file: s.source, field, message });
     if (s.fault.kind === 'delayed-duplicates') p('fault.kind', 'delayed-duplicates needs the netns driver (it builds a second wire between the nodes)');
     for (const r of rpsSpecs(s)) p(r.field, 'rps is only supported with the netns driver');
+    // The kind driver places a client pod or uses a node; these paths are netns-only for now.
+    if (s.topology.client === 'external') p('topology.client', 'client: external needs the netns driver');
+    if (s.topology.service === 'nodePort') p('topology.service', 'service: nodePort needs the netns driver');
+    if (s.topology.hairpin) p('topology.hairpin', 'hairpin needs the netns driver');
   }
   return problems;
 }

@@ -26,6 +26,9 @@ describe('scenario problems per driver', () => {
   it('refuses what only the netns driver can do when the driver is kind', () => {
     const s = scenario({ fault: { kind: 'delayed-duplicates' }, rps: { cpus: '1' } });
     expect(kindScenarioProblems([s]).map((p) => p.field)).toEqual(['fault.kind', 'rps']);
+    const paths = scenario({ topology: { client: 'external', service: 'nodePort' } });
+    expect(kindScenarioProblems([paths]).map((p) => p.field)).toEqual(['topology.client', 'topology.service']);
+    expect(kindScenarioProblems([scenario({ topology: { hairpin: true } })]).map((p) => p.field)).toEqual(['topology.hairpin']);
   });
 
   it('refuses an rps interface the node does not have', () => {

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import {
-  iptablesProxyRules,
-  ipvsCommands,
-  ipvsCompanionRules,
-  nftablesProxyRules,
-  ruleComments,
-  type DataPlaneKnobs,
-} from './dataplane.js';
+import type { LabTopology } from '../topology.js';
+import { iptablesProxyRules, ipvsCommands, ipvsIpsets, ipvsIptablesRules, nftablesProxyRules, ruleComments } from './dataplane.js';
+import { ipvsSysctls } from './kube-proxy.js';
+import { servicePath } from './service-path.js';
 
 const P = 'rl-0a1b2c';
-const K: DataPlaneKnobs = { servicePort: 80, serverPort: 8080, masquerade: false, dropInvalid: false };
-const KNOB_TABLE: DataPlaneKnobs[] = [
-  K,
-  { ...K, masquerade: true },
-  { ...K, dropInvalid: true },
-  { servicePort: 443, serverPort: 9443, masquerade: true, dropInvalid: true },
+const BASE: LabTopology = { proxyMode: 'auto', client: 'pod', masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 };
+
+/** The paths users have, with what kube-proxy (v1.31) does to them. */
+const PATHS: { name: string; t: Partial<LabTopology>; target: string; backend: string; masqueraded: boolean }[] = [
+  { name: 'pod -> ClusterIP', t: {}, target: '10.96.0.10:80', backend: '10.244.2.10:8080', masqueraded: false },
+  { name: 'pod -> ClusterIP, masqueradeAll', t: { masquerade: true }, target: '10.96.0.10:80', backend: '10.244.2.10:8080', masqueraded: true },
+  { name: 'external -> ClusterIP', t: { client: 'external' }, target: '10.96.0.10:80', backend: '10.244.2.10:8080', masqueraded: true },
+  { name: 'node -> ClusterIP', t: { client: 'node' }, target: '10.96.0.10:80', backend: '10.244.2.10:8080', masqueraded: true },
+  { name: 'external -> NodePort', t: { client: 'external', service: 'nodePort', nodePort: 30080 }, target: '172.18.0.2:30080', backend: '10.244.2.10:8080', masqueraded: true },
+  { name: 'hairpin', t: { hairpin: true }, target: '10.96.0.10:80', backend: '10.244.1.10:8080', masqueraded: true },
 ];
 
 /** `*table ... COMMIT` blocks of iptables-restore input, by table name. */
@@ -33,69 +33,127 @@ function tables(text: string): Record<string, string[]> {
   return out;
 }
 
+/** Every chain a rule jumps to is declared in the same table (iptables-restore would refuse it otherwise). */
+function expectJumpsDeclared(t: Record<string, string[]>) {
+  for (const lines of Object.values(t)) {
+    const declared = new Set(lines.filter((l) => l.startsWith(':')).map((l) => l.slice(1).split(' ')[0]));
+    for (const l of lines.filter((x) => x.startsWith('-A '))) {
+      expect(declared.has(l.split(' ')[1]), l).toBe(true);
+      const j = / -j (KUBE-[A-Z0-9-]+)/.exec(l);
+      if (j) expect(declared.has(j[1]), l).toBe(true);
+    }
+  }
+}
+
 describe('ruleComments', () => {
   it('names the counting rules after the prefix', () => {
     expect(ruleComments(P)).toEqual({ invalidDrop: 'rl-0a1b2c-invalid-drop', leak: 'rl-0a1b2c-leak', natted: 'rl-0a1b2c-natted' });
   });
 });
 
-describe('iptablesProxyRules', () => {
-  // This exact text (and the masquerade/dropInvalid variant) was checked once by hand with
-  // `iptables-restore --test` in a throwaway namespace; the test itself runs no command.
-  it('is the kube-proxy-like nat and filter tables', () => {
-    expect(tables(iptablesProxyRules(P, K))).toEqual({
-      nat: [
-        ':PREROUTING ACCEPT [0:0]',
-        ':OUTPUT ACCEPT [0:0]',
-        ':POSTROUTING ACCEPT [0:0]',
-        ':KUBE-SERVICES - [0:0]',
-        '-A PREROUTING -m comment --comment rl-0a1b2c-svc -j KUBE-SERVICES',
-        '-A OUTPUT -m comment --comment rl-0a1b2c-svc -j KUBE-SERVICES',
-        '-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -m comment --comment rl-0a1b2c-svc -j DNAT --to-destination 10.244.2.10:8080',
-      ],
-      filter: [':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]'],
-    });
-    expect(iptablesProxyRules(P, K).endsWith('COMMIT\n')).toBe(true);
-  });
-
-  it.each(KNOB_TABLE)('masquerade=$masquerade dropInvalid=$dropInvalid ports $servicePort->$serverPort', (k) => {
-    const t = tables(iptablesProxyRules(P, k));
-    expect(t.nat).toContain(
-      `-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m tcp --dport ${k.servicePort} -m comment --comment ${P}-svc -j DNAT --to-destination 10.244.2.10:${k.serverPort}`,
-    );
-    const masq = `-A POSTROUTING -d 10.244.2.10/32 -p tcp -m tcp --dport ${k.serverPort} -m comment --comment ${P}-masq -j MASQUERADE`;
-    expect(t.nat?.includes(masq)).toBe(k.masquerade);
-    const drop = `-A FORWARD -m conntrack --ctstate INVALID -m comment --comment ${P}-invalid-drop -j DROP`;
-    expect(t.filter?.includes(drop)).toBe(k.dropInvalid);
-    expect(t.filter?.filter((l) => l.startsWith('-A'))).toHaveLength(k.dropInvalid ? 1 : 0);
+describe('servicePath', () => {
+  it.each(PATHS)('$name: target $target, backend $backend', ({ t, target, backend }) => {
+    const p = servicePath({ ...BASE, ...t });
+    expect(`${p.target.ip}:${p.target.port}`).toBe(target);
+    expect(`${p.backend.ip}:${p.backend.port}`).toBe(backend);
+    expect(p.serverRole).toBe(t.hairpin ? 'client' : 'server');
+    expect(p.clientRole).toBe(t.client === 'node' ? 'node-a' : 'client');
   });
 });
 
-describe('nftablesProxyRules', () => {
-  it.each(KNOB_TABLE)('masquerade=$masquerade dropInvalid=$dropInvalid ports $servicePort->$serverPort', (k) => {
-    const text = nftablesProxyRules(P, k);
+describe('iptablesProxyRules (kube-proxy iptables mode)', () => {
+  it.each(PATHS)('$name', ({ t, masqueraded }) => {
+    const topo = { ...BASE, ...t };
+    const p = servicePath(topo);
+    const r = tables(iptablesProxyRules(P, p, topo));
+    expectJumpsDeclared(r);
+    expect(r.nat).toContain('-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000');
+    expect(r.nat).toContain('-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN');
+    expect(r.nat).toContain('-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully');
+    expect(r.nat).toContain(`-A KUBE-SEP-RL0A1B2C -p tcp -m comment --comment "${P}/server:http" -m tcp -j DNAT --to-destination ${p.backend.ip}:8080`);
+    const svcMark = r.nat!.find((l) => l.startsWith('-A KUBE-SVC-RL0A1B2C') && l.endsWith('-j KUBE-MARK-MASQ'));
+    expect(svcMark?.includes('! -s 10.244.0.0/16')).toBe(!topo.masquerade);
+    expect(r.nat!.some((l) => l.startsWith('-A KUBE-NODEPORTS') && l.includes('--dport 30080'))).toBe(t.service === 'nodePort');
+    // Every masqueraded path has a mark rule that matches it; the plain pod path has none that does.
+    expect(masqueraded).toBe(topo.masquerade || topo.client !== 'pod' || t.service === 'nodePort' || t.hairpin === true);
+    expect(r.filter).toContain('-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT');
+  });
+
+  it.each([false, true])('INVALID drop only with dropInvalid=%s, first in KUBE-FORWARD, named after the run', (dropInvalid) => {
+    const r = tables(iptablesProxyRules(P, servicePath(BASE), { masquerade: false, dropInvalid }));
+    const drop = `-A KUBE-FORWARD -m conntrack --ctstate INVALID -m comment --comment ${P}-invalid-drop -j DROP`;
+    expect(r.filter!.filter((l) => l.startsWith('-A KUBE-FORWARD'))[0] === drop).toBe(dropInvalid);
+  });
+});
+
+describe('nftablesProxyRules (kube-proxy nftables mode)', () => {
+  it.each(PATHS)('$name', ({ t }) => {
+    const topo = { ...BASE, ...t };
+    const p = servicePath(topo);
+    const text = nftablesProxyRules(P, p, topo);
     expect(text.startsWith('table ip rl_0a1b2c {\n')).toBe(true);
-    expect(text).toContain(`ip daddr 10.96.0.10 tcp dport ${k.servicePort} dnat to 10.244.2.10:${k.serverPort} comment "${P}-svc"`);
-    expect(text.includes(`ip daddr 10.244.2.10 tcp dport ${k.serverPort} masquerade comment "${P}-masq"`)).toBe(k.masquerade);
-    expect(text.includes(`ct state invalid counter drop comment "${P}-invalid-drop"`)).toBe(k.dropInvalid);
+    expect(text).toContain(`meta l4proto tcp dnat to ${p.backend.ip}:8080 comment "${P}-svc"`);
+    expect(text).toContain(`ip saddr ${p.backend.ip} jump mark-for-masquerade`);
+    expect(text).toContain('masquerade fully-random');
+    expect(text.includes('ip saddr != 10.244.0.0/16 jump mark-for-masquerade')).toBe(!topo.masquerade);
+    expect(text.includes('tcp dport 30080 goto external-svc')).toBe(t.service === 'nodePort');
     expect(text.split('{').length).toBe(text.split('}').length);
+    expect(text).not.toContain('ct state invalid');
+  });
+
+  it('adds the INVALID drop only with dropInvalid', () => {
+    expect(nftablesProxyRules(P, servicePath(BASE), { masquerade: false, dropInvalid: true })).toContain(`ct state invalid counter drop comment "${P}-invalid-drop"`);
   });
 });
 
-describe('IPVS mode', () => {
-  it('puts the VIP on lo and adds a masq-mode virtual server with the pod as real server', () => {
-    expect(ipvsCommands({ ...K, servicePort: 443, serverPort: 9443 })).toEqual([
-      ['ip', 'addr', 'add', '10.96.0.10/32', 'dev', 'lo'],
+describe('IPVS mode (kube-proxy IPVS mode)', () => {
+  it('puts the VIP on the dummy kube-ipvs0 and adds masq-mode virtual servers with the endpoint as real server', () => {
+    expect(ipvsCommands(servicePath({ ...BASE, servicePort: 443, serverPort: 9443 }))).toEqual([
+      ['ip', 'link', 'add', 'kube-ipvs0', 'type', 'dummy'],
+      ['ip', 'addr', 'add', '10.96.0.10/32', 'dev', 'kube-ipvs0'],
       ['ipvsadm', '-A', '-t', '10.96.0.10:443', '-s', 'rr'],
-      ['ipvsadm', '-a', '-t', '10.96.0.10:443', '-r', '10.244.2.10:9443', '-m'],
+      ['ipvsadm', '-a', '-t', '10.96.0.10:443', '-r', '10.244.2.10:9443', '-m', '-w', '1'],
     ]);
   });
 
-  it.each(KNOB_TABLE)('companion rules: masquerade=$masquerade dropInvalid=$dropInvalid', (k) => {
-    const t = tables(ipvsCompanionRules(P, k));
-    expect(Object.keys(t)).toEqual(['nat', 'filter']);
-    expect(t.nat?.includes(`-A POSTROUTING -m ipvs --vaddr 10.96.0.10/32 --vport ${k.servicePort} -m comment --comment ${P}-masq -j MASQUERADE`)).toBe(k.masquerade);
-    expect(t.filter?.includes(`-A FORWARD -m conntrack --ctstate INVALID -m comment --comment ${P}-invalid-drop -j DROP`)).toBe(k.dropInvalid);
-    expect(ipvsCompanionRules(P, k)).not.toContain('DNAT');
+  it('adds a NodePort virtual server on each node-a address', () => {
+    const vs = ipvsCommands(servicePath({ ...BASE, client: 'external', service: 'nodePort', nodePort: 30080 }))
+      .filter((a) => a[1] === '-A')
+      .map((a) => a[3]);
+    expect(vs).toEqual(['10.96.0.10:80', '172.18.0.2:30080', '192.168.100.1:30080']);
+  });
+
+  it.each(PATHS)('$name: ipsets and chains', ({ t }) => {
+    const topo = { ...BASE, ...t };
+    const p = servicePath(topo);
+    const sets = ipvsIpsets(p);
+    expect(sets).toContain('add KUBE-CLUSTER-IP 10.96.0.10,tcp:80\n');
+    expect(sets.includes('add KUBE-LOOP-BACK 10.244.1.10,tcp:8080,10.244.1.10')).toBe(t.hairpin === true);
+    expect(sets.includes('add KUBE-NODE-PORT-TCP 30080')).toBe(t.service === 'nodePort');
+    const r = tables(ipvsIptablesRules(P, p, topo));
+    expectJumpsDeclared(r);
+    // Every set a rule matches is created.
+    for (const l of [...r.nat!, ...r.filter!]) {
+      const m = /--match-set (\S+)/.exec(l);
+      if (m) expect(sets, l).toContain(`create ${m[1]} `);
+    }
+    const clusterMark = r.nat!.find((l) => l.includes('--match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ'));
+    expect(clusterMark?.startsWith('-A KUBE-SERVICES ! -s 10.244.0.0/16 ')).toBe(!topo.masquerade);
+    expect(r.nat!.some((l) => l.includes('KUBE-LOOP-BACK dst,dst,src -j MASQUERADE'))).toBe(t.hairpin === true);
+    expect(r.nat).toContain('-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully');
+    expect(r.nat).not.toContain('DNAT');
+    expect(r.filter!.some((l) => l.includes('INVALID'))).toBe(false);
+  });
+
+  it.each([
+    ['4.0.9', false],
+    ['4.19.0-27-amd64', true],
+    ['5.8.18', true],
+    ['5.10.0-32-amd64', false],
+    ['6.1.0-56-amd64', false],
+  ] as const)('start-up sysctls on %s: conn_reuse_mode=0 %s', (kernel, reuse) => {
+    const s = ipvsSysctls(kernel);
+    expect(s).toMatchObject({ 'net.ipv4.vs.conntrack': 1, 'net.ipv4.vs.expire_nodest_conn': 1, 'net.ipv4.vs.expire_quiescent_template': 1, 'net.ipv4.ip_forward': 1 });
+    expect('net.ipv4.vs.conn_reuse_mode' in s).toBe(reuse);
   });
 });

@@ -68,7 +68,7 @@ describe('provisionNetnsLab: command sequence', () => {
   ])('%s: no command touches the host namespace; every veth peer is a run namespace', async (_name, topology, facts) => {
     const { runner } = await provision(topology, facts);
     expect(touchesHost(runner.lines)).toEqual([]);
-    const veths = runner.lines.filter((l) => / link add /.test(l));
+    const veths = runner.lines.filter((l) => / link add /.test(l) && !l.includes('type dummy'));
     expect(veths).toHaveLength(3);
     for (const l of veths) expect(l).toMatch(new RegExp(`^ip -n ${NS} link add \\S+ type veth peer name \\S+ netns ${NS}$`));
   });
@@ -83,12 +83,16 @@ describe('provisionNetnsLab: iptables rules', () => {
   ])('masquerade=$masquerade dropInvalid=$dropInvalid ports $servicePort->$serverPort', async (k) => {
     const { runner, lab } = await provision({ proxyMode: 'iptables', ...k });
     const rules = inputOf(runner, /^ip netns exec rl-0a1b2c-node-a iptables-restore -w$/);
-    expect(rules).toContain(
-      `-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m tcp --dport ${k.servicePort} -m comment --comment ${P}-svc -j DNAT --to-destination 10.244.2.10:${k.serverPort}`,
-    );
-    expect(rules.includes('-j MASQUERADE')).toBe(k.masquerade);
-    expect(rules.includes(`-A FORWARD -m conntrack --ctstate INVALID -m comment --comment ${P}-invalid-drop -j DROP`)).toBe(k.dropInvalid);
-    expect(lab.dataPlane).toEqual({ proxyMode: 'iptables', reason: 'requested iptables', knobs: { ...k, client: 'pod' } });
+    expect(rules).toContain(`-A KUBE-SEP-RL0A1B2C -p tcp -m comment --comment "${P}/server:http" -m tcp -j DNAT --to-destination 10.244.2.10:${k.serverPort}`);
+    expect(rules).toContain(`-d 10.96.0.10/32 -p tcp -m comment --comment "${P}/server:http cluster IP" -m tcp --dport ${k.servicePort} -j KUBE-SVC-RL0A1B2C`);
+    // masqueradeAll drops the "! -s <cluster CIDR>" condition from the Service's mark rule.
+    expect(rules.includes(`! -s 10.244.0.0/16 -d 10.96.0.10/32`)).toBe(!k.masquerade);
+    expect(rules.includes(`-A KUBE-FORWARD -m conntrack --ctstate INVALID -m comment --comment ${P}-invalid-drop -j DROP`)).toBe(k.dropInvalid);
+    expect(lab.dataPlane).toEqual({
+      proxyMode: 'iptables',
+      reason: 'requested iptables',
+      knobs: { ...k, client: 'pod', service: 'clusterIP', hairpin: false },
+    });
     expect(lab.addresses).toEqual({ vip: '10.96.0.10', servicePort: k.servicePort, serverIp: '10.244.2.10', serverPort: k.serverPort, clientIp: '10.244.1.10' });
     for (const role of ['client', 'node-a']) {
       const evidence = inputOf(runner, new RegExp(`^ip netns exec ${P}-${role} nft -f -$`), EVIDENCE_TABLE);
@@ -101,6 +105,7 @@ describe('provisionNetnsLab: iptables rules', () => {
   it.each<[LabTopology['client'], string, string, string[]]>([
     ['pod', 'client', '10.244.1.10', ['client', 'node-a']],
     ['node', 'node-a', '172.18.0.2', ['node-a']],
+    ['external', 'client', '192.168.100.10', ['client', 'node-a']],
   ])('with the client as a %s: client node, client address and evidence namespaces', async (client, clientRole, clientIp, evidenceRoles) => {
     const { runner, lab } = await provision({ client });
     expect(lab.nodes.client.id).toBe(`${P}-${clientRole}`);
@@ -121,25 +126,32 @@ describe('provisionNetnsLab: nftables and ipvs', () => {
   ])('nftables loads `nft -f -` on node-a (masquerade=$masquerade dropInvalid=$dropInvalid)', async (k) => {
     const { runner, lab } = await provision({ proxyMode: 'nftables', ...k });
     const rules = inputOf(runner, /^ip netns exec rl-0a1b2c-node-a nft -f -$/, 'table ip rl_0a1b2c {');
-    expect(rules).toContain('ip daddr 10.96.0.10 tcp dport 80 dnat to 10.244.2.10:8080');
-    expect(rules.includes('masquerade')).toBe(k.masquerade);
+    expect(rules).toContain('meta l4proto tcp dnat to 10.244.2.10:8080');
+    expect(rules.includes('ip saddr != 10.244.0.0/16 jump mark-for-masquerade')).toBe(!k.masquerade);
     expect(rules.includes(`ct state invalid counter drop comment "${P}-invalid-drop"`)).toBe(k.dropInvalid);
     expect(runner.lines).not.toContain(exec('node-a', 'iptables-restore -w'));
     expect(lab.dataPlane.proxyMode).toBe('nftables');
   });
 
-  it('ipvs enables vs.conntrack, adds the virtual server with the pod as real server, then companion rules', async () => {
-    const { runner, lab } = await provision({ proxyMode: 'ipvs', dropInvalid: true });
+  it('ipvs sets kube-proxy\'s sysctls, adds kube-ipvs0, the virtual server, ipsets, then its chains', async () => {
+    const runner = new FakeRunner();
+    const lab = await provisionNetnsLab({ prefix: P, topology: { ...TOPO, proxyMode: 'ipvs', dropInvalid: true }, runner, facts: ALL, kernelRelease: '5.4.0-200-generic' });
     const nodeA = runner.lines.filter((l) => l.startsWith(`ip netns exec ${P}-node-a`)).slice(1);
     expect(nodeA).toEqual([
-      exec('node-a', 'sysctl -w net.ipv4.vs.conntrack=1 net.ipv4.vs.expire_nodest_conn=1'),
-      exec('node-a', 'ip addr add 10.96.0.10/32 dev lo'),
+      exec(
+        'node-a',
+        'sysctl -w net.ipv4.vs.conntrack=1 net.ipv4.vs.expire_nodest_conn=1 net.ipv4.vs.expire_quiescent_template=1 net.ipv4.ip_forward=1 net.ipv4.vs.conn_reuse_mode=0',
+      ),
+      exec('node-a', 'ip link add kube-ipvs0 type dummy'),
+      exec('node-a', 'ip addr add 10.96.0.10/32 dev kube-ipvs0'),
       exec('node-a', 'ipvsadm -A -t 10.96.0.10:80 -s rr'),
-      exec('node-a', 'ipvsadm -a -t 10.96.0.10:80 -r 10.244.2.10:8080 -m'),
-      exec('node-a', 'iptables-restore -w --noflush'),
+      exec('node-a', 'ipvsadm -a -t 10.96.0.10:80 -r 10.244.2.10:8080 -m -w 1'),
+      exec('node-a', 'ipset restore'),
+      exec('node-a', 'iptables-restore -w'),
       exec('node-a', 'nft -f -'),
     ]);
-    expect(inputOf(runner, /node-a iptables-restore -w --noflush$/)).toContain('--ctstate INVALID');
+    expect(inputOf(runner, /node-a iptables-restore -w$/)).toContain('--ctstate INVALID');
+    expect(inputOf(runner, /node-a ipset restore$/)).toContain('add KUBE-CLUSTER-IP 10.96.0.10,tcp:80');
     expect(lab.dataPlane).toMatchObject({ proxyMode: 'ipvs', reason: expect.stringMatching(/ip_vs and ipvsadm present/) });
   });
 });
@@ -148,6 +160,8 @@ describe('provisionNetnsLab: proxy mode choice', () => {
   it.each<[string, LabTopology['proxyMode'], ProxyFacts, RegExp]>([
     ['ipvs without ip_vs', 'ipvs', { ...ALL, ipVsLoaded: false }, /proxyMode ipvs cannot run here: .*ip_vs/],
     ['ipvs without ipvsadm', 'ipvs', { ...ALL, ipvsadm: false }, /ipvsadm is not installed/],
+    ['ipvs without ipset', 'ipvs', { ...ALL, ipset: false }, /ipset is not installed/],
+    ['ipvs without the dummy link type', 'ipvs', { ...ALL, dummy: false }, /no dummy interface type/],
     ['nftables without nft', 'nftables', { ...ALL, nft: false }, /nft, which is not installed/],
     ['any mode without nft (evidence counters)', 'iptables', { ...ALL, nft: false }, /evidence counters need nft/],
     ['auto with neither ip_vs nor iptables', 'auto', { ...ALL, ipVsLoaded: false, iptables: false }, /no proxy data plane available/],

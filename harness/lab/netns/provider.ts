@@ -4,6 +4,7 @@
  * for cleanup the moment it exists; a failed provision removes what it made and rethrows.
  * Nothing is ever created in, or connected to, the initial network namespace.
  */
+import { release } from 'node:os';
 import { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import type { DataPlane, Lab, LabAddresses, NodeRole } from '../lab.js';
@@ -12,16 +13,18 @@ import { parseSysctlOutput, sysctlMismatches, sysctlReadArgv, sysctlWriteArgv } 
 import type { LabTopology } from '../topology.js';
 import { evidenceRules } from '../evidence.js';
 import { claimPrefix } from '../owner.js';
-import { NETNS_ADDRESSES as A } from './addresses.js';
 import { deleteNamespace } from './cleanup.js';
 import {
   iptablesProxyRules,
   ipvsCommands,
-  ipvsCompanionRules,
+  ipvsIpsets,
+  ipvsIptablesRules,
   nftablesProxyRules,
   ruleComments,
   summarizeNetnsRules,
 } from './dataplane.js';
+import { ipvsSysctls } from './kube-proxy.js';
+import { servicePath } from './service-path.js';
 import { NetnsNode } from './node.js';
 import { chooseProxyMode, readProxyFacts, type ProxyFacts } from './proxy-mode.js';
 import { topologyPlan, vethCommand } from './provision.js';
@@ -33,6 +36,8 @@ export interface NetnsLabOptions {
   runner: Runner;
   /** Host facts (injected in tests); read from the machine by default. */
   facts?: ProxyFacts;
+  /** Kernel release deciding kube-proxy's IPVS sysctls (injected in tests); `os.release()` by default. */
+  kernelRelease?: string;
 }
 
 /** A provisioned netns lab; `destroy()` deletes its namespaces (and with them links, rules, sysctls). */
@@ -123,7 +128,8 @@ export class NetnsLab implements Lab {
 export async function provisionNetnsLab(options: NetnsLabOptions): Promise<NetnsLab> {
   const { prefix, topology, runner } = options;
   const { mode, reason } = chooseProxyMode(topology.proxyMode, options.facts ?? readProxyFacts());
-  const plan = topologyPlan(prefix);
+  const plan = topologyPlan(prefix, topology.client);
+  const path = servicePath(topology);
   const cleanup = new CleanupStack();
   const ns = Object.fromEntries(plan.namespaces.map((n) => [n.role, new NetnsNode(n.role, n.name, runner)])) as Record<
     NodeRole,
@@ -138,29 +144,42 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
     for (const v of plan.veths) await runner.run(vethCommand(prefix, v));
     await Promise.all(Object.entries(plan.ipLines).map(([role, lines]) => ns[role as NodeRole].ipBatch(lines)));
     await Promise.all(['node-a', 'node-b'].map((r) => ns[r as NodeRole].exec(sysctlWriteArgv(plan.nodeSysctls))));
-    const knobs = { servicePort: topology.servicePort, serverPort: topology.serverPort, masquerade: topology.masquerade, dropInvalid: topology.dropInvalid };
+    const knobs = { masquerade: topology.masquerade, dropInvalid: topology.dropInvalid };
     const nodeA = ns['node-a'];
     if (mode === 'iptables') {
-      await nodeA.exec(['iptables-restore', '-w'], { input: iptablesProxyRules(prefix, knobs) });
+      await nodeA.exec(['iptables-restore', '-w'], { input: iptablesProxyRules(prefix, path, knobs) });
     } else if (mode === 'nftables') {
-      await nodeA.exec(['nft', '-f', '-'], { input: nftablesProxyRules(prefix, knobs) });
+      await nodeA.exec(['nft', '-f', '-'], { input: nftablesProxyRules(prefix, path, knobs) });
     } else {
-      await nodeA.exec(sysctlWriteArgv({ 'net.ipv4.vs.conntrack': 1, 'net.ipv4.vs.expire_nodest_conn': 1 }));
-      for (const argv of ipvsCommands(knobs)) await nodeA.exec(argv);
-      await nodeA.exec(['iptables-restore', '-w', '--noflush'], { input: ipvsCompanionRules(prefix, knobs) });
+      // kube-proxy's start-up sysctls, then its dummy link, virtual servers, ipsets and chains.
+      await nodeA.exec(sysctlWriteArgv(ipvsSysctls(options.kernelRelease ?? release())));
+      for (const argv of ipvsCommands(path)) await nodeA.exec(argv);
+      await nodeA.exec(['ipset', 'restore'], { input: ipvsIpsets(path) });
+      await nodeA.exec(['iptables-restore', '-w'], { input: ipvsIptablesRules(prefix, path, knobs) });
     }
-    const clientRole: NodeRole = topology.client === 'node' ? 'node-a' : 'client';
-    const evidence = evidenceRules(prefix, { vip: A.serviceVip, servicePort: knobs.servicePort, serverIp: A.serverPod, serverPort: knobs.serverPort });
+    const evidence = evidenceRules(prefix, { vip: path.target.ip, servicePort: path.target.port, serverIp: path.backend.ip, serverPort: path.backend.port });
     await Promise.all((['client', 'node-a'] as const).map((r) => ns[r].exec(['nft', '-f', '-'], { input: evidence })));
     const addresses: LabAddresses = {
-      vip: A.serviceVip,
-      servicePort: topology.servicePort,
-      serverIp: A.serverPod,
-      serverPort: topology.serverPort,
-      clientIp: topology.client === 'node' ? A.nodeAWire : A.clientPod,
+      vip: path.target.ip,
+      servicePort: path.target.port,
+      serverIp: path.backend.ip,
+      serverPort: path.backend.port,
+      clientIp: path.clientIp,
     };
-    const nodes = { ...ns, client: ns[clientRole] };
-    const dataPlane: DataPlane = { proxyMode: mode, reason, knobs: { ...knobs, client: topology.client } };
+    const nodes = { ...ns, client: ns[path.clientRole], server: ns[path.serverRole] };
+    const dataPlane: DataPlane = {
+      proxyMode: mode,
+      reason,
+      knobs: {
+        ...knobs,
+        servicePort: topology.servicePort,
+        serverPort: topology.serverPort,
+        client: topology.client,
+        service: path.service,
+        ...(path.nodePort ? { nodePort: path.nodePort } : {}),
+        hairpin: path.backendLocal,
+      },
+    };
     return new NetnsLab(prefix, dataPlane, addresses, nodes, cleanup);
   } catch (error) {
     const problems = await cleanup.unwind();

@@ -24,8 +24,13 @@ export interface TopologyPlan {
 /** The namespaces (always four: the client pod exists even when the client runs on node-a). */
 export const PHYSICAL_ROLES: readonly NodeRole[] = ['client', 'node-a', 'node-b', 'server'];
 
-/** Builds the topology plan for a run prefix. */
-export function topologyPlan(prefix: string): TopologyPlan {
+/**
+ * Builds the topology plan for a run prefix. With `client: external` the client namespace
+ * gets an address outside the cluster CIDR (192.168.100.10/24, gateway node-a), as a machine
+ * that routes the Service range (or a NodePort) through node-a; otherwise a pod address.
+ */
+export function topologyPlan(prefix: string, client: 'pod' | 'node' | 'external' = 'pod'): TopologyPlan {
+  const [clientIp, gateway] = client === 'external' ? [A.externalClient, A.nodeAExternalGateway] : [A.clientPod, A.nodeAPodGateway];
   return {
     namespaces: PHYSICAL_ROLES.map((role) => ({ role, name: namespaceName(prefix, role) })),
     veths: [
@@ -37,15 +42,15 @@ export function topologyPlan(prefix: string): TopologyPlan {
       client: [
         'link set lo up',
         'link set eth0 up',
-        `addr add ${A.clientPod}/24 dev eth0`,
-        `route add default via ${A.nodeAPodGateway}`,
+        `addr add ${clientIp}/24 dev eth0`,
+        `route add default via ${gateway}`,
       ],
       'node-a': [
         'link set lo up',
         'link set wire0 up',
         'link set veth-client up',
         `addr add ${A.nodeAWire}/${A.wirePrefixLen} dev wire0`,
-        `addr add ${A.nodeAPodGateway}/24 dev veth-client`,
+        `addr add ${gateway}/24 dev veth-client`,
         `route add ${A.nodeBPodCidr} via ${A.nodeBWire}`,
         // Node-originated traffic to a ClusterIP needs a route before OUTPUT DNAT rewrites it
         // (real nodes have a default route; kube-proxy IPVS mode binds VIPs to kube-ipvs0).

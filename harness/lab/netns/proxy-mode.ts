@@ -14,6 +14,10 @@ export interface ProxyFacts {
   ipvsadm: boolean;
   nft: boolean;
   iptables: boolean;
+  /** `ipset` is installed (kube-proxy's IPVS mode matches ipsets). Absent: not checked. */
+  ipset?: boolean;
+  /** The `dummy` link type is loaded or built in (IPVS mode's `kube-ipvs0`). Absent: not checked. */
+  dummy?: boolean;
 }
 
 /** Reads the facts from /sys and PATH (no side effects). */
@@ -28,6 +32,8 @@ export function readProxyFacts(): ProxyFacts {
     ipvsadm: onPath('ipvsadm'),
     nft: onPath('nft'),
     iptables: onPath('iptables') && onPath('iptables-restore'),
+    ipset: onPath('ipset'),
+    dummy: moduleAvailableWithoutLoading('dummy'),
   };
 }
 
@@ -44,7 +50,11 @@ export function chooseProxyMode(
       ? 'ipvsadm is not installed'
       : !f.iptables
         ? 'iptables is not installed (needed for the masquerade and INVALID-drop rules beside IPVS)'
-        : null;
+        : f.ipset === false
+          ? 'ipset is not installed (kube-proxy IPVS mode matches ipsets; apt-get install ipset)'
+          : f.dummy === false
+            ? 'the kernel has no dummy interface type loaded (kube-proxy binds Service addresses to the dummy kube-ipvs0)'
+            : null;
   if (requested === 'ipvs') {
     if (ipvsMissing) throw new UnsupportedError(`proxyMode ipvs cannot run here: ${ipvsMissing}; use proxyMode: auto or iptables`);
     return { mode: 'ipvs', reason: 'requested ipvs; kernel ip_vs and ipvsadm present' };

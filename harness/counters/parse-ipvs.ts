@@ -1,0 +1,71 @@
+/**
+ * Pure parsers for IPVS's own counters, read in node-a's namespace (both are per network
+ * namespace): `/proc/net/ip_vs_stats` (totals since the namespace's IPVS started; values in
+ * hex, ip_vs_stats_show in net/netfilter/ipvs/ip_vs_ctl.c) and `ipvsadm -Lnc` (the connection
+ * table). They throw "failed to parse <source>: ..." on input they do not understand. Tested
+ * on output captured in a Debian 6.1 guest (test/fixtures/ipvs).
+ */
+
+/** Totals of `/proc/net/ip_vs_stats`. */
+export interface IpvsStats {
+  conns: number;
+  inPackets: number;
+  outPackets: number;
+  inBytes: number;
+  outBytes: number;
+}
+
+const STATS = '/proc/net/ip_vs_stats';
+
+/**
+ * Parses `/proc/net/ip_vs_stats`: two header lines ("Total Incoming Outgoing ..." /
+ * "Conns Packets Packets Bytes Bytes"), one line of five hex totals, then the rate block
+ * (ignored). Throws when the header or the totals line is missing or not hex.
+ */
+export function parseIpvsStats(text: string): IpvsStats {
+  const rows = text.split('\n').map((l) => l.trim());
+  const h = rows.findIndex((l) => /^Conns\s+Packets\s+Packets\s+Bytes\s+Bytes$/.test(l));
+  if (h < 0) throw new Error(`failed to parse ${STATS}: no "Conns Packets Packets Bytes Bytes" header`);
+  const values = (rows[h + 1] ?? '').split(/\s+/);
+  if (values.length !== 5 || values.some((v) => !/^[0-9A-Fa-f]{1,16}$/.test(v))) {
+    throw new Error(`failed to parse ${STATS}: line ${h + 2}: expected five hex totals, got "${rows[h + 1] ?? ''}"`);
+  }
+  const [conns, inPackets, outPackets, inBytes, outBytes] = values.map((v) => Number.parseInt(v, 16)) as [number, number, number, number, number];
+  return { conns, inPackets, outPackets, inBytes, outBytes };
+}
+
+/** One entry of `ipvsadm -Lnc`. */
+export interface IpvsConnection {
+  protocol: string;
+  /** Seconds until the entry expires ("mm:ss" in the output). */
+  expiresSec: number;
+  state: string;
+  source: string;
+  virtual: string;
+  destination: string;
+}
+
+const CONNS = 'ipvsadm -Lnc output';
+
+/**
+ * Parses `ipvsadm -Lnc`: the "IPVS connection entries" title, the column header
+ * (pro expire state source virtual destination), then one line per connection. Throws on a
+ * missing header or a line with another shape.
+ */
+export function parseIpvsConnections(text: string): IpvsConnection[] {
+  const rows = text.split('\n').map((l, i) => ({ no: i + 1, t: l.trim() })).filter((r) => r.t !== '');
+  const h = rows.findIndex((r) => /^pro\s+expire\s+state\s+source\s+virtual\s+destination$/.test(r.t));
+  if (h < 0) throw new Error(`failed to parse ${CONNS}: no "pro expire state source virtual destination" header`);
+  return rows.slice(h + 1).map((r) => {
+    const m = /^(\S+)\s+(\d+):(\d\d)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$/.exec(r.t);
+    if (!m) throw new Error(`failed to parse ${CONNS}: line ${r.no}: unrecognised entry "${r.t}"`);
+    return { protocol: m[1]!, expiresSec: Number(m[2]) * 60 + Number(m[3]), state: m[4]!, source: m[5]!, virtual: m[6]!, destination: m[7]! };
+  });
+}
+
+/** Counts connections per state, e.g. `{ ESTABLISHED: 10, TIME_WAIT: 3 }`. */
+export function countByState(conns: readonly IpvsConnection[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of conns) out[c.state] = (out[c.state] ?? 0) + 1;
+  return out;
+}

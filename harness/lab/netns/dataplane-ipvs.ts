@@ -1,0 +1,103 @@
+/**
+ * node-a's data plane in IPVS mode, as kube-proxy v1.31's IPVS proxier builds it for one
+ * Service with one endpoint: the ClusterIP on the dummy interface `kube-ipvs0` (left down,
+ * as kube-proxy leaves it), virtual servers in NAT (masq) mode for the ClusterIP and, for a
+ * NodePort, for each node address; the ipsets kube-proxy keeps (KUBE-CLUSTER-IP,
+ * KUBE-LOOP-BACK for local endpoints, KUBE-NODE-PORT-TCP, KUBE-IPVS-IPS, and the empty ones
+ * its filter rules reference); and its iptables chains KUBE-SERVICES, KUBE-NODE-PORT,
+ * KUBE-LOAD-BALANCER, KUBE-MARK-MASQ, KUBE-POSTROUTING (hairpin masquerade via KUBE-LOOP-BACK,
+ * then the marked MASQUERADE --random-fully), KUBE-FORWARD and KUBE-IPVS-FILTER. kube-proxy's
+ * IPVS mode has no INVALID drop; `dropInvalid` adds one for the lab. Pure argv and text.
+ */
+import type { ProxyKnobs } from './kube-proxy.js';
+import { forwardChainRules, masqueradeChainRules } from './dataplane-iptables.js';
+import type { ServicePath } from './service-path.js';
+
+/** The dummy interface kube-proxy binds Service addresses to. */
+export const IPVS_DUMMY = 'kube-ipvs0';
+
+const q = (s: string) => `"${s}"`;
+
+/** `ip` and `ipvsadm` argv, in order: dummy link, VIP on it, virtual servers and their real server (masq). */
+export function ipvsCommands(p: ServicePath): string[][] {
+  const frontends = [`${p.vip}:${p.servicePort}`, ...(p.nodePort ? p.nodeIps.map((ip) => `${ip}:${p.nodePort}`) : [])];
+  return [
+    ['ip', 'link', 'add', IPVS_DUMMY, 'type', 'dummy'],
+    ['ip', 'addr', 'add', `${p.vip}/32`, 'dev', IPVS_DUMMY],
+    ...frontends.flatMap((vs) => [
+      ['ipvsadm', '-A', '-t', vs, '-s', 'rr'],
+      ['ipvsadm', '-a', '-t', vs, '-r', `${p.backend.ip}:${p.backend.port}`, '-m', '-w', '1'],
+    ]),
+  ];
+}
+
+/** `ipset restore` input: the sets kube-proxy's IPVS mode keeps, filled for this Service. */
+export function ipvsIpsets(p: ServicePath): string {
+  const hash = (name: string, type: string) => `create ${name} ${type} family inet hashsize 1024 maxelem 65536`;
+  const bitmap = (name: string) => `create ${name} bitmap:port range 0-65535`;
+  return [
+    hash('KUBE-CLUSTER-IP', 'hash:ip,port'),
+    `add KUBE-CLUSTER-IP ${p.vip},tcp:${p.servicePort}`,
+    hash('KUBE-LOOP-BACK', 'hash:ip,port,ip'),
+    ...(p.backendLocal ? [`add KUBE-LOOP-BACK ${p.backend.ip},tcp:${p.backend.port},${p.backend.ip}`] : []),
+    bitmap('KUBE-NODE-PORT-TCP'),
+    ...(p.nodePort ? [`add KUBE-NODE-PORT-TCP ${p.nodePort}`] : []),
+    hash('KUBE-IPVS-IPS', 'hash:ip'),
+    `add KUBE-IPVS-IPS ${p.vip}`,
+    hash('KUBE-LOAD-BALANCER', 'hash:ip,port'),
+    hash('KUBE-EXTERNAL-IP', 'hash:ip,port'),
+    hash('KUBE-EXTERNAL-IP-LOCAL', 'hash:ip,port'),
+    bitmap('KUBE-HEALTH-CHECK-NODE-PORT'),
+    '',
+  ].join('\n');
+}
+
+/** `iptables-restore` input: kube-proxy IPVS mode's nat and filter chains. */
+export function ipvsIptablesRules(prefix: string, p: ServicePath, k: ProxyKnobs): string {
+  const nat = [
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    ':INPUT ACCEPT [0:0]',
+    ':OUTPUT ACCEPT [0:0]',
+    ':POSTROUTING ACCEPT [0:0]',
+    ...['KUBE-SERVICES', 'KUBE-POSTROUTING', 'KUBE-NODE-PORT', 'KUBE-LOAD-BALANCER', 'KUBE-MARK-MASQ'].map((c) => `:${c} - [0:0]`),
+    `-A PREROUTING -m comment --comment ${q('kubernetes service portals')} -j KUBE-SERVICES`,
+    `-A OUTPUT -m comment --comment ${q('kubernetes service portals')} -j KUBE-SERVICES`,
+    `-A POSTROUTING -m comment --comment ${q('kubernetes postrouting rules')} -j KUBE-POSTROUTING`,
+    ...(p.backendLocal
+      ? [`-A KUBE-POSTROUTING -m comment --comment ${q('Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose')} -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE`]
+      : []),
+    ...masqueradeChainRules(),
+    ...(p.nodePort
+      ? [`-A KUBE-NODE-PORT -p tcp -m comment --comment ${q('Kubernetes nodeport TCP port for masquerade purpose')} -m set --match-set KUBE-NODE-PORT-TCP dst -j KUBE-MARK-MASQ`]
+      : []),
+    `-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ`,
+    '-A KUBE-SERVICES -s 127.0.0.0/8 -j RETURN',
+    `-A KUBE-SERVICES ${k.masquerade ? '' : `! -s ${p.clusterCidr} `}-m comment --comment ${q('Kubernetes service cluster ip + port for masquerade purpose')} -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ`,
+    '-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODE-PORT',
+    '-A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT',
+    'COMMIT',
+  ];
+  const filter = [
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    ':FORWARD ACCEPT [0:0]',
+    ':OUTPUT ACCEPT [0:0]',
+    ...['KUBE-FORWARD', 'KUBE-NODE-PORT', 'KUBE-PROXY-FIREWALL', 'KUBE-IPVS-FILTER', 'KUBE-IPVS-OUT-FILTER'].map((c) => `:${c} - [0:0]`),
+    `-A INPUT -m comment --comment ${q('kubernetes health check rules')} -j KUBE-NODE-PORT`,
+    `-A INPUT -m comment --comment ${q('kubernetes ipvs access filter')} -j KUBE-IPVS-FILTER`,
+    `-A INPUT -m comment --comment ${q('kube-proxy firewall rules')} -j KUBE-PROXY-FIREWALL`,
+    `-A FORWARD -m comment --comment ${q('kube-proxy firewall rules')} -j KUBE-PROXY-FIREWALL`,
+    `-A FORWARD -m comment --comment ${q('kubernetes forwarding rules')} -j KUBE-FORWARD`,
+    `-A OUTPUT -m comment --comment ${q('kubernetes ipvs access filter')} -j KUBE-IPVS-OUT-FILTER`,
+    ...forwardChainRules(prefix, k),
+    ...['KUBE-LOAD-BALANCER', 'KUBE-CLUSTER-IP', 'KUBE-EXTERNAL-IP', 'KUBE-EXTERNAL-IP-LOCAL'].map(
+      (set) => `-A KUBE-IPVS-FILTER -m set --match-set ${set} dst,dst -j RETURN`,
+    ),
+    '-A KUBE-IPVS-FILTER -m set --match-set KUBE-HEALTH-CHECK-NODE-PORT dst -j RETURN',
+    '-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable',
+    'COMMIT',
+    '',
+  ];
+  return [...nat, ...filter].join('\n');
+}
