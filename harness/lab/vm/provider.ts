@@ -33,9 +33,12 @@ import { findBusybox } from './preconditions.js';
 import { failedCellReport, readCellReport, withVmFacts, type BootFacts } from './results.js';
 
 /** Modules the guest must load (the lab cannot be built without them). */
-export const REQUIRED_MODULES = ['veth', 'nf_conntrack', 'ip_vs'];
-/** Modules loaded when present (schedulers, netem for delayed duplicates, IPVS matches). */
-export const OPTIONAL_MODULES = ['ip_vs_rr', 'ip_vs_wrr', 'ip_vs_sh', 'xt_ipvs', 'sch_netem', 'sch_tbf', 'nf_nat', 'nf_tables', 'nft_ct', 'xt_conntrack', 'iptable_nat', 'iptable_filter', 'xt_comment', 'xt_TEE', 'nf_dup_ipv4'];
+export const REQUIRED_MODULES = ['veth', 'nf_conntrack', 'ip_vs', 'dummy', 'ip_set', 'xt_set'];
+/**
+ * Modules loaded when present (schedulers, kube-proxy's ipset types and matches, netem for
+ * delayed duplicates, nftables NAT).
+ */
+export const OPTIONAL_MODULES = ['ip_set_hash_ip', 'ip_set_hash_ipport', 'ip_set_hash_ipportip', 'ip_set_hash_ipportnet', 'ip_set_hash_net', 'ip_set_bitmap_port', 'xt_addrtype', 'xt_mark', 'xt_MASQUERADE', 'nft_masq', 'nft_nat', 'nft_fib_ipv4', 'ip_vs_rr', 'ip_vs_wrr', 'ip_vs_sh', 'xt_ipvs', 'sch_netem', 'sch_tbf', 'nf_nat', 'nf_tables', 'nft_ct', 'xt_conntrack', 'iptable_nat', 'iptable_filter', 'xt_comment', 'xt_TEE', 'nf_dup_ipv4'];
 
 /** What `runKernel` needs. */
 export interface KernelRunContext {
