@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../../test/helpers/reports.js';
-import { renderJUnit, xmlEscape } from './junit.js';
+import { renderJUnit, UNMEASURED, xmlEscape } from './junit.js';
 
 interface Element { name: string; attrs: Record<string, string>; children: Element[]; text: string }
 
@@ -60,6 +60,18 @@ describe('renderJUnit', () => {
     const [error] = all(cases[2]!, 'error');
     expect(error!.attrs.message).toBe('failed to provision lab: &lt;boom&gt; &amp; &quot;worse&quot;');
     expect(all(doc, 'system-out')).toHaveLength(2);
+  });
+
+  it('an unmeasured case (no expectation entry) is skipped with what it gave, never a failure', () => {
+    const doc = parseXml(renderJUnit([
+      { scenario: 'over-window [ipvs, kernel 6.12]', expected: UNMEASURED, report: clean },
+      { scenario: 'none', expected: 'reproduced', report: clean },
+    ]));
+    const [suites] = all(doc, 'testsuites');
+    expect(suites!.attrs).toMatchObject({ tests: '2', failures: '1', errors: '0', skipped: '1' });
+    const [first] = all(doc, 'testcase');
+    expect(all(first!, 'failure')).toHaveLength(0);
+    expect(all(first!, 'skipped')[0]!.attrs.message).toBe('no expectation for this kernel and mode (unmeasured): it gave not-reproduced');
   });
 
   it('escapes names and strips characters XML cannot carry', () => {

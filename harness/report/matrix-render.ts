@@ -21,9 +21,9 @@ export function renderMatrixText(doc: MatrixDoc): string {
   const w = Math.max(...doc.cells.map((c) => columnLabel(c).length));
   const kw = Math.max(...doc.cells.map((c) => c.kernel.length), 6);
   const lines = doc.cells.map(
-    (c) => `  ${c.pass ? 'ok  ' : 'FAIL'}  ${c.kernel.padEnd(kw)}  ${columnLabel(c).padEnd(w)}  expected ${c.expected}, got ${c.got ?? 'not run'}  [resets/requests ${armsLabel(c)}]`,
+    (c) => `  ${c.unmeasured ? '----' : c.pass ? 'ok  ' : 'FAIL'}  ${c.kernel.padEnd(kw)}  ${columnLabel(c).padEnd(w)}  ${c.unmeasured ? 'no expectation (unmeasured)' : `expected ${c.expected}`}, got ${c.got ?? 'not run'}  [resets/requests ${armsLabel(c)}]`,
   );
-  return [`Matrix (${doc.driver}, ${doc.expectations}):`, ...lines, `${doc.passed} passed, ${doc.failed} failed`, ''].join('\n');
+  return [`Matrix (${doc.driver}, ${doc.expectations}):`, ...lines, `${doc.passed} passed, ${doc.failed} failed${doc.unmeasured ? `, ${doc.unmeasured} unmeasured (not gated)` : ''}`, ''].join('\n');
 }
 
 /** GitHub-flavoured Markdown: kernels as rows, scenario (mode) as columns. */
@@ -33,7 +33,7 @@ export function renderMatrixMarkdown(doc: MatrixDoc): string {
     const cells = cols.map((col) => {
       const c = doc.cells.find((x) => x.kernel === k && columnLabel(x) === col);
       if (!c) return '';
-      return `${c.pass ? '✅' : '❌'} ${c.got ?? 'not run'}${c.pass ? '' : ` (expected ${c.expected})`}<br>${armsLabel(c)}`;
+      return `${c.unmeasured ? '➖' : c.pass ? '✅' : '❌'} ${c.got ?? 'not run'}${c.unmeasured ? ' (unmeasured)' : c.pass ? '' : ` (expected ${c.expected})`}<br>${armsLabel(c)}`;
     });
     return `| ${md(k)} | ${cells.map(md).join(' | ')} |`;
   });
@@ -57,7 +57,7 @@ export function matrixHeatmapSpec(doc: MatrixDoc): TopLevelSpec {
     column: columnLabel(c),
     verdict: c.got ?? 'not run',
     label: armsLabel(c),
-    mismatch: c.pass ? 'as expected' : `expected ${c.expected}`,
+    mismatch: c.unmeasured ? 'unmeasured (no expectation)' : c.pass ? 'as expected' : `expected ${c.expected}`,
     href: c.reportDir ? `${c.reportDir}/report.html` : '',
   }));
   const x = { field: 'column', type: 'nominal' as const, title: null, sort: columns(doc), axis: { labelAngle: -30, labelLimit: 260 } };
@@ -73,7 +73,7 @@ export function matrixHeatmapSpec(doc: MatrixDoc): TopLevelSpec {
         encoding: {
           x, y,
           color: { field: 'verdict', type: 'nominal', scale: { domain: [...outcomes, 'not run'], range: [...Object.values(OUTCOME_BACKGROUND), '#9e9e9e'] }, legend: { orient: 'top', title: null } },
-          stroke: { condition: { test: "datum.mismatch !== 'as expected'", value: '#ffd600' }, value: null },
+          stroke: { condition: { test: "indexof(datum.mismatch, 'expected ') === 0", value: '#ffd600' }, value: null },
           href: { field: 'href', type: 'nominal' },
           tooltip: [{ field: 'verdict' }, { field: 'mismatch' }, { field: 'label', title: 'resets/requests per arm' }],
         },
@@ -94,7 +94,7 @@ export async function renderMatrixHtml(doc: MatrixDoc): Promise<string> {
   const rows = doc.cells
     .map(
       (c) =>
-        `<tr><td>${c.pass ? 'ok' : '<b>FAIL</b>'}</td><td>${esc(c.kernel)}${c.release ? ` <small>${esc(c.release)}</small>` : ''}</td><td>${esc(c.scenario)}</td><td>${esc(c.proxyMode)}</td><td>${esc(c.expected)}</td><td>${esc(c.got ?? 'not run')}</td><td>${esc(armsLabel(c))}</td><td>${c.reportDir ? `<a href="${esc(c.reportDir)}/report.html">report</a>` : ''}</td><td>${esc(c.explanation)}</td></tr>`,
+        `<tr><td>${c.unmeasured ? 'unmeasured' : c.pass ? 'ok' : '<b>FAIL</b>'}</td><td>${esc(c.kernel)}${c.release ? ` <small>${esc(c.release)}</small>` : ''}</td><td>${esc(c.scenario)}</td><td>${esc(c.proxyMode)}</td><td>${esc(c.expected)}</td><td>${esc(c.got ?? 'not run')}</td><td>${esc(armsLabel(c))}</td><td>${c.reportDir ? `<a href="${esc(c.reportDir)}/report.html">report</a>` : ''}</td><td>${esc(c.explanation)}</td></tr>`,
     )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>resetlab matrix</title><style>${REPORT_CSS}

@@ -44,4 +44,15 @@ describe('check matrix', () => {
     expect(modesFor([{ scenario: 'a', expect: 'reproduced', proxyMode: 'iptables' }, { scenario: 'a', expect: 'not-reproduced' }], 'a', 'ipvs')).toEqual(['ipvs', 'iptables']);
     expect(modesFor([{ scenario: 'a', expect: 'reproduced', proxyMode: 'iptables' }, { scenario: 'a', expect: 'reproduced', proxyMode: 'ipvs' }], 'a', 'ipvs')).toEqual(['iptables', 'ipvs']);
   });
+  it('an unmeasured cell is shown but neither passes nor fails the gate', () => {
+    const m = buildMatrix(
+      [...inputs, { kernel: '6.12', scenario: 'over-window', proxyMode: 'ipvs', expected: 'unmeasured', report: report('not-reproduced', '6.12.118+deb13-amd64', [0, 0]), reportDir: null }],
+      { driver: 'vm', expectations: 'e.yaml', createdAt: '2026-11-28T08:00:00Z' },
+    );
+    expect([m.passed, m.failed, m.unmeasured]).toEqual([1, 2, 1]);
+    expect(m.cells[3]).toMatchObject({ unmeasured: true, pass: true, got: 'not-reproduced' });
+    expect(renderMatrixText(m)).toContain('----  6.12    over-window (ipvs)      no expectation (unmeasured), got not-reproduced');
+    expect(renderMatrixText(m)).toContain('1 passed, 2 failed, 1 unmeasured (not gated)');
+    expect(renderMatrixMarkdown(m)).toContain('➖ not-reproduced (unmeasured)');
+  });
 });

@@ -3,6 +3,7 @@
  * the expected and actual verdict, the per-arm requests and resets, and the path of the
  * cell's own report. Built from check cases (pure); rendered by matrix-render.ts.
  */
+import { UNMEASURED } from './junit.js';
 import type { RunReport } from './schema.js';
 
 /** One arm of a cell, as the heatmap labels it. */
@@ -22,7 +23,10 @@ export interface MatrixCell {
   proxyMode: string;
   expected: string;
   got: string | null;
+  /** As expected, or unmeasured (not gated). */
   pass: boolean;
+  /** No expectation entry covers this kernel and mode: measured and shown, never gated. */
+  unmeasured?: true;
   arms: MatrixArm[];
   /** The cell's run folder relative to the matrix folder (for links), or null. */
   reportDir: string | null;
@@ -42,6 +46,8 @@ export interface MatrixDoc {
   cells: MatrixCell[];
   passed: number;
   failed: number;
+  /** Cells without an expectation entry (not gated). */
+  unmeasured: number;
 }
 
 /** A check case with where it ran (input of `buildMatrix`). */
@@ -66,7 +72,9 @@ export function buildMatrix(inputs: MatrixInput[], meta: { driver: string; expec
       proxyMode: i.report?.environment.proxyMode ?? i.proxyMode,
       expected: i.expected,
       got,
-      pass: got === i.expected,
+      // An unmeasured cell (no expectation entry) is shown but never gated.
+      pass: i.expected === UNMEASURED || got === i.expected,
+      ...(i.expected === UNMEASURED ? { unmeasured: true } : {}),
       arms: (i.report?.arms ?? []).map((a) => ({ name: a.name, requests: a.requests, resets: a.resets, perMillion: a.resetRate.perMillion })),
       reportDir: i.reportDir,
       explanation: i.report?.verdict.explanation ?? i.error ?? 'not run',
@@ -74,7 +82,8 @@ export function buildMatrix(inputs: MatrixInput[], meta: { driver: string; expec
       ...(i.report ? { elapsedSec: Math.round(i.report.elapsedSec) } : {}),
     };
   });
-  const passed = cells.filter((c) => c.pass).length;
+  const unmeasured = cells.filter((c) => c.unmeasured).length;
+  const passed = cells.filter((c) => c.pass && !c.unmeasured).length;
   return {
     schema: 'resetlab/matrix@1',
     createdAt: meta.createdAt,
@@ -83,7 +92,8 @@ export function buildMatrix(inputs: MatrixInput[], meta: { driver: string; expec
     kernels: [...new Set(cells.map((c) => c.kernel))],
     cells,
     passed,
-    failed: cells.length - passed,
+    failed: cells.length - passed - unmeasured,
+    unmeasured,
   };
 }
 

@@ -6,12 +6,14 @@
  * driver), compares each verdict with the expectation, prints a summary, writes JUnit XML
  * when asked, and exits 3 when any verdict differs. With several kernels or modes (or the vm
  * driver) it also writes a matrix report (matrix.json, matrix.md, matrix.html, junit.xml).
- * Expectations are matched before anything runs: a cell without a matching entry is invalid
- * input (exit 2).
+ * Expectations are matched before anything runs. A cell without a matching entry (nobody
+ * measured that scenario on that kernel and mode) still runs and is reported as `unmeasured`:
+ * measured, shown, never gated. When no cell at all has an entry, nothing would be gated: that
+ * is invalid input (exit 2), before anything runs.
  */
 import { join, relative } from 'node:path';
 import { GateError, InputError, InterruptedError, type InputProblem } from '../../errors.js';
-import { renderJUnit, type CheckCase } from '../../report/junit.js';
+import { renderJUnit, UNMEASURED, type CheckCase } from '../../report/junit.js';
 import { buildMatrix, type MatrixInput } from '../../report/matrix.js';
 import { renderMatrixHtml, renderMatrixMarkdown, renderMatrixText } from '../../report/matrix-render.js';
 import { createFreshDir, writeAtomic } from '../../report/write.js';
@@ -90,7 +92,8 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
       }
     }
   }
-  if (missing.length > 0) throw new InputError(missing);
+  if (missing.length > 0 && missing.length === kernels.length * cells.length) throw new InputError(missing);
+  for (const m of missing) ctx.say(`resetlab: ${m.message}: it runs and is reported as ${UNMEASURED} (not gated)`);
 
   const dirs = new Map<object, string>();
   const reports = await runScenarios(ctx, cells.map((c) => c.scenario), flags, (r, dir) => dirs.set(r, dir));
@@ -100,7 +103,7 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
       const report = reports[k * cells.length + i] ?? null;
       const env = report?.environment;
       const e = selectExpectation(list, c.scenario.name, env ? { kernel: env.kernel, proxyMode: env.proxyMode, driver: env.driver } : { kernel, proxyMode: c.proxyMode, driver });
-      return { kernel, scenario: c.scenario.name, proxyMode: c.proxyMode, expected: e?.expect ?? 'unknown', report, reportDir: report ? dirs.get(report) ?? null : null, ...(report ? {} : { error: 'not run (interrupted)' }) };
+      return { kernel, scenario: c.scenario.name, proxyMode: c.proxyMode, expected: e?.expect ?? UNMEASURED, report, reportDir: report ? dirs.get(report) ?? null : null, ...(report ? {} : { error: 'not run (interrupted)' }) };
     }),
   );
   const isMatrix = kernels.length > 1 || cells.length > scenarios.length || driver === 'vm';
@@ -109,10 +112,12 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
   const width = Math.max(...cases.map((c) => c.scenario.length));
   const lines = cases.map((c) => {
     const got = c.report?.verdict.outcome ?? 'not run';
+    if (c.expected === UNMEASURED) return `  ----  ${c.scenario.padEnd(width)}  no expectation (unmeasured), got ${got}`;
     return `  ${got === c.expected ? 'ok  ' : 'FAIL'}  ${c.scenario.padEnd(width)}  expected ${c.expected}, got ${got}`;
   });
-  const failed = cases.filter((c) => c.report?.verdict.outcome !== c.expected);
-  let summary = [`Check against ${file}:`, ...lines, `${cases.length - failed.length} passed, ${failed.length} failed`, ''].join('\n');
+  const unmeasured = cases.filter((c) => c.expected === UNMEASURED).length;
+  const failed = cases.filter((c) => c.expected !== UNMEASURED && c.report?.verdict.outcome !== c.expected);
+  let summary = [`Check against ${file}:`, ...lines, `${cases.length - failed.length - unmeasured} passed, ${failed.length} failed${unmeasured > 0 ? `, ${unmeasured} unmeasured (not gated)` : ''}`, ''].join('\n');
   if (isMatrix) {
     const outDir = flags.out ?? DEFAULT_OUT;
     const createdAt = new Date().toISOString();
@@ -129,7 +134,7 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
     summary = renderMatrixText(doc);
   }
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ schema: 'resetlab/check@1', expectations: file, cases: cases.map((c) => ({ scenario: c.scenario, expected: c.expected, got: c.report?.verdict.outcome ?? null, pass: c.report?.verdict.outcome === c.expected })), runs: reports }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ schema: 'resetlab/check@1', expectations: file, cases: cases.map((c) => ({ scenario: c.scenario, expected: c.expected, got: c.report?.verdict.outcome ?? null, pass: c.expected === UNMEASURED ? null : c.report?.verdict.outcome === c.expected })), runs: reports }, null, 2) + '\n');
     process.stderr.write(summary);
   } else {
     process.stdout.write('\n' + summary);
