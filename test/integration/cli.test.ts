@@ -81,7 +81,8 @@ describe.skipIf(!IS_ROOT)(`resetlab CLI${IS_ROOT ? '' : ` (skipped: ${SKIP_REASO
   });
 
   it('SIGINT in the middle of a run cleans up, writes a partial result and exits 130', async () => {
-    const child = execa('node', [bin, 'run', 'over-window', '--duration', '30s', '--out', scratch()], { reject: false });
+    // --fixed: a sequential run may settle both arms within the 2 s before the signal.
+    const child = execa('node', [bin, 'run', 'over-window', '--fixed', '--duration', '30s', '--out', scratch()], { reject: false });
     let stderr = '';
     await new Promise<void>((resolve) => {
       child.stderr!.on('data', (c: Buffer) => {

@@ -42,7 +42,7 @@ export const vmDriver: LabDriver = {
     { flags: '--kernel <list>', key: 'kernel', description: 'vm: kernels, comma-separated: Debian series (5.10,6.1,6.12,7.2), package versions, or a vmlinuz path' },
     { flags: '--modules <dir>', key: 'modules', description: 'vm: the lib/modules/VERSION folder of a --kernel path' },
     { flags: '--memory <MiB>', key: 'memory', description: 'vm: guest memory (default 3072)' },
-    { flags: '--cpus <n>', key: 'cpus', description: 'vm: guest CPUs (default 2)' },
+    { flags: '--cpus <n>', key: 'cpus', description: 'vm: guest CPUs (default 1: two emulated CPUs crashed node under TCG)' },
     { flags: '--accel <mode>', key: 'accel', description: 'vm: auto (KVM if it boots, else TCG), kvm or tcg' },
     { flags: '--vm-timeout <duration>', key: 'vmTimeout', description: 'vm: upper bound for one guest (default: from the scenarios)' },
     { flags: '--full-load', key: 'fullLoad', description: 'vm: run built-in scenarios with their full load (default: lighter for emulation)' },

@@ -34,8 +34,13 @@ export interface VmSettings {
   stopping: StoppingMode;
 }
 
-/** Defaults: what the first guest measurements used (KNOWLEDGE.md §5). */
-export const VM_DEFAULTS = { memoryMiB: 3072, cpus: 2, accel: 'auto' } as const;
+/**
+ * Defaults: the memory of the first guest measurements (KNOWLEDGE.md §5), and one vCPU. With
+ * two under TCG (multi-threaded) the load agent (node) died with SIGSEGV or SIGILL when
+ * stopping in 3 of 4 masquerade cells measured here on 6.1.192; with one, in 0 of 4
+ * (2026-11-28). `--cpus N` gives more (e.g. where KVM boots).
+ */
+export const VM_DEFAULTS = { memoryMiB: 3072, cpus: 1, accel: 'auto' } as const;
 
 /** Validates the vm flags; `problems` is empty when fine. */
 export function parseVmFlags(flags: VmFlags): { settings: VmSettings | null; problems: InputProblem[] } {

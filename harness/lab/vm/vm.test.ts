@@ -56,7 +56,7 @@ describe('vm flags', () => {
   it('reads series, package versions and a path with its modules', () => {
     expect(parseVmFlags({ kernel: '6.1,6.1.192-2' }).settings?.kernels).toEqual([{ kind: 'series', series: '6.1' }, { kind: 'package', version: '6.1.192-2' }]);
     expect(parseVmFlags({ kernel: '/k/vmlinuz', modules: '/k/lib/modules/6.1.0-56-amd64' }).settings?.kernels).toEqual([{ kind: 'path', vmlinuz: '/k/vmlinuz', modulesDir: '/k/lib/modules/6.1.0-56-amd64' }]);
-    expect(parseVmFlags({ kernel: '5.10,6.1' }).settings).toMatchObject({ memoryMiB: 3072, cpus: 2, accel: 'auto', timeoutMs: null });
+    expect(parseVmFlags({ kernel: '5.10,6.1' }).settings).toMatchObject({ memoryMiB: 3072, cpus: 1, accel: 'auto', timeoutMs: null });
   });
   it('lists every problem at once', () => {
     expect(parseVmFlags({ kernel: '/k/vmlinuz,6.1,6.1', memory: '12', accel: 'fast', vmTimeout: 'soon' }).problems.map((p) => p.field)).toEqual([
