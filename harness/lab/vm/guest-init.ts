@@ -79,7 +79,7 @@ export interface Stage2Options {
 
 /**
  * Stage 2 (`/rl-out/stage2.sh`, the host's /bin/sh, pid 1 in the overlay root): fresh
- * proc/sys/dev/run/tmp, modprobe via the bound modules folder, calibrate, then one
+ * proc/sys/dev/run (not /tmp: see below), modprobe via the bound modules folder, calibrate, then one
  * `resetlab run --driver netns --json` per cell (report on stdout into `cells/<i>.json`,
  * progress on the console), then power off. Any exit path powers off.
  */
@@ -104,7 +104,8 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /tmp
+# /tmp stays the overlay's (writable, in the tmpfs upper layer): a fresh tmpfs there would hide
+# a project checked out under the host's /tmp (CI clones), and with it resetlab itself.
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
 hostname rl-guest
 ip link set lo up 2>/dev/null

@@ -103,6 +103,11 @@ describe('guest scripts', () => {
     expect(s).toContain(`run /rl-out/cells/0.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" --duration "$duration"s 2>&1 > /rl-out/cells/0.json`);
     expect(s).toContain(`run /rl-out/cells/1.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" 2>&1 > /rl-out/cells/1.json`);
     expect(s).toContain('trap off EXIT');
+    // A fresh tmpfs on /tmp would hide a checkout under the host's /tmp (and resetlab with it).
+    expect(s).toContain('mount -t tmpfs tmpfs /run');
+    expect(s).not.toMatch(/mount -t tmpfs \S+ \/tmp\b/);
+    // The stopping mode reaches every cell.
+    expect(stage2Script({ busybox: '/b', node: '/n', resetlab: '/r', required: [], optional: [], hostProbeMs: 1, runArgs: ['--fixed'], cells: [{ index: 0, file: 'cells/0.yaml', autoDuration: false }] })).toContain('--time-scale "$scale" \'--fixed\' 2>&1');
     expect(s).toContain("off() { sync; '/bin/busybox' poweroff -f 2>/dev/null; echo o > /proc/sysrq-trigger; sleep 600; }");
   });
 });
