@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findAgentProcesses } from '../../harness/lab/leftover-processes.js';
 import { liveOwner, ownerDir } from '../../harness/lab/owner.js';
+import { prefixOf } from '../../harness/lab/prefix.js';
 import { REPO_ROOT } from '../../harness/repo-root.js';
 import { diffHost, snapshotHost } from '../helpers/host-state.js';
 import { useLabScratch, IS_ROOT, ourNamespaces, SKIP_REASON } from '../helpers/lab-env.js';
@@ -35,8 +36,9 @@ function agentOf(prefix: string, name: string) {
 
 /** Agent processes of runs that no live process owns. */
 const orphanAgents = () => findAgentProcesses().filter((p) => liveOwner(p.prefix) === null);
+/** Owner files and run folders (a vm run's `<prefix>-vm`) of runs no live process owns. */
 const staleOwnerFiles = () =>
-  existsSync(ownerDir()) ? readdirSync(ownerDir()).filter((f) => liveOwner(f.replace(/\.pid$/, '')) === null) : [];
+  existsSync(ownerDir()) ? readdirSync(ownerDir()).filter((f) => liveOwner(prefixOf(f.replace(/\.pid$/, '') + '-') ?? f) === null) : [];
 
 describe.skipIf(!IS_ROOT)(`safety${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
   const scratch = useLabScratch();
