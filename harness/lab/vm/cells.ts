@@ -4,6 +4,7 @@
  * emulation (VM_LIGHT_LOAD) and says so per cell; a user's scenario file is run as written.
  */
 import type { Scenario } from '../../scenario/schema.js';
+import { TARGET_REQUESTS_PER_ARM } from './calibrate.js';
 
 /** Proxy modes the guest's netns lab can build. */
 export type VmProxyMode = 'ipvs' | 'iptables' | 'nftables';
@@ -21,6 +22,13 @@ export interface VmCell {
   adjusted: string[];
   /** The guest sizes the arms from its measured speed (lightened built-ins without --duration). */
   autoDuration: boolean;
+  /**
+   * A scenario run as written (a user's file, or --full-load) without --duration: its arms may
+   * run up to the guest's sized duration when that is longer than the written one, so a slow
+   * guest can still reach the verdict's minimum traffic. Arms stop once decided, so this
+   * changes only the maximum. Reported per cell when it applies.
+   */
+  stretchDuration: boolean;
 }
 
 /**
@@ -68,7 +76,8 @@ export function planCells(
     for (const mode of modes.length > 0 ? modes : [undefined]) {
       const scenario = mode ? { ...light.scenario, topology: { ...light.scenario.topology, proxyMode: mode } } : light.scenario;
       const autoDuration = light.adjusted.length > 0 && !options.durationGiven;
-      cells.push({ index: cells.length, original, scenario, ...(mode ? { proxyMode: mode } : {}), adjusted: light.adjusted, autoDuration });
+      const stretchDuration = !autoDuration && !options.durationGiven;
+      cells.push({ index: cells.length, original, scenario, ...(mode ? { proxyMode: mode } : {}), adjusted: light.adjusted, autoDuration, stretchDuration });
     }
   }
   return cells;
@@ -83,6 +92,21 @@ export function cellProxyMode(cell: VmCell): VmProxyMode {
 /** A generous upper bound for one cell in a guest `timeScale` times slower than bare metal. */
 export function cellBudgetMs(cell: VmCell, timeScale: number): number {
   const s = cell.scenario;
-  const durationMs = cell.autoDuration ? Math.max(s.load.durationMs, 180_000) : s.load.durationMs;
+  const durationMs = cell.autoDuration || cell.stretchDuration ? Math.max(s.load.durationMs, 180_000) : s.load.durationMs;
   return s.trials * s.arms.length * (durationMs + 20_000 * timeScale) + 60_000 * timeScale;
+}
+
+/**
+ * What the guest's sizing did to a cell's arm duration, for the report (pure): lightened
+ * built-ins get the probe's size; a written duration shorter than the probe's size is stretched
+ * to it (only the maximum: arms stop once decided); anything else is unchanged (empty list).
+ */
+export function durationChanges(cell: VmCell, calibration: { durationSec: number; rate: number }): string[] {
+  const written = cell.scenario.load.durationMs / 1000;
+  const why = `to reach about ${TARGET_REQUESTS_PER_ARM} requests per arm at the guest's measured ${calibration.rate} req/s`;
+  if (cell.autoDuration) return [`load.duration ${written}s -> ${calibration.durationSec}s (${why})`];
+  if (cell.stretchDuration && Math.ceil(written) < calibration.durationSec) {
+    return [`load.duration ${written}s -> at most ${calibration.durationSec}s (${why}; arms still stop once decided)`];
+  }
+  return [];
 }

@@ -73,8 +73,11 @@ export interface Stage2Options {
   runArgs?: string[];
   /** The static busybox (seen at the same path through the shared root): powers off with reboot(2). */
   busybox: string;
-  /** Cell files (relative to the share) in order; `autoDuration`: arms sized by the probe. */
-  cells: { index: number; file: string; autoDuration: boolean }[];
+  /**
+   * Cell files (relative to the share) in order. `autoDuration`: arms sized by the probe.
+   * `floorSec`: arms run at most the longer of the probe's size and this written duration.
+   */
+  cells: { index: number; file: string; autoDuration: boolean; floorSec?: number }[];
 }
 
 /**
@@ -84,11 +87,13 @@ export interface Stage2Options {
  * progress on the console), then power off. Any exit path powers off.
  */
 export function stage2Script(o: Stage2Options): string {
+  const durationArg = (c: Stage2Options['cells'][number]): string =>
+    c.autoDuration ? ' --duration "$duration"s' : c.floorSec !== undefined ? ` --duration "$(( duration > ${Math.ceil(c.floorSec)} ? duration : ${Math.ceil(c.floorSec)} ))"s` : '';
   const cells = o.cells
     .map(
       // stderr through a pipe: the guest's progress is plain lines, not a redrawn terminal line.
       (c) => `say cell-start=${c.index}
-( ${shq(o.node)} ${shq(o.resetlab)} run ${GUEST_OUT}/${c.file} --driver netns --json --out ${GUEST_OUT}/results --time-scale "$scale"${(o.runArgs ?? []).map((a) => ` ${shq(a)}`).join('')}${c.autoDuration ? ' --duration "$duration"s' : ''} 2>&1 > ${GUEST_OUT}/cells/${c.index}.json
+( ${shq(o.node)} ${shq(o.resetlab)} run ${GUEST_OUT}/${c.file} --driver netns --json --out ${GUEST_OUT}/results --time-scale "$scale"${(o.runArgs ?? []).map((a) => ` ${shq(a)}`).join('')}${durationArg(c)} 2>&1 > ${GUEST_OUT}/cells/${c.index}.json
   say cell-end=${c.index} exit=$? ) | cat`,
     )
     .join('\n');

@@ -24,8 +24,8 @@ import { toScenarioFile } from '../../scenario/schema.js';
 import { claimPrefix } from '../owner.js';
 import { newPrefix } from '../prefix.js';
 import { bootGuest } from './boot.js';
-import { hostProbeMs, PROBE_SCRIPT, TARGET_REQUESTS_PER_ARM } from './calibrate.js';
-import { cellBudgetMs, type VmCell } from './cells.js';
+import { hostProbeMs, PROBE_SCRIPT } from './calibrate.js';
+import { cellBudgetMs, durationChanges, type VmCell } from './cells.js';
 import { vmRunDir } from './cleanup.js';
 import type { VmSettings } from './flags.js';
 import { INITRAMFS_MODULES, stage1Init, stage2Script, TAGS } from './guest-init.js';
@@ -79,7 +79,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
         hostProbeMs: hostMs,
         runArgs: settings.stopping.kind === 'fixed' ? ['--fixed'] : ['--schedule', settings.stopping.schedule],
         busybox,
-        cells: cells.map((c) => ({ index: c.index, file: `cells/${c.index}.yaml`, autoDuration: c.autoDuration })),
+        cells: cells.map((c) => ({ index: c.index, file: `cells/${c.index}.yaml`, autoDuration: c.autoDuration, ...(c.stretchDuration ? { floorSec: c.scenario.load.durationMs / 1000 } : {}) })),
       }),
     );
     chmodSync(join(out, 'stage2.sh'), 0o755);
@@ -118,7 +118,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
           if (/stage=root/.test(line)) ctx.say(`resetlab: guest ${state.uname ?? ''} is up; loading modules, calibrating`);
           else if (/calibrate/.test(line) && state.calibration) {
             const c = state.calibration;
-            ctx.say(`resetlab: guest is ${c.scale.toFixed(1)}x slower than this host (loopback HTTP probe, ${c.rate} req/s): deadlines x${c.scale.toFixed(1)}${cells.some((x) => x.autoDuration) ? `, built-in scenarios' arms ${c.durationSec}s` : ''}`);
+            ctx.say(`resetlab: guest is ${c.scale.toFixed(1)}x slower than this host (loopback HTTP probe, ${c.rate} req/s): deadlines x${c.scale.toFixed(1)}${cells.some((x) => x.autoDuration) ? `, built-in scenarios' arms ${c.durationSec}s` : ''}${cells.some((x) => x.stretchDuration && x.scenario.load.durationMs / 1000 < c.durationSec) ? `, shorter written arms up to ${c.durationSec}s` : ''}`);
           }
           else if (/fatal=/.test(line)) ctx.say(`resetlab: guest: ${state.fatal ?? line}`);
           return;
@@ -164,7 +164,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
       const { report, problem } = readCellReport(out, cell);
       if (report) {
         const c = st.calibration;
-        const sized = cell.autoDuration && c ? [`load.duration ${cell.scenario.load.durationMs / 1000}s -> ${c.durationSec}s (to reach about ${TARGET_REQUESTS_PER_ARM} requests per arm at the guest's measured ${c.rate} req/s)`] : [];
+        const sized = c ? durationChanges(cell, c) : [];
         reports.push(withVmFacts(report, { ...cell, adjusted: [...cell.adjusted, ...sized] }, facts));
         continue;
       }

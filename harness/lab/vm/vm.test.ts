@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../repo-root.js';
 import { validateScenario, type Scenario } from '../../scenario/schema.js';
-import { cellBudgetMs, cellProxyMode, lightenForVm, planCells } from './cells.js';
+import { cellBudgetMs, cellProxyMode, durationChanges, lightenForVm, planCells } from './cells.js';
 import { applyConsoleLine, initialBootState, parseMarker } from './console-markers.js';
 import { parseVmFlags } from './flags.js';
 import { stage1Init, stage2Script } from './guest-init.js';
@@ -82,10 +82,32 @@ describe('cells', () => {
     const a = scenario({});
     const cells = planCells([a], { asWritten: false, durationGiven: false, modesOf: () => ['ipvs', 'iptables'] });
     expect(cells.map((c) => [c.index, c.proxyMode, cellProxyMode(c), c.autoDuration])).toEqual([[0, 'ipvs', 'ipvs', true], [1, 'iptables', 'iptables', true]]);
-    expect(planCells([a], { asWritten: true, durationGiven: false })[0]).toMatchObject({ adjusted: [], autoDuration: false });
-    expect(planCells([a], { asWritten: false, durationGiven: true })[0]!.autoDuration).toBe(false);
+    expect(planCells([a], { asWritten: true, durationGiven: false })[0]).toMatchObject({ adjusted: [], autoDuration: false, stretchDuration: true });
+    expect(planCells([a], { asWritten: false, durationGiven: true })[0]).toMatchObject({ autoDuration: false, stretchDuration: false });
+    expect(cells.every((c) => !c.stretchDuration)).toBe(true);
     expect(cellProxyMode(planCells([a], { asWritten: false, durationGiven: true })[0]!)).toBe('ipvs');
     expect(cellBudgetMs(cells[0]!, 10)).toBe(2 * (180_000 + 200_000) + 600_000);
+  });
+});
+
+describe('arm durations in a slow guest', () => {
+  const calibration = { durationSec: 46, rate: 174 };
+  it('a lightened built-in takes the probe size', () => {
+    const [cell] = planCells([scenario({})], { asWritten: false, durationGiven: false });
+    expect(durationChanges(cell!, calibration)).toEqual([`load.duration 10s -> 46s (to reach about 8000 requests per arm at the guest's measured 174 req/s)`]);
+  });
+  it("a user's shorter written duration becomes a maximum of the probe size; a longer one stays", () => {
+    const [short] = planCells([scenario({ load: { duration: '15s' } }, '/tmp/mine.yaml')], { asWritten: false, durationGiven: false });
+    expect(short!.stretchDuration).toBe(true);
+    expect(durationChanges(short!, calibration)).toEqual([`load.duration 15s -> at most 46s (to reach about 8000 requests per arm at the guest's measured 174 req/s; arms still stop once decided)`]);
+    const [long] = planCells([scenario({ load: { duration: '90s' } }, '/tmp/mine.yaml')], { asWritten: false, durationGiven: false });
+    expect(durationChanges(long!, calibration)).toEqual([]);
+    const [given] = planCells([scenario({}, '/tmp/mine.yaml')], { asWritten: false, durationGiven: true });
+    expect(durationChanges(given!, calibration)).toEqual([]);
+  });
+  it('the guest script takes the longer of the probe size and the written duration', () => {
+    const s = stage2Script({ busybox: '/b', node: '/n', resetlab: '/r', required: [], optional: [], hostProbeMs: 1, cells: [{ index: 0, file: 'cells/0.yaml', autoDuration: false, floorSec: 12.5 }] });
+    expect(s).toContain('--duration "$(( duration > 13 ? duration : 13 ))"s 2>&1');
   });
 });
 
