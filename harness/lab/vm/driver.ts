@@ -7,6 +7,7 @@
  * one that cannot boot turns its cells into `inconclusive` reports and the others still run.
  */
 import { basename } from 'node:path';
+import pLimit from 'p-limit';
 import { UnsupportedError, type InputProblem } from '../../errors.js';
 import type { KernelSpec } from '../../kernels/artefact.js';
 import { resolveKernel } from '../../kernels/resolve.js';
@@ -43,6 +44,7 @@ export const vmDriver: LabDriver = {
     { flags: '--modules <dir>', key: 'modules', description: 'vm: the lib/modules/VERSION folder of a --kernel path' },
     { flags: '--memory <MiB>', key: 'memory', description: 'vm: guest memory (default 3072)' },
     { flags: '--cpus <n>', key: 'cpus', description: 'vm: guest CPUs (default 1: two emulated CPUs crashed node under TCG)' },
+    { flags: '--parallel <n>', key: 'parallel', description: 'vm: guests (kernels) at once (default: host cores / --cpus, at most one per kernel)' },
     { flags: '--accel <mode>', key: 'accel', description: 'vm: auto (KVM if it boots, else TCG), kvm or tcg' },
     { flags: '--vm-timeout <duration>', key: 'vmTimeout', description: 'vm: upper bound for one guest (default: from the scenarios)' },
     { flags: '--full-load', key: 'fullLoad', description: 'vm: run built-in scenarios with their full load (default: lighter for emulation)' },
@@ -59,24 +61,47 @@ export const vmDriver: LabDriver = {
     const artefacts = [];
     for (const spec of settings.kernels) artefacts.push(await resolveKernel(spec, { say: ctx.say }));
     const cells = planCells(scenarios, { asWritten: flags.fullLoad === true, durationGiven: flags.duration !== undefined });
+    // Up to `parallel` guests at once; their progress lines carry the kernel when several run.
+    // Reports are handed over kernel by kernel in the order given, as soon as each is complete.
+    const limit = pLimit(settings.parallel);
+    // A guest that fails outright stops the others (their cleanup still runs) before the error goes up.
+    const stopAll = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, stopAll.signal]);
+    const together = settings.parallel > 1 && artefacts.length > 1;
+    if (together) ctx.say(`resetlab: ${Math.min(settings.parallel, artefacts.length)} guests at once (--parallel ${settings.parallel}); their lines start with the kernel`);
+    const runs = artefacts.map((artefact) =>
+      limit(async (): Promise<RunReport[] | null> => {
+        if (signal.aborted) return null;
+        const say = together ? (line: string) => ctx.say(`[${artefact.release}] ${line}`) : ctx.say;
+        try {
+          return await runKernel({ ...ctx, say, signal, resultsDir: ctx.outDir }, artefact, cells, settings);
+        } catch (error) {
+          // One kernel: its failure is the answer (exit 2). In a matrix, the other kernels still run
+          // and this kernel's cells say why they have no verdict.
+          if (artefacts.length === 1 || !(error instanceof UnsupportedError)) {
+            stopAll.abort();
+            throw error;
+          }
+          say(`resetlab: ${error.message}`);
+          const facts = { kernelRelease: artefact.release, kernelSource: { ...artefact.source }, accel: 'none', qemuVersion: 'unknown', memoryMiB: settings.memoryMiB, cpus: settings.cpus, bootSec: 0, timeScale: 1 };
+          return cells.map((c) => failedCellReport(c, facts, `kernel ${artefact.release} did not run: ${error.message.split('\n')[0]}`));
+        }
+      }),
+    );
+    // Every guest is awaited (and so cleaned up) before this returns or throws.
+    const settled = Promise.allSettled(runs);
     const reports: RunReport[] = [];
-    for (const artefact of artefacts) {
-      if (ctx.signal.aborted) break;
-      let kernelReports: RunReport[];
-      try {
-        kernelReports = await runKernel({ ...ctx, resultsDir: ctx.outDir }, artefact, cells, settings);
-      } catch (error) {
-        // One kernel: its failure is the answer (exit 2). In a matrix, the other kernels still run
-        // and this kernel's cells say why they have no verdict.
-        if (artefacts.length === 1 || !(error instanceof UnsupportedError)) throw error;
-        ctx.say(`resetlab: ${error.message}`);
-        const facts = { kernelRelease: artefact.release, kernelSource: { ...artefact.source }, accel: 'none', qemuVersion: 'unknown', memoryMiB: settings.memoryMiB, cpus: settings.cpus, bootSec: 0, timeScale: 1 };
-        kernelReports = cells.map((c) => failedCellReport(c, facts, `kernel ${artefact.release} did not run: ${error.message.split('\n')[0]}`));
+    try {
+      for (const run of runs) {
+        const kernelReports = await run;
+        if (!kernelReports) break;
+        for (const r of kernelReports) {
+          await onReport(r);
+          reports.push(r);
+        }
       }
-      for (const r of kernelReports) {
-        await onReport(r);
-        reports.push(r);
-      }
+    } finally {
+      await settled;
     }
     return reports;
   },

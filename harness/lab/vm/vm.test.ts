@@ -5,7 +5,7 @@ import { REPO_ROOT } from '../../repo-root.js';
 import { validateScenario, type Scenario } from '../../scenario/schema.js';
 import { cellBudgetMs, cellProxyMode, durationChanges, lightenForVm, planCells } from './cells.js';
 import { applyConsoleLine, initialBootState, parseMarker } from './console-markers.js';
-import { parseVmFlags } from './flags.js';
+import { defaultParallel, parseVmFlags } from './flags.js';
 import { stage1Init, stage2Script } from './guest-init.js';
 import { kernelVersionOf } from './driver.js';
 import { ConsoleTail } from '../../qemu/console-tail.js';
@@ -59,10 +59,15 @@ describe('vm flags', () => {
     expect(parseVmFlags({ kernel: '5.10,6.1' }).settings).toMatchObject({ memoryMiB: 3072, cpus: 1, accel: 'auto', timeoutMs: null });
   });
   it('lists every problem at once', () => {
-    expect(parseVmFlags({ kernel: '/k/vmlinuz,6.1,6.1', memory: '12', accel: 'fast', vmTimeout: 'soon' }).problems.map((p) => p.field)).toEqual([
-      '--modules', '--kernel', '--memory', '--accel', '--vm-timeout',
+    expect(parseVmFlags({ kernel: '/k/vmlinuz,6.1,6.1', memory: '12', accel: 'fast', vmTimeout: 'soon', parallel: '0' }).problems.map((p) => p.field)).toEqual([
+      '--modules', '--kernel', '--memory', '--parallel', '--accel', '--vm-timeout',
     ]);
     expect(parseVmFlags({}).problems[0]?.message).toMatch(/needs a kernel/);
+  });
+  it('boots as many guests at once as the cores hold, at most one per kernel, unless told', () => {
+    expect([defaultParallel(1, 2, 2), defaultParallel(1, 3, 2), defaultParallel(1, 1, 8), defaultParallel(2, 4, 2), defaultParallel(4, 4, 2), defaultParallel(1, 4, 16)]).toEqual([2, 2, 1, 1, 1, 4]);
+    expect(parseVmFlags({ kernel: '5.10,6.1,6.12', parallel: '3' }).settings?.parallel).toBe(3);
+    expect(parseVmFlags({ kernel: '6.1' }).settings?.parallel).toBe(1);
   });
   it('names kernels for expectations before they are resolved', () => {
     expect(kernelVersionOf({ kind: 'series', series: '5.10' })).toBe('5.10');
