@@ -49,6 +49,24 @@ describe.skipIf(!IS_ROOT)(`resetlab check${IS_ROOT ? '' : ` (skipped: ${SKIP_REA
     expect(await ourNamespaces()).toEqual([]);
   });
 
+  it("gates a user's own scenario file, named by a path relative to the expectations file", async () => {
+    const dir = scratch();
+    // Other ports, size and rate than the built-ins: the path (masqueradeAll) decides the verdict.
+    await writeFile(join(dir, 'mine.yaml'), [
+      'name: my-masq-443',
+      'topology: { masquerade: true, servicePort: 443, serverPort: 9000 }',
+      'load: { connections: 20, responseBytes: 4096 }',
+      'fault: { kind: inject, offset: above-window, ratePerSecond: 30 }',
+      '',
+    ].join('\n'));
+    await writeFile(join(dir, 'mine-expect.yaml'), 'expectations:\n  - { scenario: ./mine.yaml, proxyMode: iptables, expect: reproduced }\n');
+    const r = await execa('node', [bin, 'check', '--expect', join(dir, 'mine-expect.yaml'), '--duration', '4s', '--json', '--out', dir], { reject: false, cwd: '/' });
+    const doc = JSON.parse(r.stdout);
+    expect(doc.cases, r.stderr.slice(-2000)).toMatchObject([{ scenario: 'my-masq-443', expected: 'reproduced', got: 'reproduced', pass: true }]);
+    expect(doc.runs[0].scenario.topology).toMatchObject({ servicePort: 443, serverPort: 9000 });
+    expect(r.exitCode).toBe(0);
+  });
+
   it('a wrong expectation fails the gate with exit 3 and a JUnit failure carrying the explanation', async () => {
     const file = join(scratch(), 'wrong.yaml');
     await writeFile(file, 'expectations:\n  - { scenario: none, expect: reproduced }\n');

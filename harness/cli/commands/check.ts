@@ -11,7 +11,7 @@
  * measured, shown, never gated. When no cell at all has an entry, nothing would be gated: that
  * is invalid input (exit 2), before anything runs.
  */
-import { join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { GateError, InputError, InterruptedError, type InputProblem } from '../../errors.js';
 import { renderJUnit, UNMEASURED, type CheckCase } from '../../report/junit.js';
 import { buildMatrix, type MatrixInput } from '../../report/matrix.js';
@@ -41,6 +41,15 @@ export function modesFor(list: Expectation[], name: string, ownMode: string): st
   return [...new Set(entries.some((e) => !e.proxyMode) ? [ownMode, ...named] : named)];
 }
 
+/**
+ * Where `check` loads an entry's scenario from (pure): a built-in's name as it is; a file path
+ * relative to the expectations file's folder (absolute paths as they are).
+ */
+export function scenarioRefPath(ref: string, expectationsFile: string): string {
+  const isFile = ref.includes('/') || /\.ya?ml$/i.test(ref);
+  return isFile && !isAbsolute(ref) ? resolve(dirname(expectationsFile), ref) : ref;
+}
+
 /** The `check` command. */
 export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<void> {
   const file = flags.expect ?? join(BUILTIN_DIR, 'expectations.yaml');
@@ -66,29 +75,33 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
     if (names.length === 0 && problems.length === 0) problems.push({ file: 'flags', field: '--only', message: 'selects no scenario' });
   }
   // With a broken expectations file, still validate the flags (the built-in names stand in).
-  const scenarios = await collect(() => prepareRun(names.length > 0 ? names : ['none'], flags));
+  // A scenario file named by a relative path is found next to the expectations file.
+  const scenarios = await collect(() => prepareRun(names.length > 0 ? names.map((n) => scenarioRefPath(n, file)) : ['none'], flags));
   if (problems.length > 0 || !scenarios) throw new InputError(problems);
   const labDriver = chosenDriver(flags);
   const driver = labDriver.name;
   const kernels = labDriver.kernelsFor(flags);
 
   // Cells: each scenario on each mode its entries name (pinned), skipping modes the driver cannot build.
-  const cells: { scenario: Scenario; proxyMode: string }[] = [];
-  for (const s of scenarios) {
-    const modes = modesFor(list, s.name, labDriver.proxyModeFor(s, flags));
-    if (modes.length === 0) cells.push({ scenario: s, proxyMode: labDriver.proxyModeFor(s, flags) });
+  // Entries are matched on the reference they give (a built-in's name or a file's path), which
+  // prepareRun kept in order: scenarios[i] came from names[i].
+  const cells: { scenario: Scenario; proxyMode: string; ref: string }[] = [];
+  for (const [i, s] of scenarios.entries()) {
+    const ref = names[i] ?? s.name;
+    const modes = modesFor(list, ref, labDriver.proxyModeFor(s, flags));
+    if (modes.length === 0) cells.push({ scenario: s, proxyMode: labDriver.proxyModeFor(s, flags), ref });
     for (const mode of modes) {
       const pinned = { ...s, topology: { ...s.topology, proxyMode: mode as Scenario['topology']['proxyMode'] } };
       const why = labDriver.scenarioProblems([pinned]);
       if (why.length > 0) ctx.say(`resetlab: skipping ${s.name} on ${mode}: ${why[0]!.message}`);
-      else cells.push({ scenario: pinned, proxyMode: mode });
+      else cells.push({ scenario: pinned, proxyMode: mode, ref });
     }
   }
   const missing: InputProblem[] = [];
   for (const kernel of kernels) {
     for (const c of cells) {
-      if (!selectExpectation(list, c.scenario.name, { kernel, proxyMode: c.proxyMode, driver })) {
-        missing.push({ file, field: 'expectations', message: `no entry for scenario "${c.scenario.name}" on kernel ${kernel}, proxy mode ${c.proxyMode}, driver ${driver}` });
+      if (!selectExpectation(list, c.ref, { kernel, proxyMode: c.proxyMode, driver })) {
+        missing.push({ file, field: 'expectations', message: `no entry for scenario "${c.ref}" on kernel ${kernel}, proxy mode ${c.proxyMode}, driver ${driver}` });
       }
     }
   }
@@ -102,7 +115,7 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
     cells.map((c, i) => {
       const report = reports[k * cells.length + i] ?? null;
       const env = report?.environment;
-      const e = selectExpectation(list, c.scenario.name, env ? { kernel: env.kernel, proxyMode: env.proxyMode, driver: env.driver } : { kernel, proxyMode: c.proxyMode, driver });
+      const e = selectExpectation(list, c.ref, env ? { kernel: env.kernel, proxyMode: env.proxyMode, driver: env.driver } : { kernel, proxyMode: c.proxyMode, driver });
       return { kernel, scenario: c.scenario.name, proxyMode: c.proxyMode, expected: e?.expect ?? UNMEASURED, report, reportDir: report ? dirs.get(report) ?? null : null, ...(report ? {} : { error: 'not run (interrupted)' }) };
     }),
   );

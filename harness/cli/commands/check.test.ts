@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { modesFor, scenarioRefPath } from './check.js';
+
+describe('check: which scenarios and modes an expectations file names', () => {
+  it('finds a scenario file next to the expectations file; built-in names and absolute paths stay', () => {
+    expect(scenarioRefPath('./mine.yaml', '/ci/gate/expect.yaml')).toBe('/ci/gate/mine.yaml');
+    expect(scenarioRefPath('paths/mine.yml', '/ci/gate/expect.yaml')).toBe('/ci/gate/paths/mine.yml');
+    expect(scenarioRefPath('/abs/mine.yaml', '/ci/gate/expect.yaml')).toBe('/abs/mine.yaml');
+    expect(scenarioRefPath('over-window', '/ci/gate/expect.yaml')).toBe('over-window');
+  });
+  it('checks a scenario on the modes its entries name, plus the own mode when an entry names none', () => {
+    const list = [
+      { scenario: './mine.yaml', proxyMode: 'ipvs' as const, expect: 'reproduced' as const },
+      { scenario: './mine.yaml', proxyMode: 'iptables' as const, expect: 'reproduced' as const },
+      { scenario: 'none', expect: 'not-reproduced' as const },
+      { scenario: 'none', proxyMode: 'nftables' as const, expect: 'not-reproduced' as const },
+    ];
+    expect(modesFor(list, './mine.yaml', 'ipvs')).toEqual(['ipvs', 'iptables']);
+    expect(modesFor(list, 'none', 'iptables')).toEqual(['iptables', 'nftables']);
+    expect(modesFor(list, 'my-masq', 'ipvs')).toEqual([]);
+  });
+});
