@@ -41,6 +41,21 @@ describe.skipIf(!IS_ROOT)(`resetlab CLI${IS_ROOT ? '' : ` (skipped: ${SKIP_REASO
     expect(await ourNamespaces()).toEqual([]);
   });
 
+  it('run --json through a real pipe arrives whole past 64 KiB, and a reader that leaves early is not a crash', async () => {
+    // A pipe (not execa's socket): the node agents share it and leave it non-blocking; before the
+    // fix exactly 65536 bytes arrived. Four scenarios make a document of about 85 KB.
+    const out = join(scratch(), 'runs.json');
+    const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
+    const r = await execa('sh', ['-c', `node '${bin}' run none over-window over-window-masquerade below-window --duration 2s --json --out '${scratch()}' | cat > '${out}'`], { reject: false });
+    expect(r.exitCode, r.stderr.slice(-1500)).toBe(0);
+    const text = await readFile(out, 'utf8');
+    expect(text.length).toBeGreaterThan(65_536);
+    expect(JSON.parse(text).runs).toHaveLength(4);
+    const early = await execa('sh', ['-c', `node '${bin}' list | true; echo "rc=$?"`], { reject: false });
+    expect(early.stderr).not.toMatch(/EPIPE/);
+    expect(await ourNamespaces()).toEqual([]);
+  });
+
   it('compare on real runs: shows what differs, exit 0 when not worse, exit 3 when the fix stops working', async () => {
     const cmp = await mkdtemp(join(tmpdir(), 'rl-test-'));
     try {
