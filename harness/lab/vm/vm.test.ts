@@ -99,12 +99,12 @@ describe('arm durations in a slow guest', () => {
   const calibration = { durationSec: 46, rate: 174 };
   it('a lightened built-in takes the probe size', () => {
     const [cell] = planCells([scenario({})], { asWritten: false, durationGiven: false });
-    expect(durationChanges(cell!, calibration)).toEqual([`load.duration 10s -> 46s (to reach about 8000 requests per arm at the guest's measured 174 req/s)`]);
+    expect(durationChanges(cell!, calibration)).toEqual([`load.duration 10s -> 46s (to reach about 12000 requests per arm at the guest's measured 174 req/s)`]);
   });
   it("a user's shorter written duration becomes a maximum of the probe size; a longer one stays", () => {
     const [short] = planCells([scenario({ load: { duration: '15s' } }, '/tmp/mine.yaml')], { asWritten: false, durationGiven: false });
     expect(short!.stretchDuration).toBe(true);
-    expect(durationChanges(short!, calibration)).toEqual([`load.duration 15s -> at most 46s (to reach about 8000 requests per arm at the guest's measured 174 req/s; arms still stop once decided)`]);
+    expect(durationChanges(short!, calibration)).toEqual([`load.duration 15s -> at most 46s (to reach about 12000 requests per arm at the guest's measured 174 req/s; arms still stop once decided)`]);
     const [long] = planCells([scenario({ load: { duration: '90s' } }, '/tmp/mine.yaml')], { asWritten: false, durationGiven: false });
     expect(durationChanges(long!, calibration)).toEqual([]);
     const [given] = planCells([scenario({}, '/tmp/mine.yaml')], { asWritten: false, durationGiven: true });
