@@ -91,7 +91,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
       out: join(dir, 'initramfs.cpio'),
     });
     const qemu = (await qemuVersion(ctx.runner)) ?? 'unknown';
-    ctx.say(`resetlab: booting ${artefact.release} (qemu ${qemu}, ${settings.cpus} CPUs, ${settings.memoryMiB} MiB, initramfs ${(initrd.bytes / 1e6).toFixed(1)} MB, ${cells.length} scenario run(s) in this guest)`);
+    ctx.say(`resetlab: booting ${artefact.release} (qemu ${qemu}, ${settings.cpus} CPU${settings.cpus === 1 ? "" : "s"}, ${settings.memoryMiB} MiB, initramfs ${(initrd.bytes / 1e6).toFixed(1)} MB, ${cells.length} scenario run(s) in this guest)`);
     const consoleLog = join(dir, 'console.log');
     const timeoutMs = settings.timeoutMs ?? 300_000 + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10), 0);
     const boot = await bootGuest({
