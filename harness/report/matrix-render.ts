@@ -58,10 +58,16 @@ export function matrixHeatmapSpec(doc: MatrixDoc): TopLevelSpec {
     verdict: c.got ?? 'not run',
     label: armsLabel(c),
     mismatch: c.unmeasured ? 'unmeasured (no expectation)' : c.pass ? 'as expected' : `expected ${c.expected}`,
+    differs: !c.unmeasured && !c.pass,
     href: c.reportDir ? `${c.reportDir}/report.html` : '',
   }));
-  const x = { field: 'column', type: 'nominal' as const, title: null, sort: columns(doc), axis: { labelAngle: -30, labelLimit: 260 } };
-  const y = { field: 'kernel', type: 'nominal' as const, title: 'kernel', sort: doc.kernels };
+  // Kernels across and scenarios down when there are more scenario columns than kernels (a
+  // 23-column row of cells was squeezed to unreadable text in a 1240 px page); else the reverse.
+  const scenarioAxis = { field: 'column', type: 'nominal' as const, title: null, sort: columns(doc) };
+  const kernelAxis = { field: 'kernel', type: 'nominal' as const, title: 'kernel', sort: doc.kernels };
+  const tall = columns(doc).length > doc.kernels.length;
+  const x = tall ? { ...kernelAxis, axis: { labelAngle: 0, orient: 'top' as const } } : { ...scenarioAxis, axis: { labelAngle: -30, labelLimit: 260 } };
+  const y = tall ? { ...scenarioAxis, axis: { labelLimit: 320 } } : kernelAxis;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values },
@@ -73,7 +79,9 @@ export function matrixHeatmapSpec(doc: MatrixDoc): TopLevelSpec {
         encoding: {
           x, y,
           color: { field: 'verdict', type: 'nominal', scale: { domain: [...outcomes, 'not run'], range: [...Object.values(OUTCOME_BACKGROUND), '#9e9e9e'] }, legend: { orient: 'top', title: null } },
-          stroke: { condition: { test: "indexof(datum.mismatch, 'expected ') === 0", value: '#ffd600' }, value: null },
+          // The legend's symbols inherit this encoding and have no `mismatch`: a test that reads it
+          // unguarded threw inside vega and left the axes unmeasured (labels clipped off the SVG).
+          stroke: { condition: { test: 'datum.differs === true', value: '#ffd600' }, value: null },
           href: { field: 'href', type: 'nominal' },
           tooltip: [{ field: 'verdict' }, { field: 'mismatch' }, { field: 'label', title: 'resets/requests per arm' }],
         },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { modesFor } from '../cli/commands/check.js';
 import { buildMatrix, type MatrixInput } from './matrix.js';
+import { renderSvg } from './chart-svg.js';
 import { matrixHeatmapSpec, renderMatrixHtml, renderMatrixMarkdown, renderMatrixText } from './matrix-render.js';
 import type { RunReport } from './schema.js';
 
@@ -38,6 +39,24 @@ describe('check matrix', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('<a xlink:href="../x-over-window/report.html">'); // the heatmap cell is a link
     expect(html).not.toContain('<p class="chart-error">');
+  });
+  it('lays the heatmap out so cells stay readable: scenarios down when they outnumber the kernels', async () => {
+    type Enc = { layer: { encoding: { x: { field: string }; y: { field: string } } }[] };
+    const axes = (d: typeof doc) => { const e = (matrixHeatmapSpec(d) as unknown as Enc).layer[0]!.encoding; return [e.x.field, e.y.field]; };
+    const many = buildMatrix(
+      ['a', 'b', 'c'].flatMap((scenario) => ['6.1', '6.12'].map((kernel) => ({ kernel, scenario, proxyMode: 'ipvs', expected: 'reproduced', report: report('reproduced', kernel, [9, 0]), reportDir: null }))),
+      { driver: 'vm', expectations: 'e.yaml', createdAt: '2026-11-28T08:00:00Z' },
+    );
+    expect(axes(many)).toEqual(['kernel', 'column']);
+    // The axes are laid out inside the SVG: two 150 px kernel columns plus the scenario labels
+    // (a failing stroke test inside vega once left them unmeasured, clipped off a 310 px SVG).
+    const svg = await renderSvg(matrixHeatmapSpec(many), 't');
+    expect(Number(/<svg[^>]* width="(\d+)"/.exec(svg)?.[1])).toBeGreaterThan(2 * 150 + 60);
+    const fewer = buildMatrix(
+      ['5.10', '6.1', '6.12'].map((kernel) => ({ kernel, scenario: 'a', proxyMode: 'ipvs', expected: 'reproduced', report: report('reproduced', kernel, [9, 0]), reportDir: null })),
+      { driver: 'vm', expectations: 'e.yaml', createdAt: '2026-11-28T08:00:00Z' },
+    );
+    expect(axes(fewer)).toEqual(['column', 'kernel']);
   });
   it('checks each scenario on the modes its entries name', () => {
     expect(modesFor([{ scenario: 'a', expect: 'reproduced' }], 'a', 'ipvs')).toEqual([]);

@@ -85,8 +85,9 @@ export function parseVmFlags(flags: VmFlags): { settings: VmSettings | null; pro
 /**
  * Guests at once when `--parallel` is not given: as many as the host's cores hold at `cpus`
  * vCPUs each (a TCG vCPU keeps one host core busy), at least one, at most one per kernel.
- * Two 1-vCPU guests on this project's 2-core machines: each measured ~1.5x slower than alone
- * (loopback probe 160 vs 250-700 req/s), the matrix about half the wall time (2026-11-28).
+ * Measured on this project's 2-core machines (2026-11-28): two 1-vCPU guests at once probed at
+ * 160-190 req/s each (30-50x slower than the host), and `check --driver vm --kernel 6.1,6.12`
+ * (46 cells) took 27.5 min wall, every cell decided; each guest's time scale is in its results.
  */
 export function defaultParallel(cpus: number, kernels: number, cores = availableParallelism()): number {
   return Math.max(1, Math.min(Math.max(1, kernels), Math.floor(cores / Math.max(1, cpus))));
