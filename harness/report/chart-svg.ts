@@ -10,7 +10,8 @@ import { esc } from './html-parts.js';
 /**
  * Returns the SVG markup for `spec`. Every `id` in the SVG (vega numbers clip paths and
  * gradients from 1 in each render) gets `idPrefix` so several SVGs can share one HTML page.
- * Vega's warnings are discarded (nothing is printed); errors are thrown as
+ * Vega's warnings are discarded (nothing is printed); errors, including those vega only logs
+ * from its dataflow, are thrown as
  * "failed to render chart <idPrefix>" with the cause chained. The view is finalized here.
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
@@ -18,9 +19,19 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
     const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
     const quiet = vega.logger(vega.None);
     const compiled = vl.compile(spec, { logger: quiet }).spec;
-    const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.None });
+    // Warnings are dropped; an error inside vega's dataflow (e.g. an expression on a field a
+    // legend's datum lacks) would otherwise be swallowed and leave a half-laid-out SVG.
+    const errors: unknown[] = [];
+    const logger = vega.logger(vega.Error);
+    logger.error = (...args: readonly unknown[]) => {
+      errors.push(args[0]);
+      return logger;
+    };
+    const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger });
     try {
-      return prefixIds(await view.toSVG(), idPrefix);
+      const svg = await view.toSVG();
+      if (errors.length > 0) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
+      return prefixIds(svg, idPrefix);
     } finally {
       view.finalize();
     }
