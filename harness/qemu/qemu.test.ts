@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { qemuArgv, type QemuMachine } from './argv.js';
@@ -9,6 +8,7 @@ import { supervisedArgv } from './launch.js';
 import { moduleLoadOrder, parseModulesDep } from './modules-dep.js';
 import { findQemuProcesses, qemuNameOf } from './orphans.js';
 import { parseQemuVersion } from './version.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 
 const machine: QemuMachine = {
   name: 'rl-abc123-vm',
@@ -116,7 +116,7 @@ describe('qemu processes', () => {
     expect(qemuNameOf(['node', '-name', 'rl-abc123-vm'])).toBeNull();
   });
   it('finds them in a /proc-like folder', () => {
-    const proc = mkdtempSync(join(tmpdir(), 'rl-proc-'));
+    const proc = tempDir('rl-proc-');
     for (const [pid, argv] of [['11', ['qemu-system-x86_64', '-name', 'rl-0a0b0c-vm']], ['12', ['qemu-system-x86_64', '-name', 'other']], ['13', ['bash']]] as const) {
       mkdirSync(join(proc, pid));
       writeFileSync(join(proc, pid, 'cmdline'), argv.join('\0') + '\0');

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunReport } from '../../report/schema.js';
 import { validateScenario } from '../../scenario/schema.js';
 import { planCells } from './cells.js';
 import { failedCellReport, readCellReport, withVmFacts, type BootFacts } from './results.js';
+import { tempDir } from '../../../test/helpers/temp-dir.js';
 
 const r = validateScenario({ name: 'over-window' }, 'x', 'built-in:over-window');
 if (!r.ok) throw new Error('bad scenario');
@@ -30,7 +30,7 @@ describe('results from the guest', () => {
     expect(out.notes[0]).toMatch(/^vm driver: lighter load for software emulation: load.connections 50 -> 10/);
   });
   it('reads cells/<i>.json and says what is wrong with it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rl-vmout-'));
+    const dir = tempDir('rl-vmout-');
     mkdirSync(join(dir, 'cells'));
     expect(readCellReport(dir, cell!).problem).toBe('no report came back from the guest');
     writeFileSync(join(dir, 'cells', '0.json'), '');

@@ -1,17 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../repo-root.js';
 import { checkNode } from '../check.js';
 import { BootedNodeFs } from './booted-node-fs.js';
+import { tempDir } from '../../../test/helpers/temp-dir.js';
 
 const NODES = join(REPO_ROOT, 'test/fixtures/nodes');
 // The late-module fixture stands in for the rootfs (it has systemd's two units and sysctl.d files).
 const ROOTFS = join(NODES, 'late-module');
 
 function kernelModules(builtin: string): string {
-  const d = mkdtempSync(join(tmpdir(), 'rl-mods-'));
+  const d = tempDir('rl-mods-');
   writeFileSync(join(d, 'modules.builtin'), builtin);
   writeFileSync(join(d, 'modules.dep'), 'kernel/net/netfilter/nf_conntrack.ko:\n');
   return d;

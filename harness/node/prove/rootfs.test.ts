@@ -1,10 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../../exec/fake-runner.js';
 import { findRootfs, removeStaleRootfsBuilds, rootfsCacheRoot, ROOTFS_JSON_SCHEMA } from './rootfs-cache.js';
 import { debootstrapArgv, rootfsKey, rootfsSpec } from './rootfs-spec.js';
+import { tempDir } from '../../../test/helpers/temp-dir.js';
 
 describe('rootfs recipe and key', () => {
   it('systemd and sysvinit differ; the key is stable and <suite>-<12 hex>', () => {
@@ -32,7 +32,7 @@ describe('rootfs cache', () => {
     expect(rootfsCacheRoot({ HOME: '/home/u' })).toBe('/home/u/.cache/resetlab/rootfs');
   });
   it('finds a folder only when rootfs.json is valid and the tree has /sbin/init', () => {
-    const root = mkdtempSync(join(tmpdir(), 'rl-rootfs-'));
+    const root = tempDir('rl-rootfs-');
     const spec = rootfsSpec('systemd');
     const dir = join(root, rootfsKey(spec));
     expect(findRootfs(root, spec)).toBeNull();
@@ -46,7 +46,7 @@ describe('rootfs cache', () => {
 
 describe('removeStaleRootfsBuilds', () => {
   it("removes unfinished builds of dead runs only, never a finished rootfs", async () => {
-    const root = mkdtempSync(join(tmpdir(), 'rl-rootfs-'));
+    const root = tempDir('rl-rootfs-');
     mkdirSync(join(root, '.tmp-bookworm-0123456789ab-rl-dead00'));
     mkdirSync(join(root, 'bookworm-0123456789ab'));
     mkdirSync(join(root, 'locks'));
