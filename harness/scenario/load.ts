@@ -4,7 +4,7 @@
  * in one `InputError` before anything else happens. Reading files is the only side effect.
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../errors.js';
 import { parseDuration } from './duration.js';
 import { readYamlMapping } from './read-yaml.js';
@@ -32,6 +32,14 @@ const isBuiltinRef = (ref: string): boolean => !ref.includes('/') && !/\.ya?ml$/
  */
 export function resolveScenarioRef(ref: string, builtinDir: string): string {
   return isBuiltinRef(ref) ? join(builtinDir, `${ref}.yaml`) : ref;
+}
+
+/**
+ * A reference as an expectations file gives it (pure): a built-in's name as it is; a file path
+ * relative to the expectations file's folder (absolute paths as they are).
+ */
+export function refFromExpectations(ref: string, expectationsFile: string): string {
+  return isBuiltinRef(ref) || isAbsolute(ref) ? ref : resolve(dirname(expectationsFile), ref);
 }
 
 /** Files in the built-in directory that are not scenarios. */

@@ -4,11 +4,11 @@
  * built-in scenario of the same Service path expects on the same kernel: the verdict follows
  * the path, not the numbers.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../repo-root.js';
 import { expectedScenarios, loadExpectations, selectExpectation } from './expectations.js';
-import { loadScenarios, resolveScenarioRef } from './load.js';
+import { loadScenarios, refFromExpectations } from './load.js';
 import type { Scenario } from './schema.js';
 
 const BUILTIN_DIR = join(REPO_ROOT, 'scenarios');
@@ -21,8 +21,7 @@ const pathOf = (s: Scenario): string => {
 
 async function scenariosOf(file: string): Promise<Map<string, Scenario>> {
   const refs = expectedScenarios(await loadExpectations(file));
-  const paths = refs.map((r) => (r.includes('/') ? join(dirname(file), r) : resolveScenarioRef(r, BUILTIN_DIR)));
-  const loaded = await loadScenarios(paths, { builtinDir: BUILTIN_DIR });
+  const loaded = await loadScenarios(refs.map((r) => refFromExpectations(r, file)), { builtinDir: BUILTIN_DIR });
   return new Map(refs.map((r, i) => [r, loaded[i]!]));
 }
 

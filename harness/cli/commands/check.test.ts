@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { modesFor, scenarioRefPath } from './check.js';
+import { refFromExpectations } from '../../scenario/load.js';
+import { modesFor } from './check.js';
 
 describe('check: which scenarios and modes an expectations file names', () => {
   it('finds a scenario file next to the expectations file; built-in names and absolute paths stay', () => {
-    expect(scenarioRefPath('./mine.yaml', '/ci/gate/expect.yaml')).toBe('/ci/gate/mine.yaml');
-    expect(scenarioRefPath('paths/mine.yml', '/ci/gate/expect.yaml')).toBe('/ci/gate/paths/mine.yml');
-    expect(scenarioRefPath('/abs/mine.yaml', '/ci/gate/expect.yaml')).toBe('/abs/mine.yaml');
-    expect(scenarioRefPath('over-window', '/ci/gate/expect.yaml')).toBe('over-window');
+    expect(refFromExpectations('./mine.yaml', '/ci/gate/expect.yaml')).toBe('/ci/gate/mine.yaml');
+    expect(refFromExpectations('paths/mine.yml', '/ci/gate/expect.yaml')).toBe('/ci/gate/paths/mine.yml');
+    expect(refFromExpectations('/abs/mine.yaml', '/ci/gate/expect.yaml')).toBe('/abs/mine.yaml');
+    expect(refFromExpectations('over-window', '/ci/gate/expect.yaml')).toBe('over-window');
   });
   it('checks a scenario on the modes its entries name, plus the own mode when an entry names none', () => {
     const list = [

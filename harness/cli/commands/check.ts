@@ -11,13 +11,14 @@
  * measured, shown, never gated. When no cell at all has an entry, nothing would be gated: that
  * is invalid input (exit 2), before anything runs.
  */
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { GateError, InputError, InterruptedError, type InputProblem } from '../../errors.js';
 import { renderJUnit, UNMEASURED, type CheckCase } from '../../report/junit.js';
 import { buildMatrix, type MatrixInput } from '../../report/matrix.js';
 import { renderMatrixHtml, renderMatrixMarkdown, renderMatrixText } from '../../report/matrix-render.js';
 import { createFreshDir, writeAtomic } from '../../report/write.js';
 import { expectedScenarios, loadExpectations, selectExpectation, type Expectation } from '../../scenario/expectations.js';
+import { refFromExpectations } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { CliContext } from '../context.js';
 import { BUILTIN_DIR, DEFAULT_OUT } from '../paths.js';
@@ -39,15 +40,6 @@ export function modesFor(list: Expectation[], name: string, ownMode: string): st
   const named = entries.flatMap((e) => (e.proxyMode ? [e.proxyMode] : []));
   if (named.length === 0) return [];
   return [...new Set(entries.some((e) => !e.proxyMode) ? [ownMode, ...named] : named)];
-}
-
-/**
- * Where `check` loads an entry's scenario from (pure): a built-in's name as it is; a file path
- * relative to the expectations file's folder (absolute paths as they are).
- */
-export function scenarioRefPath(ref: string, expectationsFile: string): string {
-  const isFile = ref.includes('/') || /\.ya?ml$/i.test(ref);
-  return isFile && !isAbsolute(ref) ? resolve(dirname(expectationsFile), ref) : ref;
 }
 
 /** The `check` command. */
@@ -76,7 +68,7 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
   }
   // With a broken expectations file, still validate the flags (the built-in names stand in).
   // A scenario file named by a relative path is found next to the expectations file.
-  const scenarios = await collect(() => prepareRun(names.length > 0 ? names.map((n) => scenarioRefPath(n, file)) : ['none'], flags));
+  const scenarios = await collect(() => prepareRun(names.length > 0 ? names.map((n) => refFromExpectations(n, file)) : ['none'], flags));
   if (problems.length > 0 || !scenarios) throw new InputError(problems);
   const labDriver = chosenDriver(flags);
   const driver = labDriver.name;

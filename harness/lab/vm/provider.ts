@@ -91,7 +91,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
       out: join(dir, 'initramfs.cpio'),
     });
     const qemu = (await qemuVersion(ctx.runner)) ?? 'unknown';
-    ctx.say(`resetlab: booting ${artefact.release} (qemu ${qemu}, ${settings.cpus} CPU${settings.cpus === 1 ? "" : "s"}, ${settings.memoryMiB} MiB, initramfs ${(initrd.bytes / 1e6).toFixed(1)} MB, ${cells.length} scenario run(s) in this guest)`);
+    ctx.say(`resetlab: booting ${artefact.release} (qemu ${qemu}, ${settings.cpus} CPU${settings.cpus === 1 ? '' : 's'}, ${settings.memoryMiB} MiB, initramfs ${(initrd.bytes / 1e6).toFixed(1)} MB, ${cells.length} scenario run(s) in this guest)`);
     const consoleLog = join(dir, 'console.log');
     const timeoutMs = settings.timeoutMs ?? 300_000 + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10), 0);
     const boot = await bootGuest({
@@ -118,7 +118,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
           if (/stage=root/.test(line)) ctx.say(`resetlab: guest ${state.uname ?? ''} is up; loading modules, calibrating`);
           else if (/calibrate/.test(line) && state.calibration) {
             const c = state.calibration;
-            ctx.say(`resetlab: guest is ${c.scale.toFixed(1)}x slower than this host (loopback HTTP probe, ${c.rate} req/s): deadlines x${c.scale.toFixed(1)}${cells.some((x) => x.autoDuration) ? `, built-in scenarios' arms ${c.durationSec}s` : ''}${cells.some((x) => x.stretchDuration && x.scenario.load.durationMs / 1000 < c.durationSec) ? `, shorter written arms up to ${c.durationSec}s` : ''}`);
+            ctx.say(`resetlab: guest is ${c.scale.toFixed(1)}x slower than this host (loopback HTTP probe, ${c.rate} req/s): deadlines x${c.scale.toFixed(1)}${cells.some((x) => x.autoDuration) ? `, built-in scenarios' arms ${c.durationSec}s` : ''}${cells.some((x) => x.stretchDuration && durationChanges(x, c).length > 0) ? `, shorter written arms up to ${c.durationSec}s` : ''}`);
           }
           else if (/fatal=/.test(line)) ctx.say(`resetlab: guest: ${state.fatal ?? line}`);
           return;
