@@ -20,19 +20,38 @@ import { reproduceCommand } from './commands/reproduce.js';
 import { runCommand, type RunFlags } from './commands/run.js';
 import type { CliContext } from './context.js';
 
-function runOptions(cmd: Command): Command {
-  cmd
-    .addOption(new Option('--driver <driver>', `lab driver: ${DRIVERS.map((d) => `${d.name}${d.name === DEFAULT_DRIVER ? ' (default)' : ''}: ${d.summary}`).join('; ')}`))
-    .option('--duration <duration>', 'load duration per arm, e.g. 10s (overrides the scenario); the maximum when arms stop on a decision')
-    .option('--fixed', 'run every arm for its full duration (no sequential stopping): benchmarks, comparisons with older runs')
-    .option('--schedule <schedule>', 'sequential runs: ordered (each arm in one piece) or interleaved (alternating blocks)')
-    .option('--trials <n>', 'repeat the arms N times (overrides the scenario)')
-    .option('--out <dir>', 'results directory (default: results/ in the package)');
-  // Each driver's own options come from the registry; the registry rejects them with another driver.
-  for (const o of driverOptions()) cmd.option(o.flags, o.description);
-  return cmd
-    .addOption(new Option('--time-scale <x>', 'multiply deadlines (set by the vm driver in its guests)').hideHelp())
-    .option('--json', 'print exactly one JSON document on stdout (progress stays on stderr)');
+/** Help headings of run/reproduce/check, in the order `--help` shows them (drivers' groups follow "Lab"). */
+export const HELP_GROUPS = { lab: 'Lab:', load: 'Load:', stopping: 'Stopping:', output: 'Output:', gate: 'Gate (check):' } as const;
+
+/** The help heading of options one or more drivers share, e.g. "vm driver (--driver vm):". */
+export function driverHelpGroup(drivers: string[]): string {
+  return drivers.length === 1 ? `${drivers[0]} driver (--driver ${drivers[0]}):` : `${drivers.join(' and ')} drivers (--driver ${drivers.join('|')}):`;
+}
+
+/**
+ * The options of run/reproduce/check in help groups: lab, `first` (e.g. check's gate
+ * options), load, stopping, output, then one group per driver (an option several drivers
+ * share is added once, under all their names).
+ */
+function runOptions(cmd: Command, first: Option[] = []): Command {
+  const add = (group: string, o: Option) => cmd.addOption(o.helpGroup(group));
+  add(HELP_GROUPS.lab, new Option('--driver <driver>', `lab driver: ${DRIVERS.map((d) => `${d.name}${d.name === DEFAULT_DRIVER ? ' (default)' : ''}: ${d.summary}`).join('; ')}`));
+  for (const o of first) cmd.addOption(o);
+  add(HELP_GROUPS.load, new Option('--duration <duration>', 'load duration per arm, e.g. 10s (overrides the scenario); the maximum when arms stop on a decision'));
+  add(HELP_GROUPS.load, new Option('--trials <n>', 'repeat the arms N times (overrides the scenario)'));
+  add(HELP_GROUPS.stopping, new Option('--fixed', 'run every arm for its full duration (no sequential stopping): benchmarks, comparisons with older runs'));
+  add(HELP_GROUPS.stopping, new Option('--schedule <schedule>', 'sequential runs: ordered (each arm in one piece) or interleaved (alternating blocks)'));
+  add(HELP_GROUPS.output, new Option('--out <dir>', 'results directory (default: results/ in the package)'));
+  add(HELP_GROUPS.output, new Option('--json', 'print exactly one JSON document on stdout (progress stays on stderr)'));
+  // Each driver's own options come from the registry, one help group per driver; the registry rejects them with another driver.
+  const byFlag = new Map<string, { flags: string; description: string; drivers: string[] }>();
+  for (const o of driverOptions()) {
+    const seen = byFlag.get(o.flags) ?? { flags: o.flags, description: o.description.replace(new RegExp(`^${o.driver}: `), ''), drivers: [] };
+    seen.drivers.push(o.driver);
+    byFlag.set(o.flags, seen);
+  }
+  for (const o of byFlag.values()) add(driverHelpGroup(o.drivers), new Option(o.flags, o.description));
+  return cmd.addOption(new Option('--time-scale <x>', 'multiply deadlines (set by the vm driver in its guests)').hideHelp());
 }
 
 /** Builds the program; `ctx` is created lazily so that `--help` touches nothing. */
@@ -46,10 +65,11 @@ export function buildProgram(getCtx: () => CliContext): Command {
     .action((flags: RunFlags) => reproduceCommand(getCtx(), flags));
   runOptions(program.command('run').argument('<scenario...>', 'built-in scenario names or YAML files').description('run scenarios'))
     .action((refs: string[], flags: RunFlags) => runCommand(getCtx(), refs, flags));
-  runOptions(program.command('check').description('CI gate: run the scenarios in an expectations file and compare verdicts (exit 3 on a difference)'))
-    .option('--expect <file>', 'expectations file (default: scenarios/expectations.yaml)')
-    .option('--junit <file>', 'also write JUnit XML (one test case per scenario)')
-    .option('--only <names>', 'comma-separated subset of the listed scenarios')
+  runOptions(program.command('check').description('CI gate: run the scenarios in an expectations file and compare verdicts (exit 3 on a difference)'), [
+    new Option('--expect <file>', 'expectations file (default: scenarios/expectations.yaml)').helpGroup(HELP_GROUPS.gate),
+    new Option('--only <names>', 'comma-separated subset of the listed scenarios').helpGroup(HELP_GROUPS.gate),
+  ])
+    .addOption(new Option('--junit <file>', 'also write JUnit XML (one test case per scenario)').helpGroup(HELP_GROUPS.output))
     .action((flags: CheckFlags) => checkCommand(getCtx(), flags));
   program
     .command('report')
