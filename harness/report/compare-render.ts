@@ -21,6 +21,11 @@ function armRows(c: Comparison): Array<{ arm: string; base: string; cand: string
   return rows;
 }
 
+/** The p columns' names: anytime-valid (from e-values) unless both runs were fixed-duration. */
+function pHeaders(c: Comparison): { p2: string; pw: string } {
+  return c.method === 'exact' ? { p2: 'p two-sided', pw: 'p candidate worse' } : { p2: 'p two-sided (anytime)', pw: 'p candidate worse (anytime)' };
+}
+
 /** One line: "WORSE: ..." or "not worse". */
 export function compareResultLine(c: Comparison): string {
   return c.worse ? `WORSE: ${c.reasons.join('; ')}` : `not worse (fix arm not significantly higher at alpha ${c.alpha}; verdict ${c.verdictChanged ? 'changed but not to not-fixed' : 'unchanged'})`;
@@ -33,7 +38,7 @@ function verdictLine(c: Comparison): string {
 /** Plain-text comparison for a terminal. */
 export function renderCompareText(c: Comparison): string {
   const rows = armRows(c);
-  const header = { arm: 'arm', base: 'baseline per million [95% CI] (resets/requests)', cand: 'candidate', p2: 'p two-sided', pw: 'p candidate worse' };
+  const header = { arm: 'arm', base: 'baseline per million [95% CI] (resets/requests)', cand: 'candidate', ...pHeaders(c) };
   const all = [header, ...rows];
   const keys = ['arm', 'base', 'cand', 'p2', 'pw'] as const;
   const widths = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
@@ -74,7 +79,7 @@ export function renderCompareMarkdown(c: Comparison): string {
     `| started | ${md(c.baseline.startedAt)} | ${md(c.candidate.startedAt)} |`,
     `| complete | ${c.baseline.complete} | ${c.candidate.complete} |`,
     '',
-    '| arm | baseline per million [95% CI] (resets/requests) | candidate | p two-sided | p candidate worse |',
+    `| arm | baseline per million [95% CI] (resets/requests) | candidate | ${pHeaders(c).p2} | ${pHeaders(c).pw} |`,
     '|---|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${md(r.arm)} | ${r.base} | ${r.cand} | ${r.p2} | ${r.pw} |`),
     ...(c.unmatched.baselineOnly.length ? ['', `Only in baseline: ${md(c.unmatched.baselineOnly.join(', '))}`] : []),

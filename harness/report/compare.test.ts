@@ -29,7 +29,7 @@ describe('compareRuns', () => {
     expect(c.worse).toBe(true);
     expect(c.fixArm!.pCandidateWorse).toBeLessThan(1e-12);
     expect(c.fixArm!.pTwoSided).toBeLessThan(1e-12);
-    expect(c.reasons).toEqual([expect.stringMatching(/^fix arm liberal=1 resets rose from 0 in 100000 to 50 in 100000 requests \(one-sided p [\d.e-]+ < 0\.01\)$/)]);
+    expect(c.reasons).toEqual([expect.stringMatching(/^fix arm liberal=1 resets rose from 0 in 100000 to 50 in 100000 requests \(exact test, one-sided p [\d.e-]+ < 0\.01\)$/)]);
     // The other direction is an improvement, not a regression.
     expect(compareRuns(b, a).worse).toBe(false);
   });

@@ -1,9 +1,19 @@
 /**
  * Baseline (A) vs candidate (B): what differs between the two runs' fingerprints, the reset
- * rates of arms with the same name side by side with the exact rate-ratio test, the verdict
+ * rates of arms with the same name side by side with a test of the two rates, the verdict
  * change, and whether the candidate is worse (the `compare` gate). Pure.
+ *
+ * Which test: runs whose arms stop once decided (the default) have counts whose size depends
+ * on the counts themselves, so a fixed-sample test (the exact conditional rate test) does not
+ * hold its error level on them. Unless both runs ran every arm for its full duration
+ * (`--fixed`), arms are compared with the verdict's e-values (verdict/sequential.ts
+ * `logEAbove`): for independent runs each stopped at its own stopping time, the product of
+ * the two arms' mixture martingales has expectation <= 1 at those times (optional stopping,
+ * bounded arms), so E >= 1/alpha has probability <= alpha under "candidate rate <= baseline
+ * rate", however either run stopped. p-values are then reported as min(1, 1/E), which is
+ * valid in the same sense. Between two fixed-duration runs the exact test is kept (more power).
  */
-import { exactRateTest } from '../verdict/index.js';
+import { exactRateTest, logEAbove } from '../verdict/index.js';
 import { flatten } from './flatten.js';
 import type { ArmResult, Environment, Outcome, RunReport } from './schema.js';
 
@@ -37,16 +47,25 @@ export interface ArmRates {
   high: number;
 }
 
-/** One arm in both runs with the exact conditional test of the two Poisson rates. */
+/** How two arms' rates were compared (see the module doc). */
+export type CompareMethod = 'exact' | 'e-value';
+
+/** One arm in both runs with a test of the two Poisson rates (`method`). */
 export interface ArmComparison {
   baselineArm: string;
   candidateArm: string;
   baseline: ArmRates;
   candidate: ArmRates;
-  /** Two-sided p of "the rates differ". */
+  /** `exact`: the exact conditional test (both runs fixed-duration); `e-value`: anytime valid. */
+  method: CompareMethod;
+  /** Two-sided p of "the rates differ" (e-value: min(1, 1/mean of both one-sided e-values)). */
   pTwoSided: number;
-  /** One-sided p of "candidate rate > baseline rate". */
+  /** One-sided p of "candidate rate > baseline rate" (e-value: min(1, 1/eCandidateWorse)). */
   pCandidateWorse: number;
+  /** e-value of "candidate rate > baseline rate" (computed for both methods; capped at 1e300). */
+  eCandidateWorse: number;
+  /** e-value of "candidate rate < baseline rate". */
+  eCandidateBetter: number;
 }
 
 /** The whole comparison; `worse` drives the CLI's exit code 3. */
@@ -59,6 +78,8 @@ export interface Comparison {
   arms: ArmComparison[];
   unmatched: { baselineOnly: string[]; candidateOnly: string[] };
   verdictChanged: boolean;
+  /** The test used for the arms: `exact` only when both runs ran every arm for its full duration. */
+  method: CompareMethod;
   /** The fix arms (last arm of each run). Null when either run has no arms. */
   fixArm: ArmComparison | null;
   alpha: number;
@@ -71,10 +92,28 @@ export interface Comparison {
 
 const rates = (a: ArmResult): ArmRates => ({ requests: a.requests, resets: a.resets, ...a.resetRate });
 
-function compareArm(a: ArmResult, b: ArmResult): ArmComparison {
+const capped = (logE: number) => Math.min(1e300, Math.exp(logE));
+
+/**
+ * True when every arm of the run ran its full duration (`--fixed`, or a report from before
+ * sequential stopping, which has neither `stopping` nor `verdict.sequential`).
+ */
+export function isFixedSample(r: RunReport): boolean {
+  const modes = r.arms.map((a) => a.stopping?.mode);
+  if (modes.some((m) => m === 'sequential')) return false;
+  if (modes.every((m) => m === 'fixed')) return true;
+  return r.verdict.sequential === undefined && modes.every((m) => m === undefined);
+}
+
+function compareArm(a: ArmResult, b: ArmResult, method: CompareMethod): ArmComparison {
+  const eWorse = capped(logEAbove(b.resets, b.requests, a.resets, a.requests));
+  const eBetter = capped(logEAbove(a.resets, a.requests, b.resets, b.requests));
+  const common = { baselineArm: a.name, candidateArm: b.name, baseline: rates(a), candidate: rates(b), method, eCandidateWorse: eWorse, eCandidateBetter: eBetter };
+  if (method === 'e-value') {
+    return { ...common, pTwoSided: Math.min(1, 2 / (eWorse + eBetter)), pCandidateWorse: Math.min(1, 1 / eWorse) };
+  }
   const test = exactRateTest(b.resets, b.requests, a.resets, a.requests);
-  return { baselineArm: a.name, candidateArm: b.name, baseline: rates(a), candidate: rates(b),
-    pTwoSided: test.pTwoSided, pCandidateWorse: test.pGreater };
+  return { ...common, pTwoSided: test.pTwoSided, pCandidateWorse: test.pGreater };
 }
 
 /** The fingerprint compared: environment, then the scenario settings, then each arm's read-back sysctls. */
@@ -108,14 +147,16 @@ const side = (r: RunReport, label: string): RunSide => ({
 /**
  * Compares baseline `a` with candidate `b`. Worse when the verdict goes from reproduced or
  * not-reproduced (the fix arm had no resets) to not-fixed, or when the fix arm's reset rate
- * rises significantly (exact one-sided test, p < COMPARE_ALPHA, candidate > baseline).
+ * rises significantly (one-sided, p < COMPARE_ALPHA, candidate > baseline: the e-value test
+ * unless both runs are fixed-duration, then the exact test; see the module doc).
  * `labels` name the two runs in output (default "A" and "B").
  */
 export function compareRuns(a: RunReport, b: RunReport, labels = { baseline: 'A', candidate: 'B' }): Comparison {
+  const method: CompareMethod = isFixedSample(a) && isFixedSample(b) ? 'exact' : 'e-value';
   const byName = new Map(b.arms.map((arm) => [arm.name, arm]));
   const arms = a.arms.flatMap((arm) => {
     const other = byName.get(arm.name);
-    return other ? [compareArm(arm, other)] : [];
+    return other ? [compareArm(arm, other, method)] : [];
   });
   const names = new Set(a.arms.map((arm) => arm.name));
   const unmatched = {
@@ -124,7 +165,7 @@ export function compareRuns(a: RunReport, b: RunReport, labels = { baseline: 'A'
   };
   const fixB = b.arms[b.arms.length - 1];
   const fixA = (fixB && a.arms.find((arm) => arm.name === fixB.name)) ?? a.arms[a.arms.length - 1];
-  const fixArm = fixA && fixB ? compareArm(fixA, fixB) : null;
+  const fixArm = fixA && fixB ? compareArm(fixA, fixB, method) : null;
 
   const reasons: string[] = [];
   const from = a.verdict.outcome;
@@ -134,7 +175,7 @@ export function compareRuns(a: RunReport, b: RunReport, labels = { baseline: 'A'
   }
   if (fixArm && fixArm.pCandidateWorse < COMPARE_ALPHA) {
     reasons.push(`fix arm ${fixArm.candidateArm} resets rose from ${fixArm.baseline.resets} in ${fixArm.baseline.requests} ` +
-      `to ${fixArm.candidate.resets} in ${fixArm.candidate.requests} requests (one-sided p ${fixArm.pCandidateWorse.toPrecision(3)} < ${COMPARE_ALPHA})`);
+      `to ${fixArm.candidate.resets} in ${fixArm.candidate.requests} requests (${method === 'exact' ? 'exact test, one-sided p' : `e-value ${fixArm.eCandidateWorse.toPrecision(3)}, anytime-valid p`} ${fixArm.pCandidateWorse.toPrecision(3)} < ${COMPARE_ALPHA})`);
   }
   // A candidate that measured nothing trustworthy must not pass the gate by default.
   if (!b.complete) reasons.push('the candidate run is incomplete (interrupted): it cannot show the fix still works');
@@ -145,10 +186,11 @@ export function compareRuns(a: RunReport, b: RunReport, labels = { baseline: 'A'
   if (a.scenario.name !== b.scenario.name) notes.push(`different scenarios: ${a.scenario.name} vs ${b.scenario.name}`);
   if (fixArm && fixArm.baselineArm !== fixArm.candidateArm) notes.push(`fix arms differ in name: ${fixArm.baselineArm} vs ${fixArm.candidateArm}`);
   if (!a.complete) notes.push('the baseline run is incomplete');
+  if (method === 'e-value') notes.push('arms compared with anytime-valid e-values (a run stopped its arms once decided, so a fixed-sample test would not hold its error level); p = min(1, 1/e)');
 
   return {
     schema: 'resetlab/compare@1', baseline: side(a, labels.baseline), candidate: side(b, labels.candidate),
-    differences: fingerprintDifferences(a, b), arms, unmatched, verdictChanged: from !== to, fixArm,
+    differences: fingerprintDifferences(a, b), arms, unmatched, verdictChanged: from !== to, method, fixArm,
     alpha: COMPARE_ALPHA, worse: reasons.length > 0, reasons, notes,
   };
 }

@@ -6,7 +6,7 @@ export { poissonInterval, exactRateTest, trafficFactorToDecide } from './stats.j
 export type { RateInterval, RateTest } from './stats.js';
 export { poolArm, PROXY_NODE } from './pool.js';
 export { decideVerdict, VERDICT_DEFAULTS, VERDICT_TEST } from './verdict.js';
-export { baselinePart, sequentialDecision, sequentialEvidence, SEQUENTIAL_DEFAULTS, SEQUENTIAL_TEST } from './sequential.js';
+export { baselinePart, logEAbove, sequentialDecision, sequentialEvidence, SEQUENTIAL_DEFAULTS, SEQUENTIAL_TEST } from './sequential.js';
 export type { ArmCount, BaselinePart, SequentialDecision, SequentialEvidence, SequentialOptions } from './sequential.js';
 export type { VerdictContext, VerdictOptions } from './verdict.js';
 export { formatP, formatRate } from './format.js';

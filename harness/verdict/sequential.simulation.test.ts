@@ -6,91 +6,11 @@
  * than the baseline) and the false-`not-reproduced` rate <= 1 - power at the stated power.
  */
 import { describe, expect, it } from 'vitest';
-import type { ArmResult, Evidence, Outcome } from '../report/schema.js';
-import { poolArm } from './pool.js';
-import { baselinePart, resetsToDecide, sequentialDecision, SEQUENTIAL_DEFAULTS, type ArmCount, type SequentialOptions } from './sequential.js';
-import { decideVerdict } from './verdict.js';
-
-const OPTS: SequentialOptions = { alpha: 0.01, minRequests: 2000, minRatePerMillion: SEQUENTIAL_DEFAULTS.minRatePerMillion };
+import type { Outcome } from '../report/schema.js';
+import { OPTS, prng, simulate, type Sim } from '../../test/helpers/sequential-sim.js';
+import { resetsToDecide } from './sequential.js';
 /** Stated power: a baseline at >= 1000 resets per million with a clean fix arm is reproduced in >= 99% of runs within 10 s arms at 10k req/s. */
 const POWER = 0.99;
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Poisson sample (Knuth for small means, normal approximation above 50). */
-function poisson(mean: number, rand: () => number): number {
-  if (mean > 50) {
-    const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-    return Math.max(0, Math.round(mean + Math.sqrt(mean) * z));
-  }
-  const l = Math.exp(-mean);
-  let k = 0;
-  let p = rand();
-  while (p > l) {
-    k += 1;
-    p *= rand();
-  }
-  return k;
-}
-
-const CHAIN: Evidence = { injected: 1, conntrackInvalid: 1, invalidDropped: 0, leakedUnNatted: 1, clientRstsSent: 1, serverResets: 1 };
-
-function arm(name: string, c: ArmCount, s: Sim): ArmResult {
-  // The arm's load time, as the pipeline records it: what its requests took at the mean throughput.
-  return poolArm(name, [{
-    trial: 1, sysctlsByNode: {}, requests: c.requests, resets: c.resets, errors: {}, durationSec: c.requests / s.requestsPerSec,
-    throughputBytesPerSec: 1, requestsPerSec: 1, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1, mean: 1 },
-    // The mechanism's resets always come with the kernel chain here: only the counts are under test.
-    evidence: c.resets > 0 ? CHAIN : { ...CHAIN, injected: 0, conntrackInvalid: 0, leakedUnNatted: 0 }, ticks: [], disturbed: [],
-  }]);
-}
-
-interface Sim {
-  /** Resets per million requests, per arm. */
-  baselinePerMillion: number;
-  fixPerMillion: number;
-  /** Requests per second (each 0.2 s step varies by +-30%). */
-  requestsPerSec: number;
-  maxSec: number;
-  /** Seconds between looks at the counts (the pipeline looks every 0.2 s; coarser keeps slow-VM cases fast). */
-  stepSec?: number;
-}
-
-/**
- * One run: baseline until its part is settled, then fix until decided (or each arm's maximum).
- * As in the pipeline, once an arm has 1 s of load its requests are projected to its maximum
- * (throughput so far x maxSec) for the clean threshold.
- */
-function simulate(s: Sim, rand: () => number): { outcome: Outcome; seconds: number } {
-  const b: ArmCount = { requests: 0, resets: 0 };
-  const f: ArmCount = { requests: 0, resets: 0 };
-  const dt = s.stepSec ?? 0.2;
-  const steps = Math.round(s.maxSec / dt);
-  const step = (c: ArmCount, perMillion: number, i: number) => {
-    const requests = Math.round(s.requestsPerSec * dt * (0.7 + 0.6 * rand()));
-    c.requests += requests;
-    c.resets += poisson((requests * perMillion) / 1e6, rand);
-    const seconds = (i + 1) * dt;
-    if (seconds >= 1) c.maxRequests = (c.requests / seconds) * s.maxSec;
-  };
-  let seconds = 0;
-  for (let i = 0; i < steps && baselinePart(b, f, OPTS) === null; i++, seconds += dt) step(b, s.baselinePerMillion, i);
-  for (let i = 0; i < steps && sequentialDecision(b, f, OPTS) === null; i++, seconds += dt) step(f, s.fixPerMillion, i);
-  const v = decideVerdict([arm('liberal=0', b, s), arm('liberal=1', f, s)], {
-    alpha: OPTS.alpha, minRequests: OPTS.minRequests, sequential: { maxSecPerArm: s.maxSec },
-  });
-  return { outcome: v.outcome, seconds };
-}
 
 /** Measured shares are printed with RESETLAB_SIM_VERBOSE=1 (for the record in reports). */
 const verbose = process.env.RESETLAB_SIM_VERBOSE === '1';
