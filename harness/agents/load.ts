@@ -1,12 +1,17 @@
 /**
  * `load` agent: autocannon against the Service VIP. Args: `{ url, connections, durationSec,
- * pipelining, countEveryMs? }`. Prints a `tick` every second (`second`, `requests`, `resets` in it) and a
+ * pipelining, countEveryMs?, sampleEveryMs? }`. Prints a `tick` every second (`second`, `requests`, `resets` in it) and a
  * `result` with requests, failed requests by `err.code` from `reqError`, connection errors by
  * code (`connectionErrors`: one per broken connection, whatever the pipelining: autocannon
  * emits `reqError` once per pipelined request), throughput and latency percentiles.
  * autocannon's own `resets` field counts request-list restarts, not TCP resets. The tick's
  * `resets` counts connections reset by peer. With `countEveryMs`, a `count` event carries the
  * cumulative requests and resets (for the sequential stopping rule).
+ * The result's `samples` are the same counts taken every `sampleEveryMs` (default 1000, own
+ * timer): `{ endMs, requests, resets }`, `endMs` read from the clock when the sample was
+ * taken, since the agent started (the clock of `count`'s `elapsedMs`), each covering the time
+ * since the previous one; the last ends when the load ended, so the samples add up to every
+ * response the agent counted (the ticks leave out the last partial second).
  *
  * Latency fix (KNOWLEDGE.md §5): after a connection error autocannon reconnects but keeps the
  * lost request in its pipelined queue and the HTTP parser mid-message, so the next response
@@ -29,17 +34,23 @@ interface LoadArgs {
   pipelining: number;
   /** When set, also print a `count` event (cumulative `requests`, `resets`, `elapsedMs`) this often, for sequential stopping. */
   countEveryMs?: number;
+  /** Period of the result's `samples` (ms, at most 1000); default 1000. */
+  sampleEveryMs?: number;
 }
 
 const args = agentArgs<LoadArgs>('load');
 const errors: Record<string, number> = {};
 const connectionErrors: Record<string, number> = {};
+let sampleRequests = 0;
+let sampleResets = 0;
 let tickRequests = 0;
 let tickResets = 0;
 let second = 0;
 let totalRequests = 0;
 let totalResets = 0;
 const started = performance.now();
+const sampleEveryMs = args.sampleEveryMs && args.sampleEveryMs > 0 && args.sampleEveryMs <= 1000 ? Math.round(args.sampleEveryMs) : 1000;
+const samples: Array<{ endMs: number; requests: number; resets: number }> = [];
 
 const closing = new Set<Promise<void>>();
 
@@ -73,6 +84,7 @@ function setupClient(client: Client): void {
     connectionErrors[code] = (connectionErrors[code] ?? 0) + 1;
     if (code === 'ECONNRESET') {
       tickResets += 1;
+      sampleResets += 1;
       totalResets += 1;
     }
   });
@@ -100,7 +112,9 @@ const instance = autocannon(
   },
   (err: Error | null, result: Result) => {
     clearInterval(ticker);
+    clearInterval(sampler);
     if (counter) clearInterval(counter);
+    takeSample();
     if (err) {
       emit({ event: 'error', message: `load: ${err.message}` });
       process.exit(1);
@@ -123,6 +137,8 @@ const instance = autocannon(
       },
       timeouts: result.timeouts,
       non2xx: result.non2xx,
+      samplePeriodMs: sampleEveryMs,
+      samples,
     });
     void Promise.all(closing).then(() => process.exit(0));
   },
@@ -133,6 +149,7 @@ const instance = autocannon(
 const latencyUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
 instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTimeMs: number) => {
   tickRequests += 1;
+  sampleRequests += 1;
   totalRequests += 1;
   latencyUs.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
 });
@@ -146,6 +163,13 @@ const ticker = setInterval(() => {
   tickRequests = 0;
   tickResets = 0;
 }, 1000);
+/** Closes the current sample now. */
+function takeSample(): void {
+  samples.push({ endMs: Math.round(performance.now() - started), requests: sampleRequests, resets: sampleResets });
+  sampleRequests = 0;
+  sampleResets = 0;
+}
+const sampler = setInterval(takeSample, sampleEveryMs);
 const counter =
   args.countEveryMs && args.countEveryMs > 0
     ? setInterval(() => emit({ event: 'count', requests: totalRequests, resets: totalResets, elapsedMs: Math.round(performance.now() - started) }), args.countEveryMs)

@@ -48,6 +48,14 @@ export type Latency = z.infer<typeof Latency>;
 export const Tick = z.object({ second: z.number().int(), requests: z.number().int(), resets: z.number().int() });
 export type Tick = z.infer<typeof Tick>;
 
+/**
+ * The load agent's counters over short intervals: requests completed and ECONNRESETs in the
+ * interval ending `endMs` after the agent started (it began where the previous one ended, the
+ * first at 0). Samples come every `samplePeriodMs`; the last one ends when the load ended.
+ */
+export const Sample = z.object({ endMs: z.number().int().nonnegative(), requests: z.number().int().nonnegative(), resets: z.number().int().nonnegative() });
+export type Sample = z.infer<typeof Sample>;
+
 /** Why an arm (or one trial of it) stopped, and what it had shown then. */
 export const Stopping = z.object({
   /** `decided`: its part of the verdict was settled; `max-duration`: it ran its full duration; `interrupted`: a signal stopped it. */
@@ -84,6 +92,10 @@ export const TrialResult = z.object({
   /** What the fault measured about itself (e.g. segments sniffed, flushes run). */
   faultDetails: z.record(z.string(), z.unknown()).optional(),
   ticks: z.array(Tick),
+  /** Period of `samples` in ms (absent in reports written before samples were recorded). */
+  samplePeriodMs: z.number().int().positive().optional(),
+  /** The load in `samplePeriodMs` intervals, for timelines finer than `ticks` (real counts, see `Sample`). */
+  samples: z.array(Sample).optional(),
   /** Broken connections by error code (one per connection; `resets` is the ECONNRESET entry). */
   connectionErrors: z.record(z.string(), z.number().int().nonnegative()).optional(),
   /** Data-plane rules present at the start of the trial, per node (the driver's summary lines). */

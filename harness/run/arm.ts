@@ -12,7 +12,7 @@ import { createFault } from '../faults/create.js';
 import type { Lab } from '../lab/lab.js';
 import type { RpsWanted } from '../lab/rps.js';
 import { sysctlMismatches } from '../lab/sysctl.js';
-import type { Stopping, TrialResult } from '../report/schema.js';
+import { Sample, type Stopping, type TrialResult } from '../report/schema.js';
 import type { ArmSpec, Scenario } from '../scenario/schema.js';
 import type { ProgressEvent } from './progress.js';
 import { applyRps, rpsDrift } from './rps.js';
@@ -75,6 +75,14 @@ export interface TrialContext {
   timeScale?: number;
 }
 
+/** The result's `samples` and their period, when the agent reported well-formed ones (else nothing). */
+export function loadSamples(r: Record<string, unknown> | null | undefined): Pick<TrialResult, 'samplePeriodMs' | 'samples'> {
+  const period = Number(r?.samplePeriodMs);
+  const parsed = Sample.array().safeParse(r?.samples);
+  if (!Number.isInteger(period) || period <= 0 || !parsed.success || parsed.data.length === 0) return {};
+  return { samplePeriodMs: period, samples: parsed.data };
+}
+
 /** Runs one trial of one arm (see module doc). */
 export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const { scenario, lab, arm, trial, cleanup } = ctx;
@@ -100,6 +108,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
       durationSec,
       pipelining: scenario.load.pipelining,
       ...(ctx.stopWhen ? { countEveryMs: COUNT_EVERY_MS } : {}),
+      // Samples at the stopping check's period, so a timeline of a short arm has real points.
+      sampleEveryMs: COUNT_EVERY_MS,
     },
     deadlineMs,
   );
@@ -168,6 +178,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
     evidence: diffEvidence(before, after, faultReport.injected),
     faultDetails: faultReport.details,
     ticks,
+    ...loadSamples(r),
     disturbed,
     ...(rps ? { rps } : {}),
     stopping,

@@ -7,12 +7,18 @@ import { readFileSync } from 'node:fs';
 import { RunReport, type ArmResult } from '../../harness/report/schema.js';
 import { poissonInterval } from '../../harness/verdict/index.js';
 
+/**
+ * The captured runs: over-window and none at full length (1 s ticks only), an early-stopped
+ * over-window run of `resetlab reproduce` with 0.2 s samples, and a four-arm over-window run.
+ */
+export type FixtureName = 'ci-over-window' | 'ci-none' | 'ci-early-stopped' | 'ci-four-arms';
+
 /** Path of a fixture report. */
-export const fixturePath = (name: 'ci-over-window' | 'ci-none'): string =>
+export const fixturePath = (name: FixtureName): string =>
   new URL(`../fixtures/reports/${name}.json`, import.meta.url).pathname;
 
 /** A fresh, validated copy of a fixture report (safe to mutate). */
-export function loadFixture(name: 'ci-over-window' | 'ci-none'): RunReport {
+export function loadFixture(name: FixtureName): RunReport {
   return RunReport.parse(JSON.parse(readFileSync(fixturePath(name), 'utf8')));
 }
 
