@@ -6,6 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ArmResult, RunReport } from './schema.js';
 import { formatRate } from '../verdict/index.js';
+import { binDescription, buildTimeline, secondTicks, type Timeline } from './timeline.js';
 
 /** One chart of the report: a stable id (for SVG ids and tests), a title and its spec. */
 export interface ChartSpec {
@@ -47,28 +48,40 @@ function colour(arms: ArmResult[], legend: boolean) {
     type: 'nominal' as const,
     sort: arms.map((a) => a.name),
     scale: { domain: arms.map((a) => a.name), range: arms.map((_, i) => ARM_PALETTE[i % ARM_PALETTE.length]!) },
-    legend: legend ? { title: null } : null,
+    // Long arm names are not cut short; past three arms the legend takes two columns, so it stays as wide as the chart.
+    legend: legend ? { title: null, labelLimit: 220, ...(arms.length > 3 ? { columns: 2 } : {}) } : null,
   };
 }
 
+/** More arms than two: labels on bars go short, on two lines or turned upright, so they do not run into each other. */
+const crowded = (report: RunReport) => report.arms.length > 2;
+
 /** (a) Resets per million requests per arm, with the exact 95% interval as error bars. */
 export function resetRateSpec(report: RunReport): TopLevelSpec {
+  const many = crowded(report);
   const values = report.arms.map((a) => ({
     arm: a.name, perMillion: a.resetRate.perMillion, low: a.resetRate.low, high: a.resetRate.high,
-    label: `${formatRate(a.resetRate.perMillion)} per million (${a.resets} in ${a.requests})`,
+    label: many
+      ? [formatRate(a.resetRate.perMillion), `(${a.resets} in ${a.requests})`]
+      : `${formatRate(a.resetRate.perMillion)} per million (${a.resets} in ${a.requests})`,
   }));
+  // Room above the highest interval for its label (it ran into the axis's top tick).
+  const top = Math.max(1, ...values.map((v) => v.high)) * (many ? 1.3 : 1.15);
   return {
-    width: WIDTH, height: 240, config: CONFIG, data: { values },
+    // Wider with more arms (up to what a report's figure shows unscaled), so each name has room.
+    width: Math.min(530, Math.max(WIDTH, 130 * report.arms.length)), height: 240, config: CONFIG, data: { values },
     encoding: { x: { field: 'arm', type: 'nominal', sort: report.arms.map((a) => a.name), title: null,
-      axis: { labelAngle: 0, labelFontSize: 13, labelFontWeight: 'bold' }, scale: { paddingInner: 0.45, paddingOuter: 0.3 } } },
+      // Arm names break at spaces onto more lines instead of being cut.
+      axis: { labelAngle: 0, labelFontSize: many ? 12 : 13, labelFontWeight: 'bold', labelExpr: "split(datum.label, ' ')", labelLimit: 0 },
+      scale: { paddingInner: 0.45, paddingOuter: 0.3 } } },
     layer: [
-      { mark: { type: 'bar' }, encoding: { y: { field: 'perMillion', type: 'quantitative', title: 'resets per million requests' },
+      { mark: { type: 'bar' }, encoding: { y: { field: 'perMillion', type: 'quantitative', title: 'resets per million requests', scale: { domainMax: top } },
         color: colour(report.arms, false) } },
       { mark: { type: 'rule', strokeWidth: 2, color: '#222' },
         encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
       { mark: { type: 'tick', thickness: 2, color: '#222', size: 18 }, encoding: { y: { field: 'high', type: 'quantitative' } } },
       { mark: { type: 'tick', thickness: 2, color: '#222', size: 18 }, encoding: { y: { field: 'low', type: 'quantitative' } } },
-      { mark: { type: 'text', dy: -10, fontSize: 12, fontWeight: 'bold', color: '#222' },
+      { mark: { type: 'text', dy: many ? -20 : -10, fontSize: many ? 11 : 12, fontWeight: 'bold', color: '#222' },
         encoding: { y: { field: 'high', type: 'quantitative' }, text: { field: 'label' } } },
     ],
   };
@@ -96,29 +109,47 @@ export function funnelSpec(report: RunReport): TopLevelSpec {
   };
 }
 
-/** Per-arm tick rows with a running time axis (trials follow one another). */
-export function timelineRows(report: RunReport): Array<{ arm: string; t: number; requests: number; resets: number }> {
-  return report.arms.flatMap((a) => {
-    let offset = 0;
-    return a.trials.flatMap((trial) => {
-      const rows = trial.ticks.map((tick) => ({ arm: a.name, t: offset + tick.second, requests: tick.requests, resets: tick.resets }));
-      offset += Math.max(0, ...trial.ticks.map((tick) => tick.second));
-      return rows;
-    });
-  });
-}
-
-/** (c) Requests and resets per second over time, one line per arm, two stacked charts. */
-export function timelineSpec(report: RunReport): TopLevelSpec {
-  const x = { field: 't', type: 'quantitative' as const, title: 'second of the arm (trials in sequence)', axis: { tickMinStep: 1 } };
-  const line = (field: 'requests' | 'resets', title: string, legend: boolean) => ({
-    width: WIDTH, height: 120,
-    mark: { type: 'line' as const, point: { size: 30 }, strokeWidth: 2 },
-    encoding: { x, y: { field, type: 'quantitative' as const, title }, color: colour(report.arms, legend) },
+/**
+ * (c) Requests and resets per second over time, one line per arm, two stacked charts, binned
+ * by `buildTimeline` (0.2 s bins for short arms, seconds for long ones); a dashed rule in the
+ * arm's colour where the arm was decided, labelled on the upper chart.
+ */
+export function timelineSpec(report: RunReport, timeline: Timeline = buildTimeline(report)): TopLevelSpec {
+  const ticks = secondTicks(timeline.endSec);
+  const step = ticks[1] ?? 1;
+  const x = {
+    field: 't', type: 'quantitative' as const,
+    title: `seconds of load in the arm${report.arms.some((a) => a.trials.length > 1) ? ' (trials in sequence)' : ''}`,
+    scale: { domain: [0, ticks[ticks.length - 1]!], nice: false },
+    axis: { values: ticks, format: step < 1 ? '.1f' : 'd', labelFlush: false },
+  };
+  const colourOf = colour(report.arms, false);
+  const rules = timeline.decisions.length === 0 ? [] : [{
+    data: { values: timeline.decisions },
+    mark: { type: 'rule' as const, strokeDash: [5, 3], strokeWidth: 1.5 },
+    encoding: { x: { ...x, field: 't' }, color: colourOf },
+  }];
+  const right = ticks[ticks.length - 1]! * 0.6;
+  // A white outline under each label keeps it readable where it crosses a line.
+  const labels = timeline.decisions.flatMap((d, i) => [true, false].map((halo) => ({
+    data: { values: [d] },
+    mark: { type: 'text' as const, align: d.t > right ? 'right' as const : 'left' as const, dx: d.t > right ? -4 : 4, fontSize: 11, fontWeight: 'bold' as const,
+      ...(halo ? { stroke: 'white', strokeWidth: 3, strokeOpacity: 0.9 } : {}) },
+    encoding: { x: { ...x, field: 't' }, y: { value: 10 + 14 * i }, text: { field: 'label', type: 'nominal' as const }, ...(halo ? {} : { color: colourOf }) },
+  })));
+  const points = Math.max(0, ...report.arms.map((a) => timeline.bins.filter((b) => b.arm === a.name).length));
+  const line = (field: 'requestsPerSec' | 'resetsPerSec', title: string, legend: boolean) => ({
+    width: WIDTH, height: 130,
+    layer: [
+      { mark: { type: 'line' as const, point: { size: points > 30 ? 14 : 30 }, strokeWidth: 2 },
+        encoding: { x, y: { field, type: 'quantitative' as const, title }, color: colour(report.arms, legend) } },
+      ...rules,
+      ...(legend ? labels : []),
+    ],
   });
   return {
-    config: CONFIG, data: { values: timelineRows(report) },
-    vconcat: [line('requests', 'requests / s', true), line('resets', 'resets / s', false)],
+    config: CONFIG, data: { values: timeline.bins },
+    vconcat: [line('requestsPerSec', 'requests / s', true), line('resetsPerSec', 'resets / s', false)],
   };
 }
 
@@ -146,17 +177,24 @@ export function latencySpec(report: RunReport): TopLevelSpec {
     },
     layer: [
       { mark: { type: 'bar' }, encoding: { color: colour(report.arms, true) } },
-      { mark: { type: 'text', dy: -6, fontSize: 11, color: '#222' }, encoding: { text: { field: 'ms', type: 'quantitative', format: '.3~r' } } },
+      crowded(report)
+        ? { mark: { type: 'text', angle: 270, align: 'left', baseline: 'middle', dx: 3, fontSize: 10, color: '#222' },
+          encoding: { text: { field: 'ms', type: 'quantitative', format: '.3~r' } } }
+        : { mark: { type: 'text', dy: -6, fontSize: 11, color: '#222' }, encoding: { text: { field: 'ms', type: 'quantitative', format: '.3~r' } } },
     ],
   };
 }
 
 /** All charts of the report, in reading order. */
 export function chartSpecs(report: RunReport): ChartSpec[] {
+  const timeline = buildTimeline(report);
+  const decided = timeline.decisions.length > 0 ? '; a dashed line marks where an arm was decided' : '';
   return [
     { id: 'reset-rate', title: 'Reset rate per arm', caption: 'Resets (ECONNRESET) per million requests; bars show the exact 95% interval.', spec: resetRateSpec(report) },
     { id: 'funnel', title: 'Evidence funnel', caption: 'Kernel counters along the causal chain, injected segment to client ECONNRESET.', spec: funnelSpec(report) },
-    { id: 'timeline', title: 'Requests and resets over time', caption: 'Per second of load, from the load agent.', spec: timelineSpec(report) },
+    { id: 'timeline', title: 'Requests and resets over time',
+      caption: `Per second of load, in ${binDescription(timeline, report.verdict.sequential !== undefined)}, counted by the load agent${decided}.`,
+      spec: timelineSpec(report, timeline) },
     { id: 'latency', title: 'Latency percentiles', caption: 'p50, p90, p99 and max per arm, from autocannon.', spec: latencySpec(report) },
   ];
 }
