@@ -9,7 +9,7 @@ import { comparisonTable, dataPlaneLine, dataPlaneRulesSection, environmentTable
 import { OUTCOME_BACKGROUND, REPORT_CSS } from './html-style.js';
 import type { RunReport } from './schema.js';
 import { formatP } from '../verdict/index.js';
-import { stoppingCell, stoppingSentence } from './rows.js';
+import { stoppingDetail, stoppingSentence } from './rows.js';
 
 function banner(report: RunReport): string {
   const env = report.environment;
@@ -51,7 +51,7 @@ function stoppingHtml(report: RunReport): string {
     .map((a) => {
       const e = a.stopping!.evidence;
       const ev = e ? ` — at the stop: ${Object.entries(e).map(([k, x]) => `${k} ${formatP(x) === '< 1e-12' ? x.toExponential(2) : Number(x.toPrecision(3))}`).join(', ')}` : '';
-      return `<li><b>${esc(a.name)}</b>: ${esc(stoppingCell(a))}${esc(ev)}</li>`;
+      return `<li><b>${esc(a.name)}</b>: ${esc(stoppingDetail(a))}${esc(ev)}</li>`;
     });
   return `<p class="muted">${esc(sentence)}</p><ul class="stopping">${items.join('')}</ul>`;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.js';
+import { loadFixture } from '../../test/helpers/reports.js';
 import { RunReport } from './schema.js';
 
 const loadReport = (): RunReport =>
@@ -25,7 +26,7 @@ describe('renderMarkdown', () => {
     const [header, separator, ...rows] = tableLines(md);
     expect(header).toBe('| | liberal=0 | liberal=1 |');
     expect(separator).toBe('|---|---:|---:|');
-    expect(rows).toHaveLength(15);
+    expect(rows).toHaveLength(16);
     for (const r of rows) expect(cellsOf(r)).toHaveLength(3);
   });
 
@@ -86,5 +87,11 @@ describe('renderMarkdown', () => {
   it('has no ANSI escape codes', () => {
     // eslint-disable-next-line no-control-regex
     expect(md).not.toMatch(/\u001b/);
+  });
+
+  it('an early-stopped run: a short "stopped" cell per arm, the full record as a list under the stopping sentence', () => {
+    const out = renderMarkdown(loadFixture('ci-early-stopped'));
+    expect(tableLines(out).find((l) => l.startsWith('| stopped'))).toBe('| stopped | decided at 8.6 s (2018 req) | decided at 4.4 s (2017 req) |');
+    expect(out).toMatch(/Stopping: sequential .*\n\n- liberal=0: decided \(baseline positive\) at 2018 requests, 38 resets, 8\.6 s\n- liberal=1: decided \(reproduced\) at 2017 requests, 0 resets, 4\.4 s\n/);
   });
 });

@@ -2,7 +2,7 @@
  * `summary.md`: the same table and verdict as the terminal, in GitHub-flavoured Markdown,
  * ready to paste into an issue. Pure.
  */
-import { comparisonRows, headline, stoppingSentence } from './rows.js';
+import { comparisonRows, headline, stoppingLines, stoppingSentence } from './rows.js';
 import type { RunReport } from './schema.js';
 
 const cell = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
@@ -22,7 +22,7 @@ export function renderMarkdown(report: RunReport): string {
     '',
     `Test: ${report.verdict.test}, alpha ${report.verdict.alpha}.`,
     '',
-    ...[stoppingSentence(report)].filter((l): l is string => l !== null).flatMap((l) => [cell(l), '']),
+    ...[stoppingSentence(report)].filter((l): l is string => l !== null).flatMap((l) => [cell(l), '', ...stoppingLines(report).map((a) => `- ${cell(a)}`), '']),
     '<details><summary>Environment</summary>',
     '',
     `- kernel \`${env.kernel}\`, ${env.cpus} CPUs, driver \`${env.driver}\``,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { comparisonRows, headline, stoppingCell, stoppingSentence } from './rows.js';
+import { comparisonRows, headline, stoppingCell, stoppingDetail, stoppingLines, stoppingSentence } from './rows.js';
 import { RunReport } from './schema.js';
 
 /** A real-shaped over-window run: liberal=0 resets, liberal=1 none (numbers from the verdict code). */
@@ -32,6 +32,7 @@ describe('comparisonRows', () => {
   it('has the rows in funnel order, grouped setup, load, evidence, performance', () => {
     expect(rows.map((r) => [r.group, r.label])).toEqual([
       ['setup', 'sysctls (read back, node-a)'],
+      ['setup', '  tcp_be_liberal'],
       ['load', 'requests'],
       ['load', 'resets (ECONNRESET)'],
       ['load', 'resets per million [95% CI]'],
@@ -50,7 +51,8 @@ describe('comparisonRows', () => {
   });
 
   it.each<[string, [string, string]]>([
-    ['sysctls (read back, node-a)', ['tcp_be_liberal=0', 'tcp_be_liberal=1']],
+    ['sysctls (read back, node-a)', ['', '']],
+    ['  tcp_be_liberal', ['0', '1']],
     ['requests', ['44296', '53899']],
     ['resets (ECONNRESET)', ['198', '0']],
     ['resets per million [95% CI]', ['4470 [3869-5138]', '0 [0-68.4]']],
@@ -74,16 +76,25 @@ describe('comparisonRows', () => {
     reversed.forEach((r, i) => expect(r.cells).toEqual([...(rows[i]?.cells ?? [])].reverse()));
   });
 
-  it.each<[string, Record<string, number>, Record<string, number>, string, string]>([
-    ['other errors listed, ECONNRESET left out', { ECONNRESET: 198, ETIMEDOUT: 3, EPIPE: 1 }, {}, 'other errors', 'ETIMEDOUT 3, EPIPE 1'],
-    ['no sysctls', {}, {}, 'sysctls (read back, node-a)', '-'],
-    ['several sysctls, only the conntrack prefix shortened', {}, { 'net.netfilter.nf_conntrack_tcp_loose': 0, 'net.ipv4.vs.conntrack': 1 }, 'sysctls (read back, node-a)', 'tcp_loose=0, net.ipv4.vs.conntrack=1'],
-  ])('%s', (_name, errors, sysctls, label, cell) => {
+  it('lists other errors without ECONNRESET', () => {
     const [first, ...rest] = report.arms;
     if (!first) throw new Error('fixture has no arms');
-    const patched = { ...first, errors, sysctls: label.startsWith('sysctls') ? sysctls : first.sysctls };
-    const out = comparisonRows({ ...report, arms: [patched, ...rest] });
-    expect(out.find((r) => r.label === label)?.cells[0]).toBe(cell);
+    const out = comparisonRows({ ...report, arms: [{ ...first, errors: { ECONNRESET: 198, ETIMEDOUT: 3, EPIPE: 1 } }, ...rest] });
+    expect(out.find((r) => r.label === 'other errors')?.cells[0]).toBe('ETIMEDOUT 3, EPIPE 1');
+  });
+
+  it('gives each sysctl any arm has its own row ("-" where an arm has none), only the conntrack prefix shortened', () => {
+    const [first, second] = report.arms;
+    if (!first || !second) throw new Error('fixture needs two arms');
+    const out = comparisonRows({ ...report, arms: [{ ...first, sysctls: { 'net.netfilter.nf_conntrack_tcp_loose': 0, 'net.ipv4.vs.conntrack': 1 } }, second] });
+    expect(out.filter((r) => r.group === 'setup')).toEqual([
+      { label: 'sysctls (read back, node-a)', group: 'setup', cells: ['', ''] },
+      { label: '  tcp_loose', group: 'setup', cells: ['0', '-'] },
+      { label: '  net.ipv4.vs.conntrack', group: 'setup', cells: ['1', '-'] },
+      { label: '  tcp_be_liberal', group: 'setup', cells: ['-', '1'] },
+    ]);
+    const none = comparisonRows({ ...report, arms: report.arms.map((a) => ({ ...a, sysctls: {} })) });
+    expect(none.filter((r) => r.group === 'setup')).toEqual([{ label: 'sysctls (read back, node-a)', group: 'setup', cells: ['-', '-'] }]);
   });
 
   it('shows "-" for injectedNatted where it was not measured (reports written before it existed)', () => {
@@ -128,22 +139,24 @@ describe('stopping rows', () => {
     return RunReport.parse(r);
   };
   it.each([
-    [{ reason: 'decided', settled: 'reproduced', requests: 4932, resets: 0, seconds: 0.625, mode: 'sequential' }, 'decided (reproduced) at 4932 requests, 0 resets, 0.6 s'],
-    [{ reason: 'max-duration', requests: 95_000, resets: 2, seconds: 10, mode: 'sequential' }, 'max duration: 95000 requests, 2 resets, 10 s'],
-    [{ reason: 'max-duration', requests: 95_000, resets: 0, seconds: 10.02, mode: 'fixed' }, 'fixed duration: 95000 requests, 0 resets, 10 s'],
-    [{ reason: 'interrupted', requests: 10, resets: 0, seconds: 1.25, mode: 'sequential' }, 'interrupted at 10 requests, 0 resets, 1.3 s'],
-    [undefined, '-'],
-  ] as const)('%o -> %s', (stopping, text) => {
+    [{ reason: 'decided', settled: 'reproduced', requests: 4932, resets: 0, seconds: 0.625, mode: 'sequential' }, 'decided (reproduced) at 4932 requests, 0 resets, 0.6 s', 'decided at 0.6 s (4932 req)'],
+    [{ reason: 'max-duration', requests: 95_000, resets: 2, seconds: 10, mode: 'sequential' }, 'max duration: 95000 requests, 2 resets, 10 s', 'max duration 10 s (95000 req)'],
+    [{ reason: 'max-duration', requests: 95_000, resets: 0, seconds: 10.02, mode: 'fixed' }, 'fixed duration: 95000 requests, 0 resets, 10 s', 'fixed 10 s (95000 req)'],
+    [{ reason: 'interrupted', requests: 10, resets: 0, seconds: 1.25, mode: 'sequential' }, 'interrupted at 10 requests, 0 resets, 1.3 s', 'interrupted at 1.3 s (10 req)'],
+    [undefined, '-', '-'],
+  ] as const)('%o -> %s; cell %s', (stopping, detail, cell) => {
     const arm = { ...loadReport().arms[0]!, ...(stopping ? { stopping: { ...stopping } } : {}) };
     if (!stopping) delete (arm as { stopping?: unknown }).stopping;
-    expect(stoppingCell(arm)).toBe(text);
+    expect(stoppingDetail(arm)).toBe(detail);
+    expect(stoppingCell(arm)).toBe(cell);
   });
   it('adds a `stopped` row and a sentence only when arms carry stopping records', () => {
     expect(comparisonRows(loadReport()).some((r) => r.label === 'stopped')).toBe(false);
     expect(stoppingSentence(loadReport())).toBeNull();
     const r = withStopping();
-    expect(comparisonRows(r).at(-1)).toEqual({ label: 'stopped', group: 'stopping', cells: [
-      'decided (baseline positive) at 3077 requests, 13 resets, 0.6 s', 'max duration: 95000 requests, 0 resets, 10 s'] });
+    expect(comparisonRows(r).at(-1)).toEqual({ label: 'stopped', group: 'stopping', cells: ['decided at 0.6 s (3077 req)', 'max duration 10 s (95000 req)'] });
+    expect(stoppingLines(r)).toEqual(['liberal=0: decided (baseline positive) at 3077 requests, 13 resets, 0.6 s', 'liberal=1: max duration: 95000 requests, 0 resets, 10 s']);
+    expect(stoppingLines(loadReport())).toEqual([]);
     expect(stoppingSentence(r)).toMatch(/^Stopping: sequential \(arms in order, each in one piece\).*alpha 0.01.*below 200 resets per million/);
   });
   it('says fixed duration for --fixed runs', () => {

@@ -14,14 +14,29 @@ export interface Row {
 
 const seconds = (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x)} s`;
 
-/** "decided (baseline positive) after 3077 requests, 13 resets, 0.6 s", "max duration: 95018 requests, 10 s", ... */
-export function stoppingCell(a: ArmResult): string {
+/** The arm's stopping record in full: "decided (baseline positive) at 3077 requests, 13 resets, 0.6 s", "max duration: 95018 requests, 0 resets, 10 s", ... */
+export function stoppingDetail(a: ArmResult): string {
   const s = a.stopping;
   if (!s) return '-';
   const at = `${s.requests} requests, ${s.resets} resets, ${seconds(s.seconds)}`;
   if (s.reason === 'decided') return `decided (${s.settled ?? 'settled'}) at ${at}`;
   if (s.reason === 'interrupted') return `interrupted at ${at}`;
   return `${s.mode === 'fixed' ? 'fixed duration' : 'max duration'}: ${at}`;
+}
+
+/** The table's short cell: "decided at 0.6 s (3077 req)", "max duration 10 s (95018 req)", "fixed 10 s (...)", "interrupted at 1.3 s (...)". */
+export function stoppingCell(a: ArmResult): string {
+  const s = a.stopping;
+  if (!s) return '-';
+  const req = `(${s.requests} req)`;
+  if (s.reason === 'decided') return `decided at ${seconds(s.seconds)} ${req}`;
+  if (s.reason === 'interrupted') return `interrupted at ${seconds(s.seconds)} ${req}`;
+  return `${s.mode === 'fixed' ? 'fixed' : 'max duration'} ${seconds(s.seconds)} ${req}`;
+}
+
+/** One line per arm with a stopping record: "liberal=0: decided (baseline positive) at ...". Empty without records. */
+export function stoppingLines(report: RunReport): string[] {
+  return report.arms.filter((a) => a.stopping).map((a) => `${a.name.replace(/[\r\n]+/g, ' ')}: ${stoppingDetail(a)}`);
 }
 
 /**
@@ -46,9 +61,21 @@ const rate = (x: number) => (x === 0 ? '0' : x >= 100 ? String(Math.round(x)) : 
 const gbit = (bytesPerSec: number) => `${((bytesPerSec * 8) / 1e9).toFixed(2)} Gbit/s`;
 const ms = (x: number) => `${Number(x.toFixed(2))} ms`;
 
-function sysctlCell(a: ArmResult): string {
-  const entries = Object.entries(a.sysctls);
-  return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k.replace(/^net\.netfilter\.nf_conntrack_/, '')}=${v}`).join(', ');
+/** "tcp_be_liberal" for net.netfilter.nf_conntrack_tcp_be_liberal; other keys in full. */
+const sysctlName = (key: string) => key.replace(/^net\.netfilter\.nf_conntrack_/, '');
+
+/**
+ * The sysctls read back on node-a: a heading row, then one row per key any arm has (in
+ * first-seen order), its value per arm or "-". One row with "-" when no arm has any.
+ */
+function sysctlRows(arms: ArmResult[]): Row[] {
+  const label = 'sysctls (read back, node-a)';
+  const keys = [...new Set(arms.flatMap((a) => Object.keys(a.sysctls)))];
+  if (keys.length === 0) return [{ label, group: 'setup', cells: arms.map(() => '-') }];
+  return [
+    { label, group: 'setup', cells: arms.map(() => '') },
+    ...keys.map((k): Row => ({ label: `  ${sysctlName(k)}`, group: 'setup', cells: arms.map((a) => (a.sysctls[k] === undefined ? '-' : String(a.sysctls[k]))) })),
+  ];
 }
 
 /** The rows of the comparison table for a report. */
@@ -60,7 +87,7 @@ export function comparisonRows(report: RunReport): Row[] {
     return other.length === 0 ? '0' : other.map(([k, v]) => `${k} ${v}`).join(', ');
   };
   return [
-    row('sysctls (read back, node-a)', 'setup', sysctlCell),
+    ...sysctlRows(arms),
     row('requests', 'load', (a) => int(a.requests)),
     row('resets (ECONNRESET)', 'load', (a) => int(a.resets)),
     row('resets per million [95% CI]', 'load', (a) => `${rate(a.resetRate.perMillion)} [${rate(a.resetRate.low)}-${rate(a.resetRate.high)}]`),

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/reports.js';
 import { RunReport } from './schema.js';
-import { renderTerminal } from './terminal.js';
+import { renderTerminal, TABLE_WIDTH } from './terminal.js';
 
 const loadReport = (): RunReport =>
   RunReport.parse(JSON.parse(readFileSync(new URL('../../test/fixtures/reports/reproduced.json', import.meta.url), 'utf8')));
@@ -35,6 +36,7 @@ describe('renderTerminal', () => {
   });
 
   it.each<[string, string, string]>([
+    ['tcp_be_liberal', '0', '1'],
     ['requests', '44296', '53899'],
     ['resets (ECONNRESET)', '198', '0'],
     ['resets per million [95% CI]', '4470 [3869-5138]', '0 [0-68.4]'],
@@ -52,7 +54,7 @@ describe('renderTerminal', () => {
 
   it('aligns every table line to the same width and rules off the four groups', () => {
     const body = lines.slice(2, lines.indexOf('', 2));
-    expect(body).toHaveLength(1 + 4 + 15);
+    expect(body).toHaveLength(1 + 4 + 16);
     expect(new Set(body.map((l) => l.length)).size).toBe(1);
     expect(body.filter((l) => /^[- ]+$/.test(l))).toHaveLength(4);
     expect(body.find((l) => l.startsWith('requests '))).toMatch(/ 44296  +53899$/);
@@ -88,5 +90,46 @@ describe('renderTerminal', () => {
     expect(table(out)[0]).toEqual(['liberal=0', 'liberal=1 and tcp_loose=0']);
     // The second arm's column is 25 wide: 2 separator spaces + 20 padding before '53899'.
     expect(out.split('\n').find((l) => l.startsWith('requests '))).toMatch(/ 44296 {22}53899$/);
+  });
+});
+
+/** The table of a rendering: the lines from the arm names to the blank line after the table (blocks included). */
+function tableLines(text: string): string[] {
+  const lines = text.split('\n');
+  const end = lines.findIndex((l) => l.startsWith('Verdict: '));
+  return lines.slice(2, end - 1);
+}
+
+describe('renderTerminal of early-stopped runs (captured on this host)', () => {
+  it.each<[string, number]>([
+    ['ci-early-stopped', 2],
+    ['ci-four-arms', 4],
+  ])('%s: %i arms in one table no wider than 100 columns, with every count', (name, arms) => {
+    const report = loadFixture(name as 'ci-early-stopped' | 'ci-four-arms');
+    expect(report.arms).toHaveLength(arms);
+    const text = renderTerminal(report);
+    const table = tableLines(text);
+    expect(Math.max(...table.map((l) => l.length))).toBeLessThanOrEqual(TABLE_WIDTH);
+    expect(table).not.toContain(''); // one block: the arms share the width
+    for (const a of report.arms) {
+      expect(table.find((l) => l.startsWith('requests '))).toContain(` ${a.requests}`);
+      expect(table.find((l) => l.startsWith('-> conntrack INVALID'))).toContain(` ${a.evidence.conntrackInvalid}`);
+    }
+  });
+
+  it('keeps one short "stopped" cell per arm and the full record under the table', () => {
+    const report = loadFixture('ci-early-stopped');
+    const text = renderTerminal(report);
+    expect(tableLines(text).find((l) => l.startsWith('stopped'))).toMatch(/^stopped +decided at 8\.6 s \(2018 req\) +decided at 4\.4 s \(2017 req\)$/);
+    expect(text).toContain('\n  liberal=0: decided (baseline positive) at 2018 requests, 38 resets, 8.6 s\n  liberal=1: decided (reproduced) at 2017 requests, 0 resets, 4.4 s\n');
+    expect(text.indexOf('Stopping: sequential')).toBeLessThan(text.indexOf('  liberal=0: decided'));
+  });
+
+  it('wraps long cells of four arms onto more lines instead of widening the table', () => {
+    const table = tableLines(renderTerminal(loadFixture('ci-four-arms')));
+    const at = table.findIndex((l) => l.startsWith('latency p50 / p99'));
+    // "96.32 ms / 1217.54 ms" does not fit its column: it continues on the next line.
+    expect(table[at]).toContain('96.32 ms /');
+    expect(table[at + 1]).toMatch(/^ {30}.*1217\.54 ms/);
   });
 });
