@@ -8,7 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { chartFigures } from './chart-svg.js';
 import { esc } from './html-parts.js';
 import { OUTCOME_BACKGROUND, REPORT_CSS } from './html-style.js';
-import { armsLabel, columnLabel, type MatrixDoc } from './matrix.js';
+import { armsLabel, columnLabel, type MatrixCell, type MatrixDoc } from './matrix.js';
 
 const md = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
 
@@ -93,6 +93,11 @@ export function matrixHeatmapSpec(doc: MatrixDoc): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** The kernel as asked for, then the release the run reported when it says more (a host run asks for the release itself). */
+export function kernelCell(c: Pick<MatrixCell, 'kernel' | 'release'>): string {
+  return `${esc(c.kernel)}${c.release && c.release !== c.kernel ? ` <small>${esc(c.release)}</small>` : ''}`;
+}
+
 /** The matrix page: heatmap, then a table with links and explanations. */
 export async function renderMatrixHtml(doc: MatrixDoc): Promise<string> {
   const chart = await chartFigures(
@@ -102,11 +107,11 @@ export async function renderMatrixHtml(doc: MatrixDoc): Promise<string> {
   const rows = doc.cells
     .map(
       (c) =>
-        `<tr><td>${c.unmeasured ? 'unmeasured' : c.pass ? 'ok' : '<b>FAIL</b>'}</td><td>${esc(c.kernel)}${c.release ? ` <small>${esc(c.release)}</small>` : ''}</td><td>${esc(c.scenario)}</td><td>${esc(c.proxyMode)}</td><td>${esc(c.expected)}</td><td>${esc(c.got ?? 'not run')}</td><td>${esc(armsLabel(c))}</td><td>${c.reportDir ? `<a href="${esc(c.reportDir)}/report.html">report</a>` : ''}</td><td>${esc(c.explanation)}</td></tr>`,
+        `<tr><td>${c.unmeasured ? 'unmeasured' : c.pass ? 'ok' : '<b>FAIL</b>'}</td><td class="k">${kernelCell(c)}</td><td>${esc(c.scenario)}</td><td>${esc(c.proxyMode)}</td><td>${esc(c.expected)}</td><td>${esc(c.got ?? 'not run')}</td><td>${esc(armsLabel(c))}</td><td>${c.reportDir ? `<a href="${esc(c.reportDir)}/report.html">report</a>` : ''}</td><td>${esc(c.explanation)}</td></tr>`,
     )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>resetlab matrix</title><style>${REPORT_CSS}
-table.m{border-collapse:collapse;background:#fff;font-size:13px}table.m td,table.m th{border:1px solid #ddd;padding:4px 6px;vertical-align:top}</style></head><body><main>
+table.m{border-collapse:collapse;background:#fff;font-size:13px}table.m td,table.m th{border:1px solid #ddd;padding:4px 6px;vertical-align:top}table.m td.k{white-space:nowrap}</style></head><body><main>
 <h1>resetlab check matrix</h1><p>Driver <b>${esc(doc.driver)}</b>, expectations <code>${esc(doc.expectations)}</code>, ${esc(doc.createdAt)}: <b>${doc.passed} passed, ${doc.failed} failed</b>.</p>
 ${chart}
 <table class="m"><tr><th></th><th>kernel</th><th>scenario</th><th>mode</th><th>expected</th><th>got</th><th>resets/requests</th><th></th><th>explanation</th></tr>${rows}</table>

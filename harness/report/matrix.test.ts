@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { modesFor } from '../cli/commands/check.js';
 import { buildMatrix, type MatrixInput } from './matrix.js';
 import { renderSvg } from './chart-svg.js';
-import { matrixHeatmapSpec, renderMatrixHtml, renderMatrixMarkdown, renderMatrixText } from './matrix-render.js';
+import { kernelCell, matrixHeatmapSpec, renderMatrixHtml, renderMatrixMarkdown, renderMatrixText } from './matrix-render.js';
 import type { RunReport } from './schema.js';
 
 const report = (outcome: RunReport['verdict']['outcome'], kernel: string, resets: [number, number]): RunReport =>
@@ -58,6 +58,19 @@ describe('check matrix', () => {
     );
     expect(axes(fewer)).toEqual(['column', 'kernel']);
   });
+  it('prints each kernel once per row: the release only where it says more than the kernel asked for', async () => {
+    const host = buildMatrix(
+      [{ kernel: '6.18.44-fc-v1045', scenario: 'over-window', proxyMode: 'iptables', expected: 'reproduced', report: report('reproduced', '6.18.44-fc-v1045', [9, 0]), reportDir: null }],
+      { driver: 'netns', expectations: 'e.yaml', createdAt: '2026-12-01T21:00:00Z' },
+    );
+    const html = await renderMatrixHtml(host);
+    const table = html.split('<table class="m">')[1]!;
+    expect(table.match(/6\.18\.44-fc-v1045/g)).toHaveLength(1);
+    expect(table).toContain('<td class="k">6.18.44-fc-v1045</td>');
+    expect(kernelCell({ kernel: '6.1', release: '6.1.0-56-amd64' })).toBe('6.1 <small>6.1.0-56-amd64</small>');
+    expect(kernelCell({ kernel: '6.1', release: null })).toBe('6.1');
+  });
+
   it('checks each scenario on the modes its entries name', () => {
     expect(modesFor([{ scenario: 'a', expect: 'reproduced' }], 'a', 'ipvs')).toEqual([]);
     expect(modesFor([{ scenario: 'a', expect: 'reproduced', proxyMode: 'iptables' }, { scenario: 'a', expect: 'not-reproduced' }], 'a', 'ipvs')).toEqual(['ipvs', 'iptables']);
