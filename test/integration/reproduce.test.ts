@@ -74,6 +74,13 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
       expect(arm.stopping!.requests).toBeLessThanOrEqual(arm.requests);
       expect(arm.stopping!.seconds).toBeLessThan(10);
       expect(arm.disturbed).toEqual([]);
+      // The load agent's 0.2 s samples: several per short arm, adding up to its counts, the last at the end of the load.
+      const [trial] = arm.trials;
+      expect(trial!.samplePeriodMs).toBe(200);
+      expect(trial!.samples!.length).toBeGreaterThanOrEqual(Math.floor(arm.stopping!.seconds / 0.4));
+      expect(trial!.samples!.reduce((n, x) => n + x.requests, 0)).toBe(trial!.requests);
+      expect(trial!.samples!.reduce((n, x) => n + x.resets, 0)).toBe(trial!.resets);
+      expect(trial!.samples!.at(-1)!.endMs / 1000).toBeGreaterThanOrEqual(arm.stopping!.seconds);
     }
     // The kernel chain is read at the stop, as for a full-length arm.
     expect(a.arms[0]!.evidence.conntrackInvalid).toBeGreaterThan(0);
