@@ -13,6 +13,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { compareCommand, type CompareFlags } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
 import { registerKernelCommands } from './commands/kernels.js';
+import { registerKubeProxyCommands } from './commands/kube-proxy.js';
 import { listCommand } from './commands/list.js';
 import { registerNodeCommands } from './commands/node.js';
 import { reportCommand } from './commands/report.js';
@@ -87,6 +88,7 @@ export function buildProgram(getCtx: () => CliContext): Command {
   registerNodeCommands(program, getCtx);
   registerBenchCommands(program, getCtx);
   registerKernelCommands(program, getCtx);
+  registerKubeProxyCommands(program, getCtx);
   program.command('list').description('list the built-in scenarios').action(() => listCommand());
   program
     .command('doctor')

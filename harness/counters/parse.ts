@@ -163,3 +163,13 @@ export function counterByComment(rules: IptablesRuleCounter[], comment: string):
   if (matching.length === 0) throw new Error(`failed to find an iptables rule with comment "${comment}"`);
   return matching.reduce((sum, r) => ({ packets: sum.packets + r.packets, bytes: sum.bytes + r.bytes }), { packets: 0, bytes: 0 });
 }
+
+/**
+ * Sums the counters of every rule `-A <chain> <spec>` of `table` (a rule without a comment,
+ * such as the real kube-proxy's INVALID drop). Throws when there is none, like counterByComment.
+ */
+export function counterByRule(rules: IptablesRuleCounter[], table: string, chain: string, spec: string): { packets: number; bytes: number } {
+  const matching = rules.filter((r) => r.table === table && r.rule === `-A ${chain} ${spec}`);
+  if (matching.length === 0) throw new Error(`failed to find the iptables rule -t ${table} -A ${chain} ${spec}`);
+  return matching.reduce((sum, r) => ({ packets: sum.packets + r.packets, bytes: sum.bytes + r.bytes }), { packets: 0, bytes: 0 });
+}

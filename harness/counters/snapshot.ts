@@ -5,7 +5,7 @@
  */
 import type { Lab } from '../lab/lab.js';
 import type { Evidence } from '../report/schema.js';
-import { counterByComment, parseConntrackStat, parseIptablesSaveCounters, parseSnmp } from './parse.js';
+import { counterByComment, counterByRule, parseConntrackStat, parseIptablesSaveCounters, parseSnmp } from './parse.js';
 import { parseIpvsStats, type IpvsStats } from './parse-ipvs.js';
 
 /** Raw counter readings at one moment. */
@@ -49,7 +49,9 @@ export async function snapshotCounters(lab: Lab): Promise<CounterSnapshot> {
       ? 0
       : lab.dataPlane.proxyMode === 'nftables'
         ? nftCounterByComment(aRules.stdout, rules.invalidDrop)
-        : counterByComment(parseIptablesSaveCounters(aRules.stdout), rules.invalidDrop).packets,
+        : lab.invalidDropRule
+          ? counterByRule(parseIptablesSaveCounters(aRules.stdout), lab.invalidDropRule.table, lab.invalidDropRule.chain, lab.invalidDropRule.spec).packets
+          : counterByComment(parseIptablesSaveCounters(aRules.stdout), rules.invalidDrop).packets,
     leaked: sum(sideRules.map((r) => nftCounterByComment(r.stdout, rules.leak))),
     natted: sum(sideRules.map((r) => nftCounterByComment(r.stdout, rules.natted))),
     clientOutRsts: sum(sideSnmp.map((r) => snmpValue(parseSnmp(r.stdout), 'Tcp', 'OutRsts'))),

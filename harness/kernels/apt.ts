@@ -25,6 +25,8 @@ export class PrivateApt {
     readonly dir: string,
     readonly mirrors: Pick<Mirrors, 'archive' | 'security'>,
     private readonly runner: Runner,
+    /** The sources.list to write instead of the kernel cache's (the Kubernetes cache's deb-src list). */
+    private readonly sourcesList?: string,
   ) {}
 
   /** The `-o` options pointing apt at this folder only. */
@@ -53,7 +55,7 @@ export class PrivateApt {
     await mkdir(join(this.dir, 'lists', 'partial'), { recursive: true });
     await mkdir(join(this.dir, 'cache', 'archives', 'partial'), { recursive: true });
     const file = join(this.dir, 'sources.list');
-    const wanted = privateSourcesList(this.mirrors);
+    const wanted = this.sourcesList ?? privateSourcesList(this.mirrors);
     if ((await readFile(file, 'utf8').catch(() => null)) !== wanted) {
       await rm(join(this.dir, 'updated'), { force: true });
       await writeFile(file, wanted);

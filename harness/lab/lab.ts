@@ -42,6 +42,8 @@ export interface DataPlane {
   reason: string;
   /** Knobs as applied: masquerade, dropInvalid, client placement, ... */
   knobs: Record<string, unknown>;
+  /** Set when the real kube-proxy wrote the rules (harness/dataplane/real): what the result records as environment.kubeProxy. */
+  kubeProxy?: { kind: 'real'; version: string; mode: string; flags: string[]; wroteInvalidDrop: boolean; [fact: string]: unknown };
 }
 
 /** A provisioned lab. `destroy()` removes everything it made and never throws. */
@@ -52,6 +54,11 @@ export interface Lab {
   readonly addresses: LabAddresses;
   /** Comments of the counting rules the driver installed (see lab/evidence.ts). */
   readonly counterRules: { invalidDrop: string; leak: string; natted: string };
+  /**
+   * Optional: the INVALID drop as a rule without a comment (the real kube-proxy's own rule),
+   * whose counter the evidence reads instead of `counterRules.invalidDrop`.
+   */
+  readonly invalidDropRule?: { table: string; chain: string; spec: string };
   /** Nodes holding the evidence table (where the client side receives segments: the client and node-a). */
   readonly evidenceRoles: readonly NodeRole[];
   /** Node handles by role; `client` is node-a itself when the scenario's client is `node`. */

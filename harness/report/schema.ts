@@ -198,6 +198,15 @@ export const Environment = z.object({
   sysctls: z.record(z.string(), z.record(z.string(), z.number())).optional(),
   /** Receive Packet Steering masks per node and interface (`rps_cpus`, hex), read back. */
   rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /**
+   * The real kube-proxy (`--kube-proxy`): its version as it prints it, mode, binary, source,
+   * flags, the node-a sysctls it changed, and the control plane's timings. Absent when the
+   * data plane was resetlab's own copy of kube-proxy's rules.
+   */
+  kubeProxy: z
+    .object({ kind: z.literal('real'), version: z.string(), mode: z.string(), flags: z.array(z.string()), wroteInvalidDrop: z.boolean() })
+    .passthrough()
+    .optional(),
   /** kind driver only: versions as the cluster reports them. */
   kubernetes: z
     .object({ version: z.string(), kubeProxyVersion: z.string(), kubeProxyMode: z.string(), nodeImage: z.string().optional() })

@@ -77,6 +77,7 @@ export async function readEnvironment(lab: Lab, runner: Runner): Promise<Environ
     cpus: cpus().length,
     hostname: hostname(),
     sysctls,
+    ...(lab.dataPlane.kubeProxy ? { kubeProxy: lab.dataPlane.kubeProxy } : {}),
     ...(lab.driver === 'kind' ? { kubernetes: kubernetesFacts(lab) } : {}),
     ...(lab.readRps ? { rps: await lab.readRps(lab.nodeRoles) } : {}),
   };

@@ -14,6 +14,9 @@ import { netnsScenarioProblems } from './capabilities.js';
 import { removeNetnsLeftoversLoudly } from './leftovers.js';
 import { provisionNetnsLab } from './provider.js';
 import { chooseProxyMode, readProxyFacts } from './proxy-mode.js';
+import { kubernetesCacheRoot } from '../../kubernetes/cache.js';
+import { resolveKubernetes } from '../../kubernetes/resolve.js';
+import { parseKubeProxySpec } from '../../kubernetes/spec.js';
 
 /** Throws UnsupportedError (exit 2) when the netns driver cannot run here. */
 export function checkNetnsPreconditions(): void {
@@ -27,12 +30,19 @@ export function timeScaleOf(flag: unknown): number {
   return typeof flag === 'string' ? Number(flag) : 1;
 }
 
+/** `--kube-proxy`: run the real kube-proxy (netns and vm drivers). */
+export const KUBE_PROXY_OPTION = {
+  flags: '--kube-proxy <version|dir>',
+  key: 'kubeProxy',
+  description: "run the real kube-proxy instead of resetlab's copy of its rules: v1.20.2 (built from Debian's source package and cached; minutes the first time) or a server/bin folder with kube-proxy and kube-apiserver",
+};
+
 /** The netns driver. */
 export const netnsDriver: LabDriver = {
   name: 'netns',
   summary: 'network namespaces on this host',
-  options: [],
-  flagProblems: () => [],
+  options: [KUBE_PROXY_OPTION],
+  flagProblems: (flags) => (typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).problems : []),
   scenarioProblems: (scenarios) => netnsScenarioProblems(scenarios),
   proxyModeFor: (s) => chooseProxyMode(s.topology.proxyMode, readProxyFacts()).mode,
   kernelsFor: () => [release()],
@@ -41,7 +51,10 @@ export const netnsDriver: LabDriver = {
     await removeNetnsLeftoversLoudly(ctx);
     const timeScale = timeScaleOf(flags.timeScale);
     const runner = timeScale === 1 ? ctx.runner : new ExecaRunner(timeScale);
-    return runEach({ ...ctx, runner, timeScale, stopping: stoppingFor(flags) }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner }), onReport);
+    const spec = typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).spec : undefined;
+    // A cached build is used as it is; a missing one is built first (minutes; see harness/kubernetes/build.ts).
+    const kubeProxy = spec ? await resolveKubernetes(kubernetesCacheRoot(), spec, { runner: ctx.runner, say: ctx.say }) : undefined;
+    return runEach({ ...ctx, runner, timeScale, stopping: stoppingFor(flags) }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner, kubeProxy, timeScale, say: ctx.say }), onReport);
   },
   removeLeftovers: async (ctx) => void (await removeNetnsLeftoversLoudly(ctx, true)),
 };

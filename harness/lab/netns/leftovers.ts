@@ -7,12 +7,15 @@ import type { Runner } from '../../exec/runner.js';
 import { killOrphanAgents } from '../leftover-processes.js';
 import { removeStaleOwnerFiles } from '../owner.js';
 import { removeLeftovers } from './cleanup.js';
+import { removeControlPlaneLeftovers } from '../../dataplane/real/leftovers.js';
 
 /** Removes leftovers and says what it did; returns the number of namespaces removed. */
 export async function removeNetnsLeftoversLoudly(ctx: { runner: Runner; say(line: string): void }, always = false): Promise<number> {
   const orphans = killOrphanAgents();
   const report = await removeLeftovers(ctx.runner);
+  const kube = removeControlPlaneLeftovers();
   const stale = removeStaleOwnerFiles();
+  if (kube.length > 0) ctx.say(`resetlab: removed control-plane folder(s) of runs that did not finish: ${kube.join(', ')}`);
   if (report.removed.length > 0) {
     ctx.say(`resetlab: removed ${report.removed.length} namespace(s) left by an earlier run that did not finish: ${report.removed.join(', ')}`);
   }

@@ -28,6 +28,8 @@ import { servicePath } from './service-path.js';
 import { NetnsNode } from './node.js';
 import { chooseProxyMode, readProxyFacts, type ProxyFacts } from './proxy-mode.js';
 import { topologyPlan, vethCommand } from './provision.js';
+import type { KubernetesBinaries } from '../../kubernetes/resolve.js';
+import { KUBE_PROXY_INVALID_DROP, startRealDataPlane, type StartedRealDataPlane } from '../../dataplane/real/data-plane.js';
 
 /** Options for `provisionNetnsLab`. */
 export interface NetnsLabOptions {
@@ -38,6 +40,12 @@ export interface NetnsLabOptions {
   facts?: ProxyFacts;
   /** Kernel release deciding kube-proxy's IPVS sysctls (injected in tests); `os.release()` by default. */
   kernelRelease?: string;
+  /** Run the real kube-proxy with these binaries instead of writing resetlab's copy of its rules. */
+  kubeProxy?: KubernetesBinaries;
+  /** Deadline multiplier (slow guests); 1 by default. */
+  timeScale?: number;
+  /** Progress lines (control plane, kube-proxy); silent by default. */
+  say?: (line: string) => void;
 }
 
 /** A provisioned netns lab; `destroy()` deletes its namespaces (and with them links, rules, sysctls). */
@@ -46,14 +54,18 @@ export class NetnsLab implements Lab {
   readonly nodeRoles: readonly NodeRole[] = ['node-a', 'node-b'];
   readonly counterRules: { invalidDrop: string; leak: string; natted: string };
   readonly evidenceRoles: readonly NodeRole[];
+  readonly invalidDropRule?: { table: string; chain: string; spec: string };
   constructor(
     readonly prefix: string,
     readonly dataPlane: DataPlane,
     readonly addresses: LabAddresses,
     readonly nodes: Record<NodeRole, NetnsNode>,
     private readonly cleanup: CleanupStack,
+    /** The real kube-proxy and its control plane, when it wrote the rules. */
+    private readonly real?: StartedRealDataPlane,
   ) {
     this.counterRules = ruleComments(prefix);
+    if (real?.facts.wroteInvalidDrop) this.invalidDropRule = KUBE_PROXY_INVALID_DROP;
     // The client's namespace and node-a; one namespace when the client runs on node-a itself.
     this.evidenceRoles = nodes.client.id === nodes['node-a'].id ? ['node-a'] : ['client', 'node-a'];
   }
@@ -105,6 +117,12 @@ export class NetnsLab implements Lab {
     const a = this.nodes['node-a'];
     const read = async (argv: string[]) => (await a.exec(argv, { check: false })).stdout;
     const mode = this.dataPlane.proxyMode;
+    if (this.real) {
+      this.real.assertRunning();
+      const raw = await this.real.rules();
+      const first = (k: string) => (raw[k] ?? []).join('\n');
+      return { 'node-a': summarizeNetnsRules({ iptablesSave: first('node-a: iptables-save -c').replace(/^\[\d+:\d+\] /gm, ''), ipvsadm: first('node-a: ipvsadm -Ln') }), ...raw };
+    }
     return {
       'node-a': summarizeNetnsRules({
         iptablesSave: mode === 'nftables' ? undefined : await read(['iptables-save']),
@@ -146,7 +164,12 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
     await Promise.all(['node-a', 'node-b'].map((r) => ns[r as NodeRole].exec(sysctlWriteArgv(plan.nodeSysctls))));
     const knobs = { masquerade: topology.masquerade, dropInvalid: topology.dropInvalid };
     const nodeA = ns['node-a'];
-    if (mode === 'iptables') {
+    let real: StartedRealDataPlane | undefined;
+    if (options.kubeProxy) {
+      real = await startRealDataPlane({ prefix, nodeA, path, mode, masqueradeAll: topology.masquerade, binaries: options.kubeProxy, runner, cleanup, timeScale: options.timeScale ?? 1, say: options.say ?? (() => undefined) });
+      // What kube-proxy wrote decides, read back; the scenario's lab knob does not add a rule to it.
+      knobs.dropInvalid = real.facts.wroteInvalidDrop;
+    } else if (mode === 'iptables') {
       await nodeA.exec(['iptables-restore', '-w'], { input: iptablesProxyRules(prefix, path, knobs) });
     } else if (mode === 'nftables') {
       await nodeA.exec(['nft', '-f', '-'], { input: nftablesProxyRules(prefix, path, knobs) });
@@ -169,7 +192,8 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
     const nodes = { ...ns, client: ns[path.clientRole], server: ns[path.serverRole] };
     const dataPlane: DataPlane = {
       proxyMode: mode,
-      reason,
+      reason: real ? `${reason}; the real kube-proxy ${real.facts.version} wrote node-a's rules (${real.facts.source.kind === 'dir' ? `binaries from ${real.facts.source.dir}` : `built from Debian's ${real.facts.source.package} ${real.facts.source.version} source`})` : reason,
+      ...(real ? { kubeProxy: real.facts as unknown as NonNullable<DataPlane['kubeProxy']> } : {}),
       knobs: {
         ...knobs,
         servicePort: topology.servicePort,
@@ -180,7 +204,7 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
         hairpin: path.backendLocal,
       },
     };
-    return new NetnsLab(prefix, dataPlane, addresses, nodes, cleanup);
+    return new NetnsLab(prefix, dataPlane, addresses, nodes, cleanup, real);
   } catch (error) {
     const problems = await cleanup.unwind();
     if (problems.length > 0) (error as Error).message += `\n(cleanup after the failure also reported: ${problems.join('; ')})`;
