@@ -38,7 +38,8 @@ export function tailLines(text: string, n: number): string[] {
 /** Starts `argv` (already wrapped for its namespace) with output to `logFile`. */
 export function startDaemon(name: string, argv: readonly string[], logFile: string): StartedDaemon {
   const fd = openSync(logFile, 'a');
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], env: { ...process.env, LC_ALL: 'C' } });
+  // Its own process group: a terminal's Ctrl-C reaches resetlab, which then stops it in order.
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], env: { ...process.env, LC_ALL: 'C' }, detached: true });
   closeSync(fd);
   let done: DaemonExit | null = null;
   const exited = new Promise<DaemonExit>((resolve) => {

@@ -20,6 +20,10 @@ import { parseVmFlags, type VmFlags } from './flags.js';
 import { assertVmPreconditions } from './preconditions.js';
 import { runKernel } from './provider.js';
 import { failedCellReport } from './results.js';
+import { KUBE_PROXY_OPTION } from '../netns/driver.js';
+import { kubernetesCacheRoot } from '../../kubernetes/cache.js';
+import { resolveKubernetes } from '../../kubernetes/resolve.js';
+import { parseKubeProxySpec } from '../../kubernetes/spec.js';
 
 /** A version expectations can match for a kernel spec before it is resolved. */
 export function kernelVersionOf(spec: KernelSpec): string {
@@ -48,8 +52,9 @@ export const vmDriver: LabDriver = {
     { flags: '--accel <mode>', key: 'accel', description: 'vm: auto (KVM if it boots, else TCG), kvm or tcg' },
     { flags: '--vm-timeout <duration>', key: 'vmTimeout', description: 'vm: upper bound for one guest (default: from the scenarios)' },
     { flags: '--full-load', key: 'fullLoad', description: 'vm: run built-in scenarios with their full load (default: lighter for emulation)' },
+    KUBE_PROXY_OPTION,
   ],
-  flagProblems: (flags): InputProblem[] => parseVmFlags(flags as VmFlags).problems,
+  flagProblems: (flags): InputProblem[] => [...parseVmFlags(flags as VmFlags).problems, ...(typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).problems : [])],
   // The guest loads any module it needs; only what the netns lab cannot build is refused here.
   scenarioProblems: (scenarios) => netnsScenarioProblems(scenarios, null),
   proxyModeFor: (s) => (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode),
@@ -60,6 +65,12 @@ export const vmDriver: LabDriver = {
     removeLoudly(ctx.say, false);
     const artefacts = [];
     for (const spec of settings.kernels) artefacts.push(await resolveKernel(spec, { say: ctx.say }));
+    // The real kube-proxy is built (or checked) on the host; the guest sees the cache through its read-only root.
+    const spec = typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).spec : undefined;
+    if (spec) {
+      const b = await resolveKubernetes(kubernetesCacheRoot(), spec, { runner: ctx.runner, say: ctx.say });
+      settings.kubeProxy = spec.kind === 'dir' ? b.source.kind === 'dir' ? b.source.dir : spec.dir : spec.version;
+    }
     const cells = planCells(scenarios, { asWritten: flags.fullLoad === true, durationGiven: flags.duration !== undefined });
     // Up to `parallel` guests at once; their progress lines carry the kernel when several run.
     // Reports are handed over kernel by kernel in the order given, as soon as each is complete.

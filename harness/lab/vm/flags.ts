@@ -37,6 +37,8 @@ export interface VmSettings {
   parallel: number;
   /** How the guest's arms stop (`--fixed`, `--schedule`), passed to every cell's `resetlab run`. */
   stopping: StoppingMode;
+  /** `--kube-proxy` for every cell (a cached version or an absolute folder), resolved on the host first. */
+  kubeProxy?: string;
 }
 
 /**

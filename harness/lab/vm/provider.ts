@@ -77,7 +77,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
         required: REQUIRED_MODULES,
         optional: OPTIONAL_MODULES,
         hostProbeMs: hostMs,
-        runArgs: settings.stopping.kind === 'fixed' ? ['--fixed'] : ['--schedule', settings.stopping.schedule],
+        runArgs: [...(settings.stopping.kind === 'fixed' ? ['--fixed'] : ['--schedule', settings.stopping.schedule]), ...(settings.kubeProxy ? ['--kube-proxy', settings.kubeProxy] : [])],
         busybox,
         cells: cells.map((c) => ({ index: c.index, file: `cells/${c.index}.yaml`, autoDuration: c.autoDuration, ...(c.stretchDuration ? { floorSec: c.scenario.load.durationMs / 1000 } : {}) })),
       }),
@@ -93,7 +93,9 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
     const qemu = (await qemuVersion(ctx.runner)) ?? 'unknown';
     ctx.say(`resetlab: booting ${artefact.release} (qemu ${qemu}, ${settings.cpus} CPU${settings.cpus === 1 ? '' : 's'}, ${settings.memoryMiB} MiB, initramfs ${(initrd.bytes / 1e6).toFixed(1)} MB, ${cells.length} scenario run(s) in this guest)`);
     const consoleLog = join(dir, 'console.log');
-    const timeoutMs = settings.timeoutMs ?? 300_000 + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10), 0);
+    // A real kube-proxy brings a control plane per cell (kube-apiserver took 88 s in a 6.1 TCG guest, KNOWLEDGE.md §5).
+    const perCellKube = settings.kubeProxy ? 240_000 : 0;
+    const timeoutMs = settings.timeoutMs ?? 300_000 + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10) + perCellKube, 0);
     const boot = await bootGuest({
       machine: {
         name: `${prefix}-vm`,
