@@ -44,16 +44,23 @@ export interface KubernetesRecord {
   schema: typeof KUBERNETES_JSON_SCHEMA;
   /** The upstream tag, e.g. v1.20.2. */
   version: string;
-  source: {
-    kind: 'debian-source';
-    package: string;
-    version: string;
-    suite: string;
-    /** Every file of the source package, sha256 from the archive's Sources index, verified. */
-    files: { name: string; sha256: string; size: number }[];
-    /** The Debian patches (kubectl only) are not applied: the binaries are upstream's tree. */
-    debianPatchesApplied: false;
-  };
+  source:
+    | {
+        kind: 'debian-source';
+        package: string;
+        version: string;
+        suite: string;
+        /** Every file of the source package, sha256 from the archive's Sources index, verified. */
+        files: { name: string; sha256: string; size: number }[];
+        /** The Debian patches (kubectl only) are not applied: the binaries are upstream's tree. */
+        debianPatchesApplied: false;
+      }
+    | {
+        /** Official release binaries, each checked against its published `.sha256`. */
+        kind: 'release';
+        url: string;
+        files: { name: string; sha256: string; size: number }[];
+      };
   go: { version: string; packages: { name: string; version: string; sha256: string }[] };
   binaries: { 'kube-proxy': BinaryRecord; 'kube-apiserver': BinaryRecord };
   builtAt: string;

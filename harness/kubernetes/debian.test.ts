@@ -45,12 +45,12 @@ describe('parseKubeProxySpec', () => {
   ])('%s', (value, spec) => {
     expect(parseKubeProxySpec(value)).toEqual({ spec, problems: [] });
   });
-  it('refuses a version it cannot build, saying what can be done', () => {
-    const r = parseKubeProxySpec('v1.31.0');
-    expect(r.spec).toBeUndefined();
-    expect(r.problems[0]?.message).toMatch(/v1\.20\.2.*server\/bin/);
+  it('takes another version as an official release download', () => {
+    expect(parseKubeProxySpec('v1.31.0')).toEqual({ spec: { kind: 'release', version: 'v1.31.0' }, problems: [] });
   });
   it('refuses a word that is neither', () => {
-    expect(parseKubeProxySpec('latest').problems[0]?.field).toBe('--kube-proxy');
+    const r = parseKubeProxySpec('latest');
+    expect(r.problems[0]?.field).toBe('--kube-proxy');
+    expect(r.problems[0]?.message).toMatch(/v1\.20\.2.*vX\.Y\.Z.*server\/bin/);
   });
 });

@@ -8,8 +8,9 @@ import { access, constants } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 import { ResetlabError, UnsupportedError } from '../errors.js';
 import { buildKubernetes, describeBinary, type BuildDeps } from './build.js';
-import { listCachedKubernetes, type BinaryRecord } from './cache.js';
+import { listCachedKubernetes, type BinaryRecord, type CachedKubernetes } from './cache.js';
 import { ensureEtcd } from './etcd.js';
+import { downloadRelease } from './release.js';
 import type { KubeProxySpec } from './spec.js';
 
 /** The binaries of one real data plane, and where they came from (recorded in results). */
@@ -21,6 +22,7 @@ export interface KubernetesBinaries {
   etcd: string;
   source:
     | { kind: 'debian-source'; package: string; version: string; suite: string; sha256: string; cacheDir: string; built: boolean }
+    | { kind: 'release'; url: string; cacheDir: string; built: boolean }
     | { kind: 'dir'; dir: string };
   kubeProxyBinary: BinaryRecord;
   etcdVersion: string;
@@ -47,16 +49,26 @@ export async function resolveKubernetes(root: string, spec: KubeProxySpec, deps:
   let built = false;
   if (!entry) {
     if (deps.offline) throw new UnsupportedError(`failed to find Kubernetes ${spec.version} in ${root} while offline: run \`resetlab kube-proxy fetch ${spec.version}\` once with the network`);
-    ({ entry, built } = await buildKubernetes(root, spec.version, deps));
+    ({ entry, built } = spec.kind === 'release' ? await downloadRelease(root, spec.version, deps) : await buildKubernetes(root, spec.version, deps));
   }
   const orig = entry.source.files.find((f) => /\.orig\.tar/.test(f.name));
+  const src = entry.source;
   return {
     version: entry.version,
     kubeProxy: join(entry.dir, entry.binaries['kube-proxy'].path),
     kubeApiserver: join(entry.dir, entry.binaries['kube-apiserver'].path),
     etcd: etcdBin,
-    source: { kind: 'debian-source', package: entry.source.package, version: entry.source.version, suite: entry.source.suite, sha256: orig?.sha256 ?? '', cacheDir: entry.dir, built },
+    source: src.kind === 'release'
+      ? { kind: 'release', url: src.url, cacheDir: entry.dir, built }
+      : { kind: 'debian-source', package: src.package, version: src.version, suite: src.suite, sha256: orig?.sha256 ?? '', cacheDir: entry.dir, built },
     kubeProxyBinary: entry.binaries['kube-proxy'],
     etcdVersion: etcd.version,
   };
+}
+
+/** Where binaries came from, as a phrase for reasons and listings (pure). */
+export function describeSource(s: KubernetesBinaries['source'] | CachedKubernetes['source']): string {
+  if (s.kind === 'dir') return `binaries from ${s.dir}`;
+  if (s.kind === 'release') return `official release binaries from ${s.url}`;
+  return `built from Debian's ${s.package} ${s.version} source (${s.suite})`;
 }

@@ -1,5 +1,6 @@
 /**
- * `--kube-proxy` values (pure): `v1.20.2` (built from Debian's source package), or a folder
+ * `--kube-proxy` values (pure): `v1.20.2` (built from Debian's source package), another
+ * `vX.Y.Z` (the official release binaries, downloaded with their published checksums), or a folder
  * holding a user's release binaries (the `server/bin` of kubernetes-server-linux-amd64.tar.gz:
  * `kube-proxy` and `kube-apiserver`). Anything else is an input problem, listed with the
  * versions that can be built.
@@ -8,16 +9,15 @@ import type { InputProblem } from '../errors.js';
 import { DEBIAN_BUILDS } from './debian.js';
 
 /** What the user asked for. */
-export type KubeProxySpec = { kind: 'debian'; version: string } | { kind: 'dir'; dir: string };
+export type KubeProxySpec = { kind: 'debian'; version: string } | { kind: 'release'; version: string } | { kind: 'dir'; dir: string };
 
 /** Parses one `--kube-proxy` value; problems name the flag. */
 export function parseKubeProxySpec(value: string, field = '--kube-proxy'): { spec?: KubeProxySpec; problems: InputProblem[] } {
   const v = value.trim();
   if (v.includes('/') || v === '.' || v === '..') return { spec: { kind: 'dir', dir: v }, problems: [] };
   if (DEBIAN_BUILDS[v]) return { spec: { kind: 'debian', version: v }, problems: [] };
+  if (/^v\d+\.\d+\.\d+$/.test(v)) return { spec: { kind: 'release', version: v }, problems: [] };
   const known = Object.keys(DEBIAN_BUILDS).join(', ');
-  const message = /^v\d+\.\d+\.\d+$/.test(v)
-    ? `${v} cannot be built here: Debian's source packages give ${known}; official release downloads are not supported yet, so pass the server/bin folder of kubernetes-server-linux-amd64.tar.gz ${v} as a path instead`
-    : `"${v}" is neither a version (${known}) nor a folder path (a path must contain "/", e.g. ./server/bin)`;
+  const message = `"${v}" is neither a version (${known} built from Debian's source, or vX.Y.Z downloaded from the official releases) nor a folder path (a path must contain "/", e.g. ./server/bin)`;
   return { problems: [{ file: 'flags', field, message }] };
 }

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { InputError, type InputProblem } from '../../errors.js';
 import { kubernetesCacheRoot, listCachedEtcd, listCachedKubernetes, listPartialBuilds, pruneKubernetes } from '../../kubernetes/cache.js';
-import { resolveKubernetes, type KubernetesBinaries } from '../../kubernetes/resolve.js';
+import { describeSource, resolveKubernetes, type KubernetesBinaries } from '../../kubernetes/resolve.js';
 import { parseKubeProxySpec, type KubeProxySpec } from '../../kubernetes/spec.js';
 import type { CliContext } from '../context.js';
 
@@ -25,7 +25,7 @@ export async function kubeProxyListCommand(flags: { json?: boolean }): Promise<v
   const lines = [root];
   for (const b of builds) {
     const t = Object.values(b.timings).reduce((n, s) => n + s.ms, 0);
-    lines.push(`${b.version}  ${b.source.package} ${b.source.version} (${b.source.suite})  kube-proxy ${mb(b.binaries['kube-proxy'].sizeBytes)}  kube-apiserver ${mb(b.binaries['kube-apiserver'].sizeBytes)}  built ${b.builtAt.slice(0, 16).replace('T', ' ')} in ${(t / 60_000).toFixed(1)} min`);
+    lines.push(`${b.version}  ${describeSource(b.source)}  kube-proxy ${mb(b.binaries['kube-proxy'].sizeBytes)}  kube-apiserver ${mb(b.binaries['kube-apiserver'].sizeBytes)}  built ${b.builtAt.slice(0, 16).replace('T', ' ')} in ${(t / 60_000).toFixed(1)} min`);
   }
   for (const e of etcd) lines.push(`etcd ${e.version} (${e.suite})  ${mb(e.binary.sizeBytes)}`);
   for (const p of partial) lines.push(`${p.version}  partial build (resumable; done: ${p.steps.join(', ') || 'nothing'})`);
@@ -66,7 +66,7 @@ export function registerKubeProxyCommands(program: Command, getCtx: () => CliCon
     .option('--json', 'print one JSON document (resetlab/kube-proxy-cache@1)')
     .action((flags: { json?: boolean }) => kubeProxyListCommand(flags));
   kp.command('fetch')
-    .argument('<version...>', 'v1.20.2 (built from Debian\'s source package; minutes the first time) or a server/bin folder')
+    .argument('<version...>', 'v1.20.2 (built from Debian\'s source package; minutes the first time), vX.Y.Z (official release binaries, published sha256) or a server/bin folder')
     .description('build or check Kubernetes binaries (a cached build is not built again; an interrupted one resumes)')
     .option('--offline', 'do not touch the network: only what is cached')
     .option('--json', 'print one JSON document (resetlab/kube-proxy-fetch@1)')

@@ -28,7 +28,7 @@ import { servicePath } from './service-path.js';
 import { NetnsNode } from './node.js';
 import { chooseProxyMode, readProxyFacts, type ProxyFacts } from './proxy-mode.js';
 import { topologyPlan, vethCommand } from './provision.js';
-import type { KubernetesBinaries } from '../../kubernetes/resolve.js';
+import { describeSource, type KubernetesBinaries } from '../../kubernetes/resolve.js';
 import { KUBE_PROXY_INVALID_DROP, startRealDataPlane, type StartedRealDataPlane } from '../../dataplane/real/data-plane.js';
 
 /** Options for `provisionNetnsLab`. */
@@ -192,7 +192,7 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
     const nodes = { ...ns, client: ns[path.clientRole], server: ns[path.serverRole] };
     const dataPlane: DataPlane = {
       proxyMode: mode,
-      reason: real ? `${reason}; the real kube-proxy ${real.facts.version} wrote node-a's rules (${real.facts.source.kind === 'dir' ? `binaries from ${real.facts.source.dir}` : `built from Debian's ${real.facts.source.package} ${real.facts.source.version} source`})` : reason,
+      reason: real ? `${reason}; the real kube-proxy ${real.facts.version} wrote node-a's rules (${describeSource(real.facts.source)})` : reason,
       ...(real ? { kubeProxy: real.facts as unknown as NonNullable<DataPlane['kubeProxy']> } : {}),
       knobs: {
         ...knobs,
