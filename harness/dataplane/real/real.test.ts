@@ -68,3 +68,22 @@ describe('programmed checks', () => {
   });
   it('tail lines', () => expect(tailLines('a\n\nb\nc\n', 2)).toEqual(['b', 'c']));
 });
+
+describe('on the real kube-proxy v1.20.2 output (test/fixtures/kube-proxy, captured on this project\'s host)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { REPO_ROOT } = await import('../../repo-root.js');
+  const { counterByRule, parseIptablesSaveCounters } = await import('../../counters/parse.js');
+  const { normaliseIptables, withoutService } = await import('../conformance.js');
+  const { KUBE_PROXY_INVALID_DROP: D } = await import('./data-plane.js');
+  const save = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'kube-proxy', 'v1.20.2-iptables-save-c.txt'), 'utf8');
+  it('is the programmed Service', () => expect(iptablesProgramProblems(save, servicePath(topo()))).toEqual([]));
+  it('has the INVALID drop, counted by its rule text', () => {
+    expect(counterByRule(parseIptablesSaveCounters(save), D.table, D.chain, D.spec)).toEqual({ packets: 0, bytes: 0 });
+  });
+  it('loses the apiserver Service when normalised for conformance', () => {
+    const n = normaliseIptables(withoutService(save, '10.96.0.1'));
+    expect(n.some((r) => /10\.96\.0\.1\/|172\.18\.1\.2/.test(r.rule))).toBe(false);
+    expect(n.filter((r) => r.chain === 'KUBE-SVC-*')).toHaveLength(1);
+  });
+});
