@@ -189,11 +189,13 @@ export function latencySpec(report: RunReport): TopLevelSpec {
 export function chartSpecs(report: RunReport): ChartSpec[] {
   const timeline = buildTimeline(report);
   const decided = timeline.decisions.length > 0 ? '; a dashed line marks where an arm was decided' : '';
+  const trials = report.arms.some((a) => a.trials.length > 1)
+    ? ' Trials (or interleaved blocks) follow one another, each from its load agent\'s start to the end of its drain.' : '';
   return [
     { id: 'reset-rate', title: 'Reset rate per arm', caption: 'Resets (ECONNRESET) per million requests; bars show the exact 95% interval.', spec: resetRateSpec(report) },
     { id: 'funnel', title: 'Evidence funnel', caption: 'Kernel counters along the causal chain, injected segment to client ECONNRESET.', spec: funnelSpec(report) },
     { id: 'timeline', title: 'Requests and resets over time',
-      caption: `Per second of load, in ${binDescription(timeline, report.verdict.sequential !== undefined)}, counted by the load agent${decided}.`,
+      caption: `Per second of load, in ${binDescription(timeline, report.verdict.sequential !== undefined)}, counted by the load agent${decided}.${trials}`,
       spec: timelineSpec(report, timeline) },
     { id: 'latency', title: 'Latency percentiles', caption: 'p50, p90, p99 and max per arm, from autocannon.', spec: latencySpec(report) },
   ];

@@ -58,7 +58,8 @@ export function comparisonTable(report: RunReport): string {
   const body = rows.map((r) => {
     const classes = [r.group !== group ? 'group-start' : '', /^resets/.test(r.label) ? 'key' : ''].filter(Boolean).join(' ');
     group = r.group;
-    return `<tr${classes ? ` class="${classes}"` : ''}><td>${esc(r.label)}</td>${r.cells.map((c) => `<td class="num">${esc(c)}</td>`).join('')}</tr>`;
+    // A label indented in the rows (a sysctl under its heading) is indented here too.
+    return `<tr${classes ? ` class="${classes}"` : ''}><td${/^\s/.test(r.label) ? ' class="sub"' : ''}>${esc(r.label.trim())}</td>${r.cells.map((c) => `<td class="num">${esc(c)}</td>`).join('')}</tr>`;
   });
   return `<table class="compare"><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
 }

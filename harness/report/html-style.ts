@@ -39,6 +39,7 @@ th,td{padding:6px 10px;border-bottom:1px solid #e6e8eb;text-align:left;vertical-
 table.compare td.num,table.compare th.arm{text-align:right;white-space:nowrap}
 table.compare th.arm{font-size:16px}
 table.compare tr.group-start td{border-top:2px solid #c9cdd2}
+table.compare td.sub{padding-left:26px}
 table.compare tr.key td{font-weight:700;background:#fff8e1}
 table.env th{width:260px;color:#444;font-weight:600}
 table.env td{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:anywhere}

@@ -32,6 +32,11 @@ describe('renderHtml on a real reproduced run', { timeout: 30_000 }, () => {
     expect(html).not.toContain('class="chart-error"');
   });
 
+  it('lists each sysctl under its heading, indented, with its value per arm', () => {
+    expect(html).toContain('<tr><td>sysctls (read back, node-a)</td><td class="num"></td><td class="num"></td></tr>');
+    expect(html).toContain('<td class="sub">tcp_be_liberal</td><td class="num">0</td><td class="num">1</td>');
+  });
+
   it('is self-contained: no scripts, no remote resources, ids unique across charts', () => {
     expect(html).not.toMatch(/<script\b/i);
     expect(html).not.toMatch(REMOTE);

@@ -55,10 +55,14 @@ describe('buildTimeline', () => {
   it('trials follow one another; a decision in a later trial is placed after the earlier ones', () => {
     const first = { samplePeriodMs: 200, samples: samples(10, 200, 5), stopping: { reason: 'max-duration' as const, requests: 50, resets: 0, seconds: 2, mode: 'sequential' as const } };
     const second = { samplePeriodMs: 200, samples: samples(4, 200, 5), stopping: { reason: 'decided' as const, settled: 'reproduced', requests: 60, resets: 0, seconds: 0.6, mode: 'sequential' as const } };
-    const t = buildTimeline(withTrials([first, second]));
+    const r = withTrials([first, second]);
+    // The arm's record sums the first trial's load (autocannon's 1.95 s) and the decision's 0.6 s.
+    r.arms[0]!.stopping = { ...second.stopping, seconds: 2.55 };
+    const t = buildTimeline(r);
     expect(t.bins).toHaveLength(14);
     expect(t.bins[10]).toMatchObject({ start: 2, end: 2.2 });
-    expect(t.decisions).toEqual([{ arm: 'arm0', t: 2.6, label: 'arm0 decided at 2.6 s' }]);
+    // The line where the agents' clocks put the decision; the label what the tables say.
+    expect(t.decisions).toEqual([{ arm: 'arm0', t: 2.6, label: 'arm0 decided (2.5 s of load)' }]);
   });
 
   it('falls back to per-second ticks for reports without samples, and says so', () => {

@@ -107,6 +107,9 @@ export function binWidth(lengthSec: number, baseSec: number, maxBins = MAX_BINS)
  * bin; wider bins sum the samples whose midpoint falls in them, and their rates divide by the
  * time those samples really covered. A decision is drawn for each arm whose stopping record
  * says `decided`, at that trial's offset plus the decision's seconds (the agent's clock).
+ * Each trial's axis runs from its agent's start to the end of its drain; an arm with several
+ * trials (interleaved blocks) is labelled with its record's seconds of load, which leave
+ * those out, so its line sits a little after that figure.
  */
 export function buildTimeline(report: RunReport, maxBins = MAX_BINS): Timeline {
   const trials = report.arms.flatMap((a) => a.trials);
@@ -139,7 +142,10 @@ export function buildTimeline(report: RunReport, maxBins = MAX_BINS): Timeline {
     const i = arm.trials.findIndex((t) => t.stopping?.reason === 'decided');
     if (i >= 0) {
       const t = offsets[i]! + arm.trials[i]!.stopping!.seconds;
-      decisions.push({ arm: arm.name, t, label: `${arm.name} decided at ${seconds(t)}` });
+      // The label gives the stopping record's seconds of load, as the tables do; with several
+      // trials the line sits a little later (each trial's axis includes its start-up and drain).
+      const load = arm.stopping?.reason === 'decided' ? arm.stopping.seconds : t;
+      decisions.push({ arm: arm.name, t, label: arm.trials.length > 1 ? `${arm.name} decided (${seconds(load)} of load)` : `${arm.name} decided at ${seconds(t)}` });
     }
   }
   const endSec = Math.max(longest, ...decisions.map((d) => d.t));
