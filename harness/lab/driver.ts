@@ -8,6 +8,7 @@ import type { Runner } from '../exec/runner.js';
 import type { RunReport } from '../report/schema.js';
 import type { ProgressEvent } from '../run/progress.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { Readiness } from './setup-hint.js';
 
 /** Run flags as commander hands them over (strings, unvalidated); drivers read their own. */
 export interface DriverFlags {
@@ -68,6 +69,8 @@ export interface LabDriver {
    * returns or throws.
    */
   execute(ctx: DriverContext, scenarios: Scenario[], flags: DriverFlags, onReport: (r: RunReport) => Promise<void>): Promise<RunReport[]>;
+  /** `resetlab doctor`: whether this machine can run the driver, and the one command that makes it ready (read-only). */
+  readiness(runner: Runner): Promise<Readiness>;
   /** `resetlab cleanup`: removes what dead runs of this driver left; returns lines to print. */
   removeLeftovers(ctx: Pick<DriverContext, 'runner' | 'say'>): Promise<void>;
 }

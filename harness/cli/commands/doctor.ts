@@ -13,6 +13,8 @@ import { readProxyFacts } from '../../lab/netns/proxy-mode.js';
 import { claimPrefix } from '../../lab/owner.js';
 import { newPrefix } from '../../lab/prefix.js';
 import { vmFindings } from '../../lab/vm/findings.js';
+import { DRIVERS } from '../../lab/registry.js';
+import { setupHint, type Readiness } from '../../lab/setup-hint.js';
 import type { CliContext } from '../context.js';
 
 /** One finding. `missing` blocks the default driver; `warn` limits it; `info` is a fact. */
@@ -60,7 +62,7 @@ export async function diagnose(runner: Runner): Promise<Finding[]> {
   ];
   for (const [bin, pkg] of [['ip', 'iproute2'], ['iptables', 'iptables'], ['nft', 'nftables'], ['conntrack', 'conntrack'], ['sysctl', 'procps']] as const) {
     const ok = await onPath(runner, bin);
-    findings.push({ name: bin, status: ok ? 'ok' : 'missing', detail: ok ? 'installed' : `missing: apt-get install -y ${pkg}` });
+    findings.push({ name: bin, status: ok ? 'ok' : 'missing', detail: ok ? 'installed' : `missing: ${setupHint([pkg])}` });
   }
   findings.push({
     name: 'ip_vs',
@@ -68,7 +70,7 @@ export async function diagnose(runner: Runner): Promise<Finding[]> {
     detail: facts.ipVsLoaded ? 'loaded: real IPVS is available' : 'not loaded: proxyMode auto uses iptables DNAT (resetlab never loads modules)',
   });
   findings.push({ name: 'ipvsadm', status: facts.ipvsadm ? 'ok' : 'info', detail: facts.ipvsadm ? 'installed' : 'not installed (needed only with ip_vs)' });
-  findings.push({ name: 'ipset', status: facts.ipset ? 'ok' : 'info', detail: facts.ipset ? 'installed' : 'not installed (kube-proxy IPVS mode needs it: apt-get install -y ipset)' });
+  findings.push({ name: 'ipset', status: facts.ipset ? 'ok' : 'info', detail: facts.ipset ? 'installed' : `not installed (kube-proxy IPVS mode needs it: ${setupHint(['ipset'])})` });
   findings.push({
     name: 'dummy',
     status: facts.dummy ? 'ok' : 'info',
@@ -98,15 +100,34 @@ export async function diagnose(runner: Runner): Promise<Finding[]> {
   return findings;
 }
 
-/** The `doctor` command: prints findings; `--json` prints them as one JSON document. */
+/** One driver's line in `doctor`: ready or not, what is missing, and the one command that readies it. */
+export interface DriverReadiness extends Readiness {
+  driver: string;
+}
+
+/** Every registered driver's readiness (read-only), in registry order. */
+export async function driverReadiness(runner: Runner): Promise<DriverReadiness[]> {
+  return Promise.all(DRIVERS.map(async (d) => ({ driver: d.name, ...(await d.readiness(runner)) })));
+}
+
+/** The drivers section of `doctor`'s text output. */
+export function renderDrivers(drivers: DriverReadiness[]): string {
+  const width = Math.max(...drivers.map((d) => d.driver.length));
+  const lines = drivers.map((d) =>
+    d.ready ? `  ready      ${d.driver}` : `  not ready  ${d.driver.padEnd(width)}  needs ${d.missing.join(', ')}: ${d.fix}`);
+  return ['Drivers:', ...lines].join('\n') + '\n';
+}
+
+/** The `doctor` command: prints findings, then each driver ready or not; `--json` prints them as one JSON document. */
 export async function doctorCommand(ctx: CliContext, flags: { json?: boolean }): Promise<void> {
-  const findings = await diagnose(ctx.runner);
+  const [findings, drivers] = await Promise.all([diagnose(ctx.runner), driverReadiness(ctx.runner)]);
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ schema: 'resetlab/doctor@1', findings }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ schema: 'resetlab/doctor@1', findings, drivers }, null, 2) + '\n');
     return;
   }
   const width = Math.max(...findings.map((f) => f.name.length));
   for (const f of findings) process.stdout.write(`${f.status.padEnd(7)} ${f.name.padEnd(width)}  ${f.detail}\n`);
   const blocking = findings.filter((f) => f.status === 'missing');
   process.stdout.write(blocking.length === 0 ? '\nThe netns lab can run here.\n' : `\nThe netns lab cannot run until these are fixed: ${blocking.map((f) => f.name).join(', ')}\n`);
+  process.stdout.write('\n' + renderDrivers(drivers));
 }

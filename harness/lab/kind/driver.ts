@@ -17,7 +17,7 @@ import { liveOwner } from '../owner.js';
 import { newPrefix } from '../prefix.js';
 import { removeKindLeftovers } from './cleanup.js';
 import { KUBE_PROXY_MODES, type KubeProxyMode } from './config.js';
-import { assertKindPreconditions, kindPreconditions } from './preconditions.js';
+import { assertKindPreconditions, kindPreconditions, kindReadiness } from './preconditions.js';
 import { provisionKindLab } from './provider.js';
 
 /** kind flags as commander hands them over (strings, unvalidated). */
@@ -126,6 +126,7 @@ export const kindDriver: LabDriver = {
     { flags: '--agent-image <image>', key: 'agentImage', description: 'kind: a prebuilt agent image instead of building docker/Dockerfile' },
   ],
   flagProblems: (flags) => kindFlagProblems(flags as KindFlags),
+  readiness: async (runner) => kindReadiness(await kindPreconditions(runner)),
   scenarioProblems: kindScenarioProblems,
   // kube-proxy's mode: ipvs unless overridden.
   proxyModeFor: (s, flags) => (flags.kubeProxyMode as string | undefined) ?? (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode),

@@ -5,6 +5,7 @@
  */
 import { UnsupportedError } from '../../errors.js';
 import type { Runner, RunResult } from '../../exec/runner.js';
+import type { Readiness } from '../setup-hint.js';
 
 async function probe(runner: Runner, argv: string[]): Promise<RunResult | null> {
   try {
@@ -44,6 +45,15 @@ export async function kindPreconditions(runner: Runner): Promise<string[]> {
     missing.push(`a Docker engine (\`docker info\` failed${why ? `: ${why}` : ''})`);
   }
   return missing;
+}
+
+/**
+ * The kind driver's readiness. `npm run setup` does not install Docker or kind (a Docker
+ * engine writes host iptables rules; kind is not in Debian stable), so the fix names them.
+ */
+export function kindReadiness(missing: readonly string[]): Readiness {
+  if (missing.length === 0) return { ready: true, missing: [], fix: null };
+  return { ready: false, missing: [...missing], fix: 'install a Docker engine (e.g. `apt-get install docker.io`), kind (Debian sid\'s `kind` package, or https://kind.sigs.k8s.io) and kubectl; `npm run setup` does not' };
 }
 
 /** Joins phrases as "a, b and c". */

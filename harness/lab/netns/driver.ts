@@ -12,6 +12,7 @@ import type { LabDriver } from '../driver.js';
 import { newPrefix } from '../prefix.js';
 import { netnsScenarioProblems } from './capabilities.js';
 import { removeNetnsLeftoversLoudly } from './leftovers.js';
+import { netnsReadiness } from './preconditions.js';
 import { provisionNetnsLab } from './provider.js';
 import { chooseProxyMode, readProxyFacts } from './proxy-mode.js';
 import { kubernetesCacheRoot } from '../../kubernetes/cache.js';
@@ -43,6 +44,7 @@ export const netnsDriver: LabDriver = {
   summary: 'network namespaces on this host',
   options: [KUBE_PROXY_OPTION],
   flagProblems: (flags) => (typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).problems : []),
+  readiness: async () => netnsReadiness(),
   scenarioProblems: (scenarios) => netnsScenarioProblems(scenarios),
   proxyModeFor: (s) => chooseProxyMode(s.topology.proxyMode, readProxyFacts()).mode,
   kernelsFor: () => [release()],

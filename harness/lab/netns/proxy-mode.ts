@@ -3,6 +3,7 @@
  * kernel already has `ip_vs` (resetlab never loads kernel modules: that would change the
  * host) and `ipvsadm` exists; otherwise iptables DNAT, never called "ipvs".
  */
+import { setupHint } from '../setup-hint.js';
 import { existsSync } from 'node:fs';
 import { UnsupportedError } from '../../errors.js';
 import { moduleAvailableWithoutLoading } from '../kernel-modules.js';
@@ -43,7 +44,7 @@ export function chooseProxyMode(
   f: ProxyFacts,
 ): { mode: 'ipvs' | 'iptables' | 'nftables'; reason: string } {
   // The evidence counters are nftables rules in every mode; IPVS mode also needs iptables for its companion rules.
-  if (!f.nft) throw new UnsupportedError('the evidence counters need nft, which is not installed (apt-get install nftables)');
+  if (!f.nft) throw new UnsupportedError(`the evidence counters need nft, which is not installed (${setupHint(['nftables'])})`);
   const ipvsMissing = !f.ipVsLoaded
     ? 'the kernel has no ip_vs loaded (resetlab does not load modules)'
     : !f.ipvsadm
@@ -51,7 +52,7 @@ export function chooseProxyMode(
       : !f.iptables
         ? 'iptables is not installed (needed for the masquerade and INVALID-drop rules beside IPVS)'
         : f.ipset === false
-          ? 'ipset is not installed (kube-proxy IPVS mode matches ipsets; apt-get install ipset)'
+          ? `ipset is not installed (kube-proxy IPVS mode matches ipsets; ${setupHint(['ipset'])})`
           : f.dummy === false
             ? 'the kernel has no dummy interface type loaded (kube-proxy binds Service addresses to the dummy kube-ipvs0)'
             : null;
@@ -60,14 +61,14 @@ export function chooseProxyMode(
     return { mode: 'ipvs', reason: 'requested ipvs; kernel ip_vs and ipvsadm present' };
   }
   if (requested === 'nftables') {
-    if (!f.nft) throw new UnsupportedError('proxyMode nftables cannot run here: nft is not installed (apt-get install nftables)');
+    if (!f.nft) throw new UnsupportedError(`proxyMode nftables cannot run here: nft is not installed (${setupHint(['nftables'])})`);
     return { mode: 'nftables', reason: 'requested nftables' };
   }
   if (requested === 'iptables') {
-    if (!f.iptables) throw new UnsupportedError('proxyMode iptables cannot run here: iptables is not installed (apt-get install iptables)');
+    if (!f.iptables) throw new UnsupportedError(`proxyMode iptables cannot run here: iptables is not installed (${setupHint(['iptables'])})`);
     return { mode: 'iptables', reason: 'requested iptables' };
   }
   if (!ipvsMissing) return { mode: 'ipvs', reason: 'auto: kernel ip_vs and ipvsadm present, so real IPVS' };
-  if (!f.iptables) throw new UnsupportedError('no proxy data plane available: neither ip_vs nor iptables (apt-get install iptables)');
+  if (!f.iptables) throw new UnsupportedError(`no proxy data plane available: neither ip_vs nor iptables (${setupHint(['iptables'])})`);
   return { mode: 'iptables', reason: `auto: IPVS unavailable (${ipvsMissing}); used iptables DNAT instead, as kube-proxy iptables mode does` };
 }

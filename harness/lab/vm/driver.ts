@@ -17,7 +17,7 @@ import { netnsScenarioProblems } from '../netns/capabilities.js';
 import { planCells } from './cells.js';
 import { removeVmLeftovers } from './cleanup.js';
 import { parseVmFlags, type VmFlags } from './flags.js';
-import { assertVmPreconditions } from './preconditions.js';
+import { assertVmPreconditions, vmReadiness } from './preconditions.js';
 import { runKernel } from './provider.js';
 import { failedCellReport } from './results.js';
 import { KUBE_PROXY_OPTION } from '../netns/driver.js';
@@ -55,6 +55,7 @@ export const vmDriver: LabDriver = {
     KUBE_PROXY_OPTION,
   ],
   flagProblems: (flags): InputProblem[] => [...parseVmFlags(flags as VmFlags).problems, ...(typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).problems : [])],
+  readiness: async () => vmReadiness(),
   // The guest loads any module it needs; only what the netns lab cannot build is refused here.
   scenarioProblems: (scenarios) => netnsScenarioProblems(scenarios, null),
   proxyModeFor: (s) => (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode),

@@ -3,6 +3,7 @@
  * be opened; whether a guest boots under it is only known by booting, so the vm driver
  * probes and falls back) and TCG (always there with qemu). Read-only.
  */
+import { setupHint } from '../setup-hint.js';
 import type { Runner } from '../../exec/runner.js';
 import { kvmUnavailableReason } from '../../qemu/kvm.js';
 import { qemuVersion } from '../../qemu/version.js';
@@ -23,8 +24,8 @@ export async function vmFindings(runner: Runner): Promise<VmFinding[]> {
   return [
     qemu
       ? { name: 'qemu', status: 'ok', detail: `qemu-system-x86_64 ${qemu}: the vm driver can boot kernels` }
-      : { name: 'qemu', status: 'info', detail: 'qemu-system-x86_64 not installed (only for --driver vm): apt-get install qemu-system-x86' },
-    { name: 'busybox-static', status: busybox ? 'ok' : 'info', detail: busybox ? `${busybox} (the guest's initramfs)` : 'not installed (only for --driver vm): apt-get install busybox-static' },
+      : { name: 'qemu', status: 'info', detail: `qemu-system-x86_64 not installed (only for --driver vm): ${setupHint(['qemu-system-x86'])}` },
+    { name: 'busybox-static', status: busybox ? 'ok' : 'info', detail: busybox ? `${busybox} (the guest's initramfs)` : `not installed (only for --driver vm): ${setupHint(['busybox-static'])}` },
     kvm === null
       ? { name: 'KVM', status: 'ok', detail: '/dev/kvm opens; the vm driver tries KVM first and falls back to TCG if the guest does not boot (nested KVM often does not)' }
       : { name: 'KVM', status: 'info', detail: `not usable (${kvm}): guests run under TCG` },

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { UnsupportedError } from '../../errors.js';
+import { setupHint, type Readiness } from '../setup-hint.js';
 
 /** Static busybox locations (Debian's busybox-static installs /bin/busybox). */
 export const BUSYBOX_PATHS = ['/bin/busybox', '/usr/bin/busybox'];
@@ -22,20 +23,38 @@ export function findBusybox(): string | null {
   return BUSYBOX_PATHS.find((p) => existsSync(p)) ?? null;
 }
 
-/** Missing pieces as "what (apt package)" strings; empty when the vm driver can run. */
-export function vmPreconditions(): string[] {
-  const missing: string[] = [];
-  if (process.getuid?.() !== 0) missing.push('root (the guest mounts the host root over 9p)');
-  if (!onPath('qemu-system-x86_64')) missing.push('qemu-system-x86_64 (apt-get install qemu-system-x86)');
-  if (!findBusybox()) missing.push('a static busybox (apt-get install busybox-static)');
-  if (!onPath('modprobe') || !onPath('depmod')) missing.push('modprobe/depmod (apt-get install kmod)');
-  if (!onPath('ipvsadm')) missing.push('ipvsadm (apt-get install ipvsadm)');
-  if (!onPath('xz')) missing.push('xz for compressed kernel modules (apt-get install xz-utils)');
+/** One missing piece: what it is, and the Debian package that provides it (none for root). */
+export interface MissingPiece {
+  what: string;
+  pkg?: string;
+}
+
+/** Missing pieces; empty when the vm driver can run. */
+export function vmMissing(): MissingPiece[] {
+  const missing: MissingPiece[] = [];
+  if (process.getuid?.() !== 0) missing.push({ what: 'root (the guest mounts the host root over 9p)' });
+  if (!onPath('qemu-system-x86_64')) missing.push({ what: 'qemu-system-x86_64', pkg: 'qemu-system-x86' });
+  if (!findBusybox()) missing.push({ what: 'a static busybox', pkg: 'busybox-static' });
+  if (!onPath('modprobe') || !onPath('depmod')) missing.push({ what: 'modprobe/depmod', pkg: 'kmod' });
+  if (!onPath('ipvsadm')) missing.push({ what: 'ipvsadm', pkg: 'ipvsadm' });
+  if (!onPath('xz')) missing.push({ what: 'xz for compressed kernel modules', pkg: 'xz-utils' });
   return missing;
 }
 
-/** Throws UnsupportedError (exit 2) listing everything missing. */
+/** Missing pieces as "what (package)" strings; empty when the vm driver can run. */
+export function vmPreconditions(): string[] {
+  return vmMissing().map((m) => (m.pkg ? `${m.what} (${m.pkg})` : m.what));
+}
+
+/** The vm driver's readiness, with the one command that fixes it (`npm run setup`, or root). */
+export function vmReadiness(missing: MissingPiece[] = vmMissing()): Readiness {
+  if (missing.length === 0) return { ready: true, missing: [], fix: null };
+  const pkgs = missing.flatMap((m) => (m.pkg ? [m.pkg] : []));
+  return { ready: false, missing: missing.map((m) => m.what), fix: pkgs.length ? setupHint(pkgs) : 'run resetlab as root' };
+}
+
+/** Throws UnsupportedError (exit 2) listing everything missing, and how to get it. */
 export function assertVmPreconditions(): void {
-  const missing = vmPreconditions();
-  if (missing.length > 0) throw new UnsupportedError(`the vm driver cannot run on this machine: it needs ${missing.join(', ')}`);
+  const r = vmReadiness();
+  if (!r.ready) throw new UnsupportedError(`the vm driver cannot run on this machine: it needs ${vmPreconditions().join(', ')}; ${r.fix}`);
 }

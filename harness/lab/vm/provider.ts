@@ -9,6 +9,7 @@
  * is the environment's problem: UnsupportedError (exit 2) with the console's last lines.
  * A guest that stopped part-way turns the unfinished cells into `inconclusive` reports.
  */
+import { setupHint } from '../setup-hint.js';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -56,7 +57,7 @@ function guestLine(line: string): string {
 /** Runs `cells` in one guest booted from `artefact` (see module doc). */
 export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact, cells: VmCell[], settings: VmSettings): Promise<RunReport[]> {
   const busybox = findBusybox();
-  if (!busybox) throw new UnsupportedError('the vm driver needs a static busybox (apt-get install busybox-static)');
+  if (!busybox) throw new UnsupportedError(`the vm driver needs a static busybox: ${setupHint(['busybox-static'])}`);
   const prefix = newPrefix();
   const cleanup = new CleanupStack();
   try {
