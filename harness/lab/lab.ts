@@ -5,10 +5,10 @@
  */
 import type { AgentName, StartedAgent } from '../exec/agent-process.js';
 import type { RunOptions, RunResult } from '../exec/runner.js';
+import type { NodeRole } from './node-role.js';
 import type { RpsReadBack, RpsWanted } from './rps.js';
 
-/** Roles in the topology `client -- node-a == node-b -- server`. */
-export type NodeRole = 'client' | 'node-a' | 'node-b' | 'server';
+export type { NodeRole } from './node-role.js';
 
 /** A place that runs commands (a network namespace, a container). */
 export interface LabNode {

@@ -8,7 +8,7 @@
  * as the kernel prints them (masks in hex, possibly zero-padded: compare with `sameMask`).
  */
 import { rpsMaskValue } from '../scenario/rps.js';
-import type { NodeRole } from './lab.js';
+import type { NodeRole } from './node-role.js';
 
 /** What one interface should get on every receive queue. */
 export interface RpsValues {

@@ -7,7 +7,7 @@ import { loadFixture } from './reports.js';
 import type { RunReport, TrialResult } from '../../harness/report/schema.js';
 import { poolArm } from '../../harness/verdict/index.js';
 import type { CpuWindow } from '../../harness/bench/proc-cpu.js';
-import type { RpsPlan } from '../../harness/bench/rps-plan.js';
+import type { RpsPlan } from '../../harness/bench/rps/plan.js';
 
 /** A report with one arm per mask; `rates[i]` are arm i's per-trial requests/s (bytes/s = rate x 65 KiB). */
 export function rpsReport(masks: string[], rates: number[][], resets: number[] = masks.map(() => 0)): RunReport {

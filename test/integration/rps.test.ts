@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RpsBenchDoc } from '../../harness/bench/rps-doc.js';
+import type { RpsBenchDoc } from '../../harness/bench/rps/doc.js';
 import { provisionNetnsLab } from '../../harness/lab/netns/provider.js';
 import { newPrefix } from '../../harness/lab/prefix.js';
 import { REPO_ROOT } from '../../harness/repo-root.js';

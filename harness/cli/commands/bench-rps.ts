@@ -8,9 +8,9 @@
  */
 import { cpus } from 'node:os';
 import { asInterrupted, throwIfInterrupted } from '../../bench/interrupt.js';
-import { runRpsBench } from '../../bench/rps-run.js';
-import { planRpsBench, type BenchRpsFlags } from '../../bench/rps-plan.js';
-import { renderRpsTerminal } from '../../bench/rps-render.js';
+import { runRpsBench } from '../../bench/rps/run.js';
+import { planRpsBench, type BenchRpsFlags } from '../../bench/rps/plan.js';
+import { renderRpsTerminal } from '../../bench/rps/render.js';
 import { provisionNetnsLab } from '../../lab/netns/provider.js';
 import { newPrefix } from '../../lab/prefix.js';
 import type { CliContext } from '../context.js';

@@ -3,7 +3,7 @@
  * (the harness's own performance against wrk, iperf3 and its stored baseline).
  */
 import type { Command } from 'commander';
-import type { BenchRpsFlags } from '../../bench/rps-plan.js';
+import type { BenchRpsFlags } from '../../bench/rps/plan.js';
 import type { CliContext } from '../context.js';
 import { benchHarnessCommand, type BenchHarnessFlags } from './bench-harness.js';
 import { benchRpsCommand } from './bench-rps.js';

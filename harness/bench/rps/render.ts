@@ -2,9 +2,9 @@
  * Text renderings of the RPS benchmark: the table (one row per arm) for the terminal and for
  * summary.md, the significance statements and the RFS note. Pure: returns strings.
  */
-import { formatRate } from '../verdict/index.js';
-import type { RpsBenchArm, RpsBenchDoc } from './rps-doc.js';
-import type { SampleSummary } from './welch.js';
+import { formatRate } from '../../verdict/index.js';
+import type { RpsBenchArm, RpsBenchDoc } from './doc.js';
+import type { SampleSummary } from '../welch.js';
 
 /** Column headers of the table. */
 export const RPS_TABLE_HEADER = ['arm', 'req/s mean ± sd [min-max]', 'MB/s mean ± sd [min-max]', 'p50 ms', 'p99 ms', 'resets per million [95% CI]', 'softirq % per CPU', 'busy % per CPU', 'NET_RX/s per CPU'];

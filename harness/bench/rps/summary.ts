@@ -2,17 +2,17 @@
  * Builds the RPS benchmark document from the run report and the per-trial CPU windows: per-arm
  * summaries over the clean trials (a disturbed trial, e.g. one whose load agent was killed or
  * gave no result, is listed but left out of every figure and test), then the comparisons of
- * every mask with the baseline mask (rps-compare.ts), only when the run is complete. Pure.
+ * every mask with the baseline mask (compare.ts), only when the run is complete. Pure.
  */
-import type { ArmResult, RunReport } from '../report/schema.js';
-import type { RpsPlan } from './rps-plan.js';
-import type { CpuMean, RfsState, RpsBenchArm, RpsBenchDoc, RpsBenchTrial } from './rps-doc.js';
-import { poissonInterval } from '../verdict/index.js';
-import { compareArms, BENCH_ALPHA, cleanTrials } from './rps-compare.js';
-import { windowKey } from './cpu-probe.js';
-import type { CpuWindow } from './proc-cpu.js';
-import { fullSchedule } from './schedule.js';
-import { summarize } from './welch.js';
+import type { ArmResult, RunReport } from '../../report/schema.js';
+import type { RpsPlan } from './plan.js';
+import type { CpuMean, RfsState, RpsBenchArm, RpsBenchDoc, RpsBenchTrial } from './doc.js';
+import { poissonInterval } from '../../verdict/index.js';
+import { compareArms, BENCH_ALPHA, cleanTrials } from './compare.js';
+import { windowKey } from '../cpu-probe.js';
+import type { CpuWindow } from '../proc-cpu.js';
+import { fullSchedule } from '../schedule.js';
+import { summarize } from '../welch.js';
 
 /** Per-CPU means over the windows that exist. */
 export function meanCpu(windows: Array<CpuWindow[] | null>): CpuMean[] {

@@ -3,9 +3,9 @@
  * JSON, rendered to the terminal, summary.md and report.html. Types only; extend with optional
  * fields, never rename.
  */
-import type { Environment, Latency, RunReport } from '../report/schema.js';
-import type { CpuWindow } from './proc-cpu.js';
-import type { SampleSummary } from './welch.js';
+import type { Environment, Latency, RunReport } from '../../report/schema.js';
+import type { CpuWindow } from '../proc-cpu.js';
+import type { SampleSummary } from '../welch.js';
 
 /** One trial of one arm, as measured. */
 export interface RpsBenchTrial {

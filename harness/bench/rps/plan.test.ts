@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_DIR } from '../cli/paths.js';
-import { InputError } from '../errors.js';
-import { defaultMasks, planRpsBench } from './rps-plan.js';
+import { BUILTIN_DIR } from '../../cli/paths.js';
+import { InputError } from '../../errors.js';
+import { defaultMasks, planRpsBench } from './plan.js';
 
 const LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 

@@ -3,12 +3,12 @@
  * nothing fetched): headline, the table, the significance statements, one chart per metric,
  * notes and the environment. Text from the document is HTML-escaped.
  */
-import { chartFigures } from '../report/chart-svg.js';
-import { environmentTable, esc } from '../report/html-parts.js';
-import { REPORT_CSS } from '../report/html-style.js';
-import type { RpsBenchDoc } from './rps-doc.js';
-import { rpsCharts } from './rps-charts.js';
-import { armRow, NO_COMPARISON, rpsFootnotes, rpsHeadline, RPS_TABLE_HEADER } from './rps-render.js';
+import { chartFigures } from '../../report/chart-svg.js';
+import { environmentTable, esc } from '../../report/html-parts.js';
+import { REPORT_CSS } from '../../report/html-style.js';
+import type { RpsBenchDoc } from './doc.js';
+import { rpsCharts } from './charts.js';
+import { armRow, NO_COMPARISON, rpsFootnotes, rpsHeadline, RPS_TABLE_HEADER } from './render.js';
 
 function table(doc: RpsBenchDoc): string {
   const head = RPS_TABLE_HEADER.map((h, i) => `<th${i ? ' class="arm"' : ''}>${esc(h)}</th>`).join('');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { windowKey } from './cpu-probe.js';
-import type { CpuWindow } from './proc-cpu.js';
-import { cpuPair, rpsPlanFor, rpsReport } from '../../test/helpers/rps-bench.js';
-import { rpsCharts } from './rps-charts.js';
-import { renderRpsHtml } from './rps-html.js';
-import { armRow, renderRpsMarkdown, renderRpsTerminal, spread } from './rps-render.js';
-import { buildRpsBenchDoc, meanCpu, rfsState } from './rps-summary.js';
+import { windowKey } from '../cpu-probe.js';
+import type { CpuWindow } from '../proc-cpu.js';
+import { cpuPair, rpsPlanFor, rpsReport } from '../../../test/helpers/rps-bench.js';
+import { rpsCharts } from './charts.js';
+import { renderRpsHtml } from './html.js';
+import { armRow, renderRpsMarkdown, renderRpsTerminal, spread } from './render.js';
+import { buildRpsBenchDoc, meanCpu, rfsState } from './summary.js';
 
 const MASKS = ['0', '3'];
 

@@ -5,8 +5,8 @@
  * data with values inline (rendered by report/chart-svg.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { ARM_PALETTE } from '../report/charts.js';
-import type { RpsBenchDoc } from './rps-doc.js';
+import { ARM_PALETTE } from '../../report/charts.js';
+import type { RpsBenchDoc } from './doc.js';
 
 /** One chart: id (for SVG ids), title, caption and spec. */
 export interface RpsChart {

@@ -4,10 +4,10 @@
  * (crossed with liberal=0/1 when asked), each arm carrying its own `rps`. Every problem is
  * collected and thrown as one InputError before anything is created.
  */
-import { InputError, type InputProblem } from '../errors.js';
-import { loadScenarios, validateOverrides } from '../scenario/load.js';
-import { normalizeRpsMask, rpsMaskProblem } from '../scenario/rps.js';
-import type { ArmSpec, Scenario } from '../scenario/schema.js';
+import { InputError, type InputProblem } from '../../errors.js';
+import { loadScenarios, validateOverrides } from '../../scenario/load.js';
+import { normalizeRpsMask, rpsMaskProblem } from '../../scenario/rps.js';
+import type { ArmSpec, Scenario } from '../../scenario/schema.js';
 
 /** Flags of `bench rps` as commander hands them over (strings, unvalidated). */
 export interface BenchRpsFlags {

@@ -5,18 +5,18 @@
  * The pipeline provisions and always destroys the lab; the driver comes from the caller.
  */
 import { readFile } from 'node:fs/promises';
-import type { Runner } from '../exec/runner.js';
-import type { ProgressEvent } from '../run/progress.js';
-import { runScenario, type LabFactory } from '../run/run-scenario.js';
-import { cpuProbe } from './cpu-probe.js';
-import type { CpuWindow } from './proc-cpu.js';
-import type { RpsBenchDoc } from './rps-doc.js';
-import { renderRpsHtml } from './rps-html.js';
-import type { RpsPlan } from './rps-plan.js';
-import { renderRpsMarkdown } from './rps-render.js';
-import { buildRpsBenchDoc, rfsState } from './rps-summary.js';
-import { counterbalancedOrder } from './schedule.js';
-import { createBenchDir, writeFiles } from './write.js';
+import type { Runner } from '../../exec/runner.js';
+import type { ProgressEvent } from '../../run/progress.js';
+import { runScenario, type LabFactory } from '../../run/run-scenario.js';
+import { cpuProbe } from '../cpu-probe.js';
+import type { CpuWindow } from '../proc-cpu.js';
+import type { RpsBenchDoc } from './doc.js';
+import { renderRpsHtml } from './html.js';
+import type { RpsPlan } from './plan.js';
+import { renderRpsMarkdown } from './render.js';
+import { buildRpsBenchDoc, rfsState } from './summary.js';
+import { counterbalancedOrder } from '../schedule.js';
+import { createBenchDir, writeFiles } from '../write.js';
 
 /** What `runRpsBench` needs. */
 export interface RpsBenchDeps {

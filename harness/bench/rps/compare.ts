@@ -7,9 +7,9 @@
  * count: a disturbed trial (its load agent killed, no result, ...) is left out, and the
  * sentence says how many were. Pure.
  */
-import { exactRateTest, formatP, formatRate } from '../verdict/index.js';
-import type { RpsBenchArm, RpsComparison } from './rps-doc.js';
-import { welchTest } from './welch.js';
+import { exactRateTest, formatP, formatRate } from '../../verdict/index.js';
+import type { RpsBenchArm, RpsComparison } from './doc.js';
+import { welchTest } from '../welch.js';
 
 /** Significance level of every comparison. */
 export const BENCH_ALPHA = 0.05;
@@ -64,7 +64,7 @@ export function compareMetric(
   return { ...base, pValue: r.pTwoSided, significant, changePercent, sentence };
 }
 
-/** Exact Poisson rate comparison of pooled resets per request (the arms' counts, pooled over clean trials by rps-summary.ts). */
+/** Exact Poisson rate comparison of pooled resets per request (the arms' counts, pooled over clean trials by summary.ts). */
 export function compareResets(a: RpsBenchArm, b: RpsBenchArm): Omit<RpsComparison, 'liberal'> {
   const base = { metric: 'reset rate' as const, baseline: a.name, candidate: b.name, test: 'exact conditional test of two Poisson rates (two-sided), requests as exposure' };
   const changePercent = percent(a.resetRate.perMillion, b.resetRate.perMillion);
