@@ -86,7 +86,14 @@ export interface HarnessBenchDoc {
   };
   lab: { cycles: number; provisionSec: SampleSummary; teardownSec: SampleSummary };
   /** `resetlab reproduce` as shipped (sequential: arms stop once decided). */
-  reproduce: { timeToVerdictSec: number | null; note: string };
+  reproduce: {
+    timeToVerdictSec: number | null;
+    note: string;
+    /** Build check + the CLI process, spawn to exit (what `npm run reproduce` takes after its package check). */
+    wallSec?: number;
+    /** Where that time went, phase by phase, with each phase's share (perf/reproduce-split.ts). */
+    split?: Array<{ phase: string; sec: number; ratio: number }>;
+  };
   /** `resetlab reproduce --fixed` in the same run (every arm its full duration); absent in older documents. */
   reproduceFixed?: { timeToVerdictSec: number | null; note: string };
   /** reproduce / reproduceFixed time to verdict, same run; goal <= 0.35. */

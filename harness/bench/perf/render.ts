@@ -73,6 +73,10 @@ export function harnessRows(doc: HarnessBenchDoc): string[][] {
   rows.push([`lab teardown (mean of ${doc.lab.cycles})`, sec(doc.lab.teardownSec.mean), ...vsBase('labTeardownSec', sec)]);
   const ttv = doc.reproduce.timeToVerdictSec;
   rows.push(['`resetlab reproduce` time to verdict', ttv === null ? doc.reproduce.note : sec(ttv), ...vsBase('reproduceTimeToVerdictSec', sec)]);
+  if (doc.reproduce.wallSec !== undefined) {
+    rows.push(['  build check + process, spawn to exit', sec(doc.reproduce.wallSec), '', '', '<= 10 s ' + (doc.reproduce.wallSec <= 10 ? 'met' : 'NOT met')]);
+    for (const p of doc.reproduce.split ?? []) rows.push([`    ${p.phase}`, sec(p.sec), '', ratio(p.ratio), '']);
+  }
   if (doc.reproduceFixed) {
     const f = doc.reproduceFixed.timeToVerdictSec;
     const r = doc.reproduceRatio ?? null;

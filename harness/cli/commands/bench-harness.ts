@@ -4,6 +4,7 @@
  * table of ratios, writes bench/latest.json (git-ignored) and, with --write-baseline, the new
  * bench/baseline.json. Needs root, wrk and iperf3 (scripts/bench.mjs installs them).
  */
+import { splitReproduce, type PhaseTime, type TimedLine } from '../../bench/perf/reproduce-split.js';
 import { execa } from 'execa';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,18 +34,40 @@ export interface BenchHarnessFlags {
 export const BENCH_DIR = join(REPO_ROOT, 'bench');
 
 /**
- * Runs `resetlab reproduce --json` (with `--fixed` when `fixed`) in a child process, results to
- * a temporary directory removed afterwards, and reads its time to verdict and verdicts.
+ * Runs what `npm run reproduce` runs after its package check: the build check
+ * (scripts/build-if-stale.mjs), then `resetlab reproduce --json` (with `--fixed` when `fixed`)
+ * in a child process, results to a temporary directory removed afterwards. Reads its time to
+ * verdict and verdicts, and splits the whole (build check + process) into phases from the
+ * progress lines as they arrive (perf/reproduce-split.ts).
  */
-export async function timeReproduce(fixed = false): Promise<{ timeToVerdictSec: number | null; note: string }> {
+export async function timeReproduce(fixed = false): Promise<{ timeToVerdictSec: number | null; note: string; wallSec?: number; split?: PhaseTime[] }> {
   const out = await mkdtemp(join(tmpdir(), 'rl-bench-'));
   try {
+    const b0 = performance.now();
+    await execa(process.execPath, [join(REPO_ROOT, 'scripts', 'build-if-stale.mjs')], { reject: false, timeout: 300_000 });
+    const buildCheckSec = (performance.now() - b0) / 1000;
     const args = ['reproduce', '--json', '--out', out, ...(fixed ? ['--fixed'] : [])];
-    const r = await execa(process.execPath, [join(REPO_ROOT, 'bin', 'resetlab.js'), ...args], { reject: false, timeout: 300_000 });
+    const t0 = performance.now();
+    const lines: TimedLine[] = [];
+    const child = execa(process.execPath, [join(REPO_ROOT, 'bin', 'resetlab.js'), ...args], { reject: false, timeout: 300_000, lines: false });
+    let partial = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const atSec = (performance.now() - t0) / 1000;
+      const parts = (partial + chunk.toString('utf8')).split('\n');
+      partial = parts.pop() ?? '';
+      for (const text of parts) lines.push({ atSec, text });
+    });
+    const r = await child;
+    const exitSec = (performance.now() - t0) / 1000;
     if (r.exitCode !== 0) return { timeToVerdictSec: null, note: `reproduce exited ${r.exitCode}: ${String(r.stderr).trim().split('\n').slice(-2).join(' ')}` };
     const doc = JSON.parse(String(r.stdout)) as { timeToVerdictSec?: number; runs?: Array<{ verdict: { outcome: string } }> };
     const outcomes = (doc.runs ?? []).map((x) => x.verdict.outcome).join(', ');
-    return { timeToVerdictSec: doc.timeToVerdictSec ?? null, note: `node bin/resetlab.js ${args.filter((a) => a !== out && a !== '--out').join(' ')} (verdicts: ${outcomes})` };
+    return {
+      timeToVerdictSec: doc.timeToVerdictSec ?? null,
+      note: `node bin/resetlab.js ${args.filter((a) => a !== out && a !== '--out').join(' ')} (verdicts: ${outcomes})`,
+      wallSec: buildCheckSec + exitSec,
+      split: splitReproduce(buildCheckSec, lines, exitSec),
+    };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
