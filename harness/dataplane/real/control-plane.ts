@@ -16,6 +16,7 @@ import type { Runner } from '../../exec/runner.js';
 import { ResetlabError } from '../../errors.js';
 import { ownerDir } from '../../lab/owner.js';
 import { NETNS_ADDRESSES } from '../../lab/netns/addresses.js';
+import { deleteNamespace } from '../../lab/netns/cleanup.js';
 import type { KubernetesBinaries } from '../../kubernetes/resolve.js';
 import { describeDaemonExit, startDaemon, type StartedDaemon } from './daemon.js';
 
@@ -95,10 +96,7 @@ export async function startControlPlane(o: { prefix: string; nodeANamespace: str
   mkdirSync(join(dir, 'certs'), { recursive: true });
   cleanup.push(`control-plane folder ${dir}`, async () => rmSync(dir, { recursive: true, force: true }));
   await runner.run(['ip', 'netns', 'add', ns]);
-  cleanup.push(`network namespace ${ns}`, async () => {
-    const { deleteNamespace } = await import('../../lab/netns/cleanup.js');
-    await deleteNamespace(runner, ns);
-  });
+  cleanup.push(`network namespace ${ns}`, () => deleteNamespace(runner, ns));
   await runner.run(['ip', '-n', o.nodeANamespace, 'link', 'add', 'kube0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
   await runner.run(['ip', '-n', o.nodeANamespace, '-batch', '-'], { input: `link set kube0 up\naddr add ${a.nodeA}/${a.prefixLen} dev kube0\n` });
   await runner.run(['ip', '-n', ns, '-batch', '-'], { input: `link set lo up\nlink set eth0 up\naddr add ${a.apiserver}/${a.prefixLen} dev eth0\nroute add default via ${a.nodeA}\n` });
@@ -123,7 +121,13 @@ export async function startControlPlane(o: { prefix: string; nodeANamespace: str
     return { status: Number(lines.pop() ?? 0), body: lines.join('\n') };
   };
   const deadline = Date.now() + o.timeoutMs;
+  // A line every 30 s: slow guests (TCG) take minutes here, and their console must not look hung.
+  let nextSay = Date.now() + 30_000;
   for (;;) {
+    if (Date.now() > nextSay) {
+      o.say(`control plane: waiting for kube-apiserver to be healthy (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      nextSay = Date.now() + 30_000;
+    }
     for (const d of [etcd, apiserver]) if (d.hasExited()) throw new ResetlabError(`failed to start the control plane: ${describeDaemonExit(d, await d.exited)}`);
     const h = await api('GET', '/healthz').catch(() => ({ status: 0, body: '' }));
     if (h.status === 200 && h.body.trim() === 'ok') break;

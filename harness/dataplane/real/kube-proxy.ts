@@ -48,7 +48,12 @@ export async function startKubeProxy(o: { prefix: string; nodeA: LabNode; path: 
   const started = performance.now();
   const deadline = Date.now() + o.timeoutMs;
   let problems: string[] = [];
+  let nextSay = Date.now() + 30_000;
   for (;;) {
+    if (Date.now() > nextSay) {
+      o.say(`kube-proxy: waiting for the Service to be programmed (${((performance.now() - started) / 1000).toFixed(0)} s: ${problems.join('; ')})`);
+      nextSay = Date.now() + 30_000;
+    }
     if (daemon.hasExited()) throw new ResetlabError(`failed to run kube-proxy ${o.binaries.version}: ${describeDaemonExit(daemon, await daemon.exited)}`);
     if (o.mode === 'ipvs') problems = ipvsProgramProblems((await o.nodeA.exec(['ipvsadm', '-Ln'], { check: false })).stdout, o.path);
     else if (o.mode === 'iptables') problems = iptablesProgramProblems((await o.nodeA.exec(['iptables-save', '-t', 'nat'], { check: false })).stdout, o.path);
