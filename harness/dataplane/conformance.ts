@@ -17,7 +17,7 @@ export interface NormalRule {
 const HASHED = /\bKUBE-(SVC|SEP|EXT|FW|XLB|SVL)-[A-Z0-9]+\b/g;
 
 function stripComment(rule: string): string {
-  return rule.replace(/ -m comment --comment ("(?:[^"\\]|\\.)*"|\S+)/g, '');
+  return ` ${rule}`.replace(/ -m comment --comment ("(?:[^"\\]|\\.)*"|\S+)/g, '').trim();
 }
 
 /** Normalised KUBE-* rules (and built-in chains' jumps into KUBE-*) of the nat and filter tables. */

@@ -1,10 +1,96 @@
 /**
- * Differences between the real kube-proxy v1.20.2's iptables rules and resetlab's v1.20 model
- * that are known and kept on purpose, each with its reason and source. The conformance test
- * (test/integration/conformance.test.ts) fails on any other difference and on an entry here
- * that no longer occurs. Filled from the real binary's output (normalised, conformance.ts).
+ * Differences between the rules of the real kube-proxy v1.20.2 (iptables mode, built from
+ * Debian's source: upstream tree v1.20.2, pkg/proxy/iptables/proxier.go) and resetlab's model,
+ * normalised (conformance.ts), each with why it is kept and its source. The conformance test
+ * (test/integration/conformance.test.ts) fails on any other difference. Entries may stop
+ * occurring as the model gains version flavours (then they can go); none of them changes
+ * which path an INVALID reply takes except the INVALID drop itself, which the versioned model
+ * writes for v1.15 to v1.28 (PR #74840).
  */
 import type { KnownDifference } from './conformance.js';
 
-/** Known differences for v1.20 in iptables mode. */
-export const KNOWN_DIFFERENCES_V1_20: KnownDifference[] = [];
+const V120 = 'kubernetes v1.20.2 pkg/proxy/iptables/proxier.go (the tree built here)';
+
+/** Known differences, real v1.20.2 vs the model, iptables mode. */
+export const KNOWN_DIFFERENCES_V1_20: KnownDifference[] = [
+  ...(['INPUT', 'FORWARD', 'OUTPUT'] as const).map((chain) => ({
+    side: 'real-only' as const,
+    table: 'filter',
+    chain,
+    rule: /^-m conntrack --ctstate NEW -j KUBE-(EXTERNAL-)?SERVICES$/,
+    why: 'v1.20 jumps from the filter table to KUBE-SERVICES / KUBE-EXTERNAL-SERVICES, which hold REJECT rules for Services without endpoints only; the lab Service has an endpoint, so they are empty and the model leaves them out',
+    cite: `${V120}, iptablesJumpChains`,
+  })),
+  {
+    side: 'real-only',
+    table: 'filter',
+    chain: 'KUBE-FORWARD',
+    rule: '-m conntrack --ctstate INVALID -j DROP',
+    why: 'kube-proxy v1.15 to v1.28 always writes the INVALID drop; a model of a later version (or one told dropInvalid: false) does not. The versioned model writes it for v1.20',
+    cite: `${V120}; PR #74840 (v1.15)`,
+  },
+  {
+    side: 'real-only',
+    table: 'filter',
+    chain: 'KUBE-FORWARD',
+    rule: '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    why: 'v1.20 accepts established traffic with two rules ("pod source rule" and "pod destination rule"; written here without -s/-d), later versions with one ("kubernetes forwarding conntrack rule"): after comments are removed one of the two is extra. Same packets accepted',
+    cite: `${V120}, KUBE-FORWARD "kubernetes forwarding conntrack pod source/destination rule"`,
+  },
+  {
+    side: 'real-only',
+    table: 'nat',
+    chain: 'KUBE-SERVICES',
+    rule: /^(! -s 10\.244\.0\.0\/16 )?-d 10\.96\.0\.10\/32 -p tcp -m tcp --dport \d+ -j KUBE-MARK-MASQ$/,
+    why: 'v1.20 marks for masquerade (sources outside --cluster-cidr, or all with --masquerade-all) in KUBE-SERVICES before jumping to KUBE-SVC-*; later versions do it as the first rule of KUBE-SVC-*. Same packets, same mark',
+    cite: `${V120}, "cluster IP" rules in KUBE-SERVICES`,
+  },
+  {
+    side: 'model-only',
+    table: 'nat',
+    chain: 'KUBE-SVC-*',
+    rule: /^(! -s 10\.244\.0\.0\/16 )?-d 10\.96\.0\.10\/32 -p tcp -m tcp --dport \d+ -j KUBE-MARK-MASQ$/,
+    why: 'the same masquerade mark where later versions write it (first rule of KUBE-SVC-*)',
+    cite: 'kubernetes v1.31 pkg/proxy/iptables/proxier.go',
+  },
+  {
+    side: 'real-only',
+    table: 'nat',
+    chain: 'KUBE-NODEPORTS',
+    rule: /^-p tcp -m tcp --dport \d+ -j (KUBE-MARK-MASQ|KUBE-SVC-\*)$/,
+    why: 'v1.20 marks NodePort traffic and jumps to KUBE-SVC-* from KUBE-NODEPORTS; v1.24 and later go through a KUBE-EXT-* chain that does the same',
+    cite: `${V120}, KUBE-NODEPORTS rules; KUBE-EXT chains from v1.24`,
+  },
+  {
+    side: 'model-only',
+    table: 'nat',
+    chain: 'KUBE-NODEPORTS',
+    rule: /^-p tcp -m tcp --dport \d+ -j KUBE-EXT-\*$/,
+    why: 'the KUBE-EXT-* chain of later versions (see above)',
+    cite: 'kubernetes v1.31 pkg/proxy/iptables/proxier.go',
+  },
+  {
+    side: 'model-only',
+    table: 'nat',
+    chain: 'KUBE-EXT-*',
+    rule: /^-j (KUBE-MARK-MASQ|KUBE-SVC-\*)$/,
+    why: 'the KUBE-EXT-* chain of later versions (see above)',
+    cite: 'kubernetes v1.31 pkg/proxy/iptables/proxier.go',
+  },
+  {
+    side: 'real-only',
+    table: 'nat',
+    chain: 'KUBE-SERVICES',
+    rule: /^-d (172\.18\.0\.2|192\.168\.100\.1|10\.244\.1\.1)\/32 -j KUBE-NODEPORTS$/,
+    why: 'with --nodeport-addresses kube-proxy jumps to KUBE-NODEPORTS for each listed node address; the model jumps for every local address (addrtype LOCAL), which includes them',
+    cite: `${V120}, nodeAddresses loop for KUBE-NODEPORTS`,
+  },
+  {
+    side: 'model-only',
+    table: 'nat',
+    chain: 'KUBE-SERVICES',
+    rule: '-m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
+    why: 'the model has no --nodeport-addresses; kube-proxy writes this rule when the flag is absent (the ClusterIP paths here have it on both sides)',
+    cite: `${V120}`,
+  },
+];

@@ -35,7 +35,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const deps = () => ({ runner: new ExecaRunner(), say: () => undefined, baseUrl: base });
 
-describe('downloadRelease', () => {
+describe('downloadRelease', { timeout: 60_000 }, () => {
   it('downloads, checks the published sha256 and --version, and caches; a second call downloads nothing', async () => {
     const root = tempDir('rl-k8s-');
     const first = await downloadRelease(root, 'v1.99.0', deps());
