@@ -2,7 +2,7 @@
 // Installs the system tools resetlab needs from Debian's packages when they are missing.
 // As root it runs apt-get itself; otherwise it prints the exact command and exits 1.
 // It also checks that the native raw-socket module really built (npm may skip install scripts).
-// With --for-tests it also installs what only the tests use: tcpdump, and Debian's docker.io
+// With --for-tests it also installs what only the tests use: Debian's docker.io
 // (dockerd, for the container tests, which start their own engine with no host rules) unless a
 // Docker engine is already there or systemd runs (installing docker.io there would start the
 // system's docker.service, which writes host iptables rules; install it yourself if you want).
@@ -26,6 +26,8 @@ const NEEDS = {
   // (on hosts with ip_vs, and inside the vm driver's guests, which use the host's binaries).
   ipset: 'ipset',
   ipvsadm: 'ipvsadm',
+  // Inject faults capture RSTs inside the lab's server namespace to tell each leaked connection's fate.
+  tcpdump: 'tcpdump',
 };
 
 /**
@@ -43,10 +45,7 @@ const VM_NEEDS = {
 };
 
 /** Only for the tests (--for-tests). */
-const TEST_NEEDS = {
-  // The safety test captures on the host's interfaces to prove no lab packet leaves.
-  tcpdump: 'tcpdump',
-};
+const TEST_NEEDS = {};
 const forTests = process.argv.includes('--for-tests');
 const systemd = existsSync('/run/systemd/system');
 // The container tests start Debian's dockerd themselves (test/helpers/docker-engine.ts).

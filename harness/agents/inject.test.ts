@@ -34,7 +34,7 @@ function harness(over: Partial<InjectArgs> = {}) {
       cb(null, length);
     },
   };
-  const injector = createInjector(args, socket, { now: () => now, setTimeout: (fn, ms) => void timers.push({ at: now + ms, fn }) });
+  const injector = createInjector(args, socket, { now: () => now, setTimeout: (fn, ms) => void timers.push({ at: now + ms, fn }), epochMs: () => 1_700_000_000_000 + now });
   /** Advances the clock to `to`, firing due timers. */
   const advance = (to: number) => {
     now = to;
@@ -53,7 +53,7 @@ describe('inject agent duty cycle (createInjector)', () => {
     h.injector.onMessage(segment(120));
     expect(h.log).toEqual(['pause']);
     expect(h.pending()).toBe(1);
-    expect(h.injector.counts()).toEqual({ sent: 0, sendErrors: 0, wouldHaveSent: 1, sniffed: 2, connections: 1, dryRun: true });
+    expect(h.injector.counts()).toMatchObject({ sent: 0, sendErrors: 0, wouldHaveSent: 1, sniffed: 2, connections: 1, dryRun: true });
 
     h.advance(h.at() + 19); // not yet due (1000 / 50 = 20 ms)
     expect(h.log).toEqual(['pause']);
@@ -65,7 +65,8 @@ describe('inject agent duty cycle (createInjector)', () => {
     h.injector.onMessage(segment(0, { dstPort: 22 })); // other traffic: pre-filtered
     h.injector.onMessage(segment(120, { srcPort: 40001 }));
     expect(h.log).toEqual(['pause', 'resume', 'pause']);
-    expect(h.injector.counts()).toEqual({ sent: 0, sendErrors: 0, wouldHaveSent: 2, sniffed: 3, connections: 2, dryRun: true });
+    expect(h.injector.counts()).toMatchObject({ sent: 0, sendErrors: 0, wouldHaveSent: 2, sniffed: 3, connections: 2, dryRun: true });
+    expect(h.injector.counts().hits.map((x) => x.port)).toEqual([40000, 40001]);
     expect(h.sentPackets).toEqual([]);
   });
 
@@ -77,7 +78,11 @@ describe('inject agent duty cycle (createInjector)', () => {
     const forged = parseIpv4Tcp(h.sentPackets[0]!.packet)!;
     expect(forged).toMatchObject({ srcPort: SERVER_PORT, dstPort: 40000, seq: 5000 + 10_000_000, ack: 7120 });
     expect(forged.payload.subarray(0, 8).toString('latin1')).toBe('RESETLAB');
-    expect(h.injector.counts()).toEqual({ sent: 1, sendErrors: 0, wouldHaveSent: 0, sniffed: 1, connections: 1, dryRun: false });
+    expect(h.injector.counts()).toEqual({
+      sent: 1, sendErrors: 0, wouldHaveSent: 0, sniffed: 1, connections: 1, dryRun: false,
+      // What the fates join needs: when, which client port (as the server sees it), the forged seq and ack.
+      hits: [{ at: 1_700_000_001_000, ip: '10.0.0.2', port: 40000, seq: 5000 + 10_000_000, ack: 7120 }],
+    });
   });
 
   it('stops reading for good after maxSegments, dry run or not', () => {

@@ -4,8 +4,9 @@
  * `ratePerSecond` per second and at most `maxSegments` in all, it sends a forged PSH|ACK
  * server->client segment with `ack = client seq + payload length` and
  * `seq = client's ack + offset` (packet.ts). Prints `ready` once the socket is open and a
- * `result` with `sent` (segments handed to the kernel), `sniffed` and `connections` (distinct
- * client ports hit) when stopped.
+ * `result` with `sent` (segments handed to the kernel), `sniffed`, `connections` (distinct
+ * client ports hit) and `hits` (each forged segment: when, the client address and port it was
+ * forged for as the server sees them, and its seq/ack) when stopped.
  *
  * Duty cycle: a raw socket receives a copy of every inbound TCP segment, and reading each in
  * JavaScript costs the lab a third of its throughput. So after each injection the socket stops
@@ -56,6 +57,17 @@ export interface InjectSocket {
 export interface InjectClock {
   now(): number;
   setTimeout(fn: () => void, ms: number): void;
+  /** Wall clock in epoch ms for `hits` (default Date.now): joined with the load agent's records. */
+  epochMs?(): number;
+}
+
+/** One forged segment: when (epoch ms), for which client ip:port (as the server sees it), its seq and ack. */
+export interface InjectHit {
+  at: number;
+  ip: string;
+  port: number;
+  seq: number;
+  ack: number;
 }
 
 /** The counters of the `result` event. */
@@ -70,6 +82,8 @@ export interface InjectCounts {
   /** Distinct client ip:port a segment was forged for. */
   connections: number;
   dryRun: boolean;
+  /** Every forged segment, in order (sent or, in a dry run, not). */
+  hits: InjectHit[];
 }
 
 /** The injector: call `onMessage` for every message of the socket; `counts` for the result. */
@@ -86,6 +100,8 @@ export function createInjector(args: InjectArgs, socket: InjectSocket, clock: In
   let sniffed = 0;
   let skip = 0;
   const connections = new Set<string>();
+  const hits: InjectHit[] = [];
+  const epochMs = clock.epochMs ?? Date.now;
 
   /** Stops reading until `at` (clock time), then discards the stale backlog; for good after the last segment. */
   function sleepUntil(at: number): void {
@@ -115,6 +131,7 @@ export function createInjector(args: InjectArgs, socket: InjectSocket, clock: In
     const packet = forgeOutOfWindowReply(seg, args.offset, payload);
     forged += 1;
     connections.add(`${seg.srcIp}:${seg.srcPort}`);
+    hits.push({ at: epochMs(), ip: seg.srcIp, port: seg.srcPort, seq: packet.readUInt32BE(24), ack: packet.readUInt32BE(28) });
     if (!dryRun) {
       socket.send(packet, 0, packet.length, seg.srcIp, (error) => {
         if (error) sendErrors += 1;
@@ -126,7 +143,7 @@ export function createInjector(args: InjectArgs, socket: InjectSocket, clock: In
 
   return {
     onMessage,
-    counts: () => ({ sent, sendErrors, wouldHaveSent: dryRun ? forged : 0, sniffed, connections: connections.size, dryRun }),
+    counts: () => ({ sent, sendErrors, wouldHaveSent: dryRun ? forged : 0, sniffed, connections: connections.size, dryRun, hits }),
   };
 }
 

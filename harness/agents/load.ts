@@ -21,10 +21,14 @@
  * each response still in flight. Those RSTs would pollute the evidence counters (client
  * RSTs, server EstabResets), so the final teardown instead half-closes (FIN), drains and
  * waits up to 2 s for the server to close before the agent exits.
+ *
+ * Connections: the result's `connections` lists every client socket (conn-log.ts: local port,
+ * when it opened and ended, how it ended), written once the quiet teardown has finished.
  */
 import autocannon, { type Client, type Result } from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
 import type { Socket } from 'node:net';
+import { ConnLog } from './conn-log.js';
 import { agentArgs, emit, onStop } from './protocol.js';
 
 interface LoadArgs {
@@ -53,16 +57,21 @@ const sampleEveryMs = args.sampleEveryMs && args.sampleEveryMs > 0 && args.sampl
 const samples: Array<{ endMs: number; requests: number; resets: number }> = [];
 
 const closing = new Set<Promise<void>>();
+const connLog = new ConnLog();
 
 /** Closes a socket with FIN, discarding what still arrives; resolves when it is gone (or after 2 s). */
 function closeQuietly(conn: Socket): void {
   conn.removeAllListeners('data');
   conn.removeAllListeners('end');
   conn.removeAllListeners('error');
-  conn.on('error', () => undefined);
+  conn.on('error', (err: NodeJS.ErrnoException) => connLog.teardown(conn, err.code === 'ECONNRESET' ? 'reset' : 'closed'));
   const done = new Promise<void>((resolve) => {
-    conn.once('close', () => resolve());
+    conn.once('close', () => {
+      connLog.teardown(conn, 'closed');
+      resolve();
+    });
     setTimeout(() => {
+      connLog.teardown(conn, 'no-answer');
       conn.destroy();
       resolve();
     }, 2000).unref();
@@ -91,8 +100,15 @@ function setupClient(client: Client): void {
   // autocannon joins every response body into a string for body checks resetlab never asks
   // for; at 64 KiB per response that is most of the agent's garbage. Skip it.
   client.pipelinedRequests.addBody = () => undefined;
+  const connect = client._connect.bind(client);
+  client._connect = () => {
+    connect();
+    connLog.opened(client.conn);
+  };
   const destroyConnection = client._destroyConnection.bind(client);
   client._destroyConnection = () => {
+    // Besides the final teardown, autocannon destroys a socket only on its request timeout.
+    connLog.ended(client.conn, client.destroyed ? 'stopped' : 'timeout');
     if (!client.destroyed) return destroyConnection();
     client.pipelinedRequests.clear();
     closeQuietly(client.conn);
@@ -119,8 +135,8 @@ const instance = autocannon(
       emit({ event: 'error', message: `load: ${err.message}` });
       process.exit(1);
     }
-    emit({
-      event: 'result',
+    const result_ = {
+      event: 'result' as const,
       requests: result.requests.total,
       sent: result.requests.sent,
       errors,
@@ -139,18 +155,22 @@ const instance = autocannon(
       non2xx: result.non2xx,
       samplePeriodMs: sampleEveryMs,
       samples,
+    };
+    void Promise.all(closing).then(() => {
+      emit({ ...result_, connections: connLog.all() });
+      process.exit(0);
     });
-    void Promise.all(closing).then(() => process.exit(0));
   },
 );
 
 // autocannon's own histogram keeps whole milliseconds; sub-millisecond responses on a fast lab
 // would all read 0 ms. Record every response time in microseconds instead (same hdr library).
 const latencyUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
-instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTimeMs: number) => {
+instance.on('response', (client: Client, _status: number, _bytes: number, responseTimeMs: number) => {
   tickRequests += 1;
   sampleRequests += 1;
   totalRequests += 1;
+  connLog.response(client.conn);
   latencyUs.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
 });
 instance.on('reqError', (err: NodeJS.ErrnoException) => {

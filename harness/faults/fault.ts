@@ -3,6 +3,7 @@
  * or rule it creates is registered on the given cleanup stack at birth); `revert` stops it
  * and reports what it did, measured (e.g. segments the injector handed to the kernel).
  */
+import type { InjectHit } from '../agents/inject.js';
 import type { CleanupStack } from '../exec/cleanup-stack.js';
 import type { Lab } from '../lab/lab.js';
 
@@ -14,6 +15,12 @@ export interface FaultReport {
   details: Record<string, unknown>;
   /** Set when the fault could not be trusted (agent killed at its deadline, ...). */
   disturbed?: string;
+  /**
+   * Per-connection raw material (inject only), for counters/fates.ts: every forged segment, and
+   * tcpdump's lines for the RSTs a capture in the server's namespace saw (absent when it could
+   * not run: `captureProblem`).
+   */
+  trace?: { hits: InjectHit[]; rstLines?: string[]; captureProblem?: string };
 }
 
 /** A fault, created per arm from the scenario's `fault`. */

@@ -5,12 +5,13 @@
  * case; ignored by conntrack on Linux >= 6.1). With `dryRun` the agent sniffs and forges at the
  * same rate but sends nothing: the report has `injected: 0` and `details.wouldHaveSent`.
  */
-import type { InjectArgs } from '../agents/inject.js';
+import type { InjectArgs, InjectHit } from '../agents/inject.js';
 import { startAgent, type StartedAgent } from '../exec/agent-process.js';
 import type { CleanupStack } from '../exec/cleanup-stack.js';
 import { INJECT_MARKER } from '../lab/evidence.js';
 import type { Lab } from '../lab/lab.js';
 import type { Fault, FaultReport } from './fault.js';
+import { startRstCapture, type StartedRstCapture } from './rst-capture.js';
 
 /** Sequence offsets per named offset class. */
 export const INJECT_OFFSETS = { 'above-window': 10_000_000, 'below-window': -100_000 } as const;
@@ -23,6 +24,10 @@ export interface InjectOptions {
   deadlineMs: number;
   /** Sniff only: the full duty cycle at `ratePerSecond`, packets forged but never sent (harness benchmark). */
   dryRun?: boolean;
+  /** Capture RSTs in the server's namespace for per-connection fates (default true; never in a dry run). */
+  capture?: boolean;
+  /** How long tcpdump may take to start listening (ms; slow guests need more). */
+  captureReadyMs?: number;
 }
 
 /** The agent's JSON argument for `options` and the lab's server port. */
@@ -52,6 +57,7 @@ export function injectReport(options: InjectOptions, out: { result: Record<strin
       sendErrors: r.sendErrors,
       ...(options.dryRun ? { dryRun: true, wouldHaveSent: Number(r.wouldHaveSent ?? 0) } : {}),
     },
+    ...(Array.isArray(r.hits) ? { trace: { hits: r.hits as InjectHit[] } } : {}),
     disturbed: out.killedAtDeadline
       ? 'the inject agent was killed at its deadline'
       : out.result === null
@@ -64,9 +70,22 @@ export function injectReport(options: InjectOptions, out: { result: Record<strin
 export class InjectFault implements Fault {
   readonly kind = 'inject';
   private agent: StartedAgent | null = null;
+  private capture: StartedRstCapture | null = null;
+  private captureProblem: string | undefined;
   constructor(private readonly options: InjectOptions) {}
 
   async apply(lab: Lab, cleanup: CleanupStack): Promise<void> {
+    if (this.options.capture !== false && !this.options.dryRun) {
+      const capture = startRstCapture(lab.nodes.server, lab.addresses.serverPort, this.options.deadlineMs, this.options.captureReadyMs ?? 30_000);
+      cleanup.push('rst capture', async () => capture.kill());
+      try {
+        await capture.ready;
+        this.capture = capture;
+      } catch (error) {
+        capture.kill();
+        this.captureProblem = `no RST capture: ${(error as Error).message}`;
+      }
+    }
     const agent = startAgent(lab.nodes.server, 'inject', injectAgentArgs(this.options, lab.addresses.serverPort), this.options.deadlineMs);
     this.agent = agent;
     cleanup.push('inject agent', async () => agent.kill());
@@ -75,6 +94,15 @@ export class InjectFault implements Fault {
 
   async revert(): Promise<FaultReport> {
     if (!this.agent) return { injected: 0, details: {} };
-    return injectReport(this.options, await this.agent.stop());
+    const report = injectReport(this.options, await this.agent.stop());
+    const captured = this.capture ? await this.capture.stop() : null;
+    if (!report.trace) return report;
+    return {
+      ...report,
+      trace: {
+        ...report.trace,
+        ...(captured ? { rstLines: captured.lines } : { captureProblem: this.captureProblem ?? 'no RST capture' }),
+      },
+    };
   }
 }

@@ -92,7 +92,7 @@ export function funnelSpec(report: RunReport): TopLevelSpec {
   const values = report.arms.flatMap((a) =>
     FUNNEL_STAGES.map(([key, stage]) => ({
       arm: a.name, stage,
-      count: key === 'resets' ? a.resets : ((a.evidence as Record<string, number | undefined>)[key] ?? 0),
+      count: key === 'resets' ? a.resets : ((a.evidence as unknown as Record<string, number | undefined>)[key] ?? 0),
     })));
   const stages = FUNNEL_STAGES.map(([, label]) => label);
   return {

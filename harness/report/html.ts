@@ -9,6 +9,7 @@ import { comparisonTable, dataPlaneLine, dataPlaneRulesSection, environmentTable
 import { OUTCOME_BACKGROUND, REPORT_CSS } from './html-style.js';
 import type { RunReport } from './schema.js';
 import { formatP } from '../verdict/index.js';
+import { fateSentences } from './fates-text.js';
 import { stoppingDetail, stoppingSentence } from './rows.js';
 
 function banner(report: RunReport): string {
@@ -38,6 +39,7 @@ function verdictSection(report: RunReport): string {
   return `<section><h2>Verdict: ${esc(v.outcome)}</h2><p class="explanation">${esc(v.explanation)}</p>` +
     `<p class="muted">Baseline ${esc(v.baseline)}, fix ${esc(v.fix)}. Test: ${esc(v.test)}; one-sided p ${esc(p)} at alpha ${esc(v.alpha)}.` +
     `${v.moreTrafficFactor ? ` About ${esc(v.moreTrafficFactor)}x more traffic would likely decide.` : ''}</p>` +
+    fateSentences(report).map((l) => `<p class="fates">${esc(l)}</p>`).join('') +
     stoppingHtml(report) +
     `</section>`;
 }

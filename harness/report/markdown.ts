@@ -2,6 +2,7 @@
  * `summary.md`: the same table and verdict as the terminal, in GitHub-flavoured Markdown,
  * ready to paste into an issue. Pure.
  */
+import { fateSentences } from './fates-text.js';
 import { comparisonRows, headline, stoppingLines, stoppingSentence } from './rows.js';
 import type { RunReport } from './schema.js';
 
@@ -22,6 +23,7 @@ export function renderMarkdown(report: RunReport): string {
     '',
     `Test: ${report.verdict.test}, alpha ${report.verdict.alpha}.`,
     '',
+    ...fateSentences(report).flatMap((l) => [`Fates: ${cell(l)}`, '']),
     ...[stoppingSentence(report)].filter((l): l is string => l !== null).flatMap((l) => [cell(l), '', ...stoppingLines(report).map((a) => `- ${cell(a)}`), '']),
     '<details><summary>Environment</summary>',
     '',

@@ -3,6 +3,7 @@
  * and the Markdown renderers draw from these rows, so they always show the same numbers.
  * Pure.
  */
+import { fateRows } from './fates-text.js';
 import type { ArmResult, RunReport } from './schema.js';
 
 /** A table row: label and one cell per arm. `group` separates the evidence funnel. */
@@ -99,6 +100,7 @@ export function comparisonRows(report: RunReport): Row[] {
     row('   (injected, delivered NATed)', 'evidence', (a) => (a.evidence.injectedNatted === undefined ? '-' : int(a.evidence.injectedNatted))),
     row('-> client RSTs sent', 'evidence', (a) => int(a.evidence.clientRstsSent)),
     row('-> server connections reset', 'evidence', (a) => int(a.evidence.serverResets)),
+    ...fateRows(arms).map((r): Row => ({ ...r, group: 'evidence' })),
     ...(arms.some((a) => a.evidence.ipvsOutPackets !== undefined)
       ? [
           row('IPVS connections (node-a)', 'evidence', (a) => (a.evidence.ipvsConns === undefined ? '-' : int(a.evidence.ipvsConns))),

@@ -31,6 +31,29 @@ export const Evidence = z.object({
   ipvsConns: z.number().int().nonnegative().optional(),
   ipvsInPackets: z.number().int().nonnegative().optional(),
   ipvsOutPackets: z.number().int().nonnegative().optional(),
+  /**
+   * Inject faults with a RST capture only (counters/fates.ts): the leaked segments the capture
+   * identified (a client-side RST carrying a forged segment's ack); `repeats` of them hit a
+   * request an earlier one had hit (the client retransmitted it); the other `connections`
+   * (= segments - repeats) are counted by what then happened to the connection:
+   * connections = econnreset + otherError + closed + timedOut + hungAtStop + survived + unmatched.
+   */
+  leakFates: z
+    .object({
+      segments: z.number().int().nonnegative(),
+      repeats: z.number().int().nonnegative(),
+      connections: z.number().int().nonnegative(),
+      econnreset: z.number().int().nonnegative(),
+      otherError: z.number().int().nonnegative(),
+      closed: z.number().int().nonnegative(),
+      timedOut: z.number().int().nonnegative(),
+      hungAtStop: z.number().int().nonnegative(),
+      survived: z.number().int().nonnegative(),
+      unmatched: z.number().int().nonnegative(),
+      /** Of the connections: the server itself later sent a RST to that port (it had no socket for it any more). */
+      serverAnsweredRst: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
@@ -106,6 +129,29 @@ export const TrialResult = z.object({
   rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   /** Why this trial (or interleaved block) stopped. */
   stopping: Stopping.optional(),
+  /** Each leaked segment the RST capture identified, with its connection's fate (counters/fates.ts). */
+  leakedConnections: z
+    .array(
+      z.object({
+        at: z.number(), port: z.number().int(), ack: z.number().int(), rstAt: z.number(), serverRstAt: z.number().optional(),
+        fate: z.string(), code: z.string().optional(), endedAfterMs: z.number().nullable().optional(),
+        responsesAfter: z.number().int().optional(), pendingBytes: z.number().int().optional(), repeat: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  /**
+   * The raw material of `leakedConnections`, restricted to the client ports some RST named: the
+   * injector's hits, tcpdump's RST lines, the load agent's socket records. Kept so the join can
+   * be checked or redone from the report; `problem` says why there is none (e.g. no tcpdump).
+   */
+  connectionTrace: z
+    .object({
+      hits: z.array(z.record(z.string(), z.unknown())).optional(),
+      rstLines: z.array(z.string()).optional(),
+      connections: z.array(z.record(z.string(), z.unknown())).optional(),
+      problem: z.string().optional(),
+    })
+    .optional(),
 });
 export type TrialResult = z.infer<typeof TrialResult>;
 

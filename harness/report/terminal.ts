@@ -3,6 +3,7 @@
  * to fit 100 columns: text-table.ts) and the verdict sentence, then how each arm stopped.
  * Colour only when asked (the CLI asks only for a TTY without NO_COLOR). Pure: returns text.
  */
+import { fateSentences } from './fates-text.js';
 import { comparisonRows, headline, stoppingLines, stoppingSentence } from './rows.js';
 import type { RunReport } from './schema.js';
 import { renderTextTable } from './text-table.js';
@@ -35,6 +36,7 @@ export function renderTerminal(report: RunReport, options: { colour?: boolean } 
     ...table,
     '',
     `Verdict: ${report.verdict.outcome}. ${report.verdict.explanation}`,
+    ...fateSentences(report).map((l) => `Fates: ${l}`),
     ...(sentence ? [sentence, ...stoppingLines(report).map((l) => `  ${l}`)] : []),
     ...report.notes.map((n) => `Note: ${n}`),
     '',

@@ -7,6 +7,8 @@
  */
 import { describeAgentExit, startAgent } from '../exec/agent-process.js';
 import type { CleanupStack } from '../exec/cleanup-stack.js';
+import type { ConnRecord } from '../agents/conn-log.js';
+import { connectionFates } from '../counters/fates.js';
 import { diffEvidence, snapshotCounters } from '../counters/snapshot.js';
 import { createFault } from '../faults/create.js';
 import type { Lab } from '../lab/lab.js';
@@ -159,6 +161,10 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const connectionErrors = (r?.connectionErrors ?? {}) as Record<string, number>;
   const requests = Number(r?.requests ?? 0);
   const resets = connectionErrors.ECONNRESET ?? 0;
+  // Per-connection fates of the leaked segments (inject faults with a RST capture).
+  const fates = faultReport.trace
+    ? connectionFates(faultReport.trace, Array.isArray(r?.connections) ? (r.connections as ConnRecord[]) : null, lab.addresses.serverPort)
+    : null;
   const d = decided as (LiveCounts & StopDecision) | null;
   const stopping: Stopping = d
     ? { reason: 'decided', settled: d.settled, requests: d.requests, resets: d.resets, seconds: d.seconds, ...(d.evidence ? { evidence: d.evidence } : {}), mode: 'sequential' }
@@ -175,13 +181,15 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
     throughputBytesPerSec: Number(r?.throughputBytesPerSec ?? 0),
     requestsPerSec: Number(r?.requestsPerSec ?? 0),
     latencyMs: (r?.latencyMs as TrialResult['latencyMs']) ?? { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
-    evidence: diffEvidence(before, after, faultReport.injected),
+    evidence: { ...diffEvidence(before, after, faultReport.injected), ...(fates?.leakFates ? { leakFates: fates.leakFates } : {}) },
     faultDetails: faultReport.details,
     ticks,
     ...loadSamples(r),
     disturbed,
     ...(rps ? { rps } : {}),
     stopping,
+    ...(fates?.leakedConnections ? { leakedConnections: fates.leakedConnections } : {}),
+    ...(fates ? { connectionTrace: fates.connectionTrace } : {}),
   };
   ctx.progress?.({ type: 'arm-end', arm: arm.name, trial, requests: result.requests, resets: result.resets });
   return result;

@@ -14,6 +14,8 @@ declare module 'autocannon' {
     parser: { initialize(type: unknown): void; type: unknown };
     /** Internal (pinned version): destroys the current socket; `destroyed` is set by `destroy()` first. */
     _destroyConnection(): void;
+    /** Internal (pinned version): opens a new socket as `conn` (on start, after an error, a FIN or a timeout). */
+    _connect(): void;
     destroyed: boolean;
     conn: import('node:net').Socket;
   }

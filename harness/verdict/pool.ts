@@ -100,7 +100,9 @@ function poolEvidence(trials: TrialResult[]): Evidence {
       if (v !== undefined) optional[key] = (optional[key] ?? 0) + v;
     }
   }
-  return { ...sum, ...optional };
+  const fates = trials.map((t) => t.evidence.leakFates).filter((f): f is NonNullable<Evidence['leakFates']> => f !== undefined);
+  const leakFates = fates.length === 0 ? undefined : fates.reduce((a, b) => Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof typeof a] + b[k as keyof typeof b]])) as typeof a);
+  return { ...sum, ...optional, ...(leakFates ? { leakFates } : {}) };
 }
 
 function poolLatency(trials: TrialResult[]): Latency {
