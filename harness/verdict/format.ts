@@ -18,11 +18,16 @@ export function formatRate(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
-/** "332 resets in 102751 requests (3231 per million, 95% CI 2893-3598)" for an arm. */
-export function describeArm(arm: ArmResult): string {
+/**
+ * "332 resets in 102751 requests (3231 per million, 95% CI 2893-3598)" for an arm; as the
+ * verdict counts it, "16 resets (3 ECONNRESET + 13 the client had not seen) in ..." when
+ * `resets` includes `unseen` such resets (verdict/unseen.ts).
+ */
+export function describeArm(arm: ArmResult, unseen = 0): string {
   const r = arm.resetRate;
+  const split = unseen > 0 ? ` (${arm.resets - unseen} ECONNRESET + ${unseen} the client had not seen)` : '';
   return (
-    `${arm.resets} reset${arm.resets === 1 ? '' : 's'} in ${arm.requests} requests with ${arm.name} ` +
+    `${arm.resets} reset${arm.resets === 1 ? '' : 's'}${split} in ${arm.requests} requests with ${arm.name} ` +
     `(${formatRate(r.perMillion)} per million, 95% CI ${formatRate(r.low)}-${formatRate(r.high)})`
   );
 }

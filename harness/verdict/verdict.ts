@@ -3,10 +3,11 @@
  * Pure: arms in, `Verdict` out, no I/O; the explanation names the numbers it rests on.
  */
 import type { ArmResult, Outcome, Verdict } from '../report/schema.js';
-import { describeArm, formatP, formatRate, kernelAtLeast } from './format.js';
+import { describeArm as describeCounts, formatP, formatRate, kernelAtLeast } from './format.js';
 import { ipvsNotes, pathIsMasqueraded } from './path-notes.js';
 import { logEAbove, sequentialDecision, sequentialEvidence, sequentialTrafficFactor, SEQUENTIAL_DEFAULTS, SEQUENTIAL_TEST } from './sequential.js';
 import { exactRateTest, trafficFactorToDecide } from './stats.js';
+import { countedArm, unseenResets, UNSEEN_TEST_NOTE } from './unseen.js';
 
 /** The test named in every verdict's `test` field. */
 export const VERDICT_TEST = 'exact conditional test of two Poisson rates (one-sided, baseline > fix)';
@@ -63,7 +64,11 @@ export const VERDICT_DEFAULTS = { alpha: 0.01, minRequests: 2000 } as const;
  * e-values instead, and before the zero-resets rule: both arms' rates shown below their clean
  * thresholds -> not-reproduced, unless baseline resets have INVALID/leak evidence behind them.
  */
-export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): Verdict {
+export function decideVerdict(measured: ArmResult[], options: VerdictOptions = {}): Verdict {
+  // Connections a leaked segment reset without the client seeing ECONNRESET count as resets (unseen.ts).
+  const arms = measured.map(countedArm);
+  const unseen = measured.some((a) => unseenResets(a) > 0);
+  const describeArm = (a: ArmResult) => describeCounts(a, unseenResets(a));
   const alpha = options.alpha ?? VERDICT_DEFAULTS.alpha;
   const minRequests = options.minRequests ?? VERDICT_DEFAULTS.minRequests;
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
@@ -84,7 +89,7 @@ export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): 
     fix: fix?.name ?? '',
     pValue,
     alpha,
-    test: seq ? SEQUENTIAL_TEST : VERDICT_TEST,
+    test: (seq ? SEQUENTIAL_TEST : VERDICT_TEST) + (unseen ? UNSEEN_TEST_NOTE : ''),
     ...(seq && baseline && fix && arms.length >= 2
       ? {
           sequential: {
