@@ -23,7 +23,8 @@
  * waits up to 2 s for the server to close before the agent exits.
  *
  * Connections: the result's `connections` lists every client socket (conn-log.ts: local port,
- * when it opened and ended, how it ended), written once the quiet teardown has finished.
+ * when it opened and ended, how it ended); a `result-more` event repeats them once the quiet
+ * teardown has finished, with what each close saw.
  */
 import autocannon, { type Client, type Result } from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
@@ -156,8 +157,11 @@ const instance = autocannon(
       samplePeriodMs: sampleEveryMs,
       samples,
     };
+    // The result goes out at once (a stop's grace may end before the teardown does); what the
+    // quiet close saw of each socket follows when it is done.
+    emit({ ...result_, connections: connLog.all() });
     void Promise.all(closing).then(() => {
-      emit({ ...result_, connections: connLog.all() });
+      emit({ event: 'result-more', connections: connLog.all() });
       process.exit(0);
     });
   },

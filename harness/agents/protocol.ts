@@ -1,7 +1,7 @@
 /**
  * The agents' wire protocol: each agent is its own Node process started inside a lab node
  * with one JSON argument; it prints one JSON object per line on stdout (`ready`, `tick`,
- * then exactly one `result` or `error`) and exits. It stops early on SIGTERM/SIGINT and
+ * then exactly one `result` or `error`, optionally followed by one `result-more`) and exits. It stops early on SIGTERM/SIGINT and
  * exits by itself when its stdin closes (its parent died), so no agent outlives a run.
  * In a container there is no stdin to watch (testcontainers cannot attach one): the
  * container sets `RESETLAB_AGENT_STDIN=none`, is stopped by a signal, and bounds itself with
@@ -17,6 +17,8 @@ export type AgentEvent =
   | { event: 'tick'; [k: string]: unknown }
   | { event: 'count'; [k: string]: unknown }
   | { event: 'result'; [k: string]: unknown }
+  /** Fields known only after the result (merged into it by the harness; lost if the agent is killed first). */
+  | { event: 'result-more'; [k: string]: unknown }
   | { event: 'error'; message: string };
 
 /** Prints one event as a JSON line. */

@@ -118,14 +118,14 @@ export function leakedFates(hits: InjectHit[], rsts: CapturedSegment[], conns: C
             pendingBytes: conn.pendingBytes,
           }
         : {};
-      const fate: Fate = k < taken ? 'survived' : !conn ? 'unmatched' : fateOf(conn, evidence ? 0 : responsesAfter);
+      const fate: Fate = k < taken ? 'survived' : !conn ? 'unmatched' : fateOf(conn, evidence ? 0 : responsesAfter, evidence);
       out.set(l, { ...base, fate, ...detail, ...(k > taken ? { repeat: true } : {}) });
     });
   }
   return leaks.map((l) => out.get(l)!);
 }
 
-function fateOf(conn: ConnRecord, responsesAfter: number): Fate {
+function fateOf(conn: ConnRecord, responsesAfter: number, serverDropped: boolean): Fate {
   // Two responses after the RST: the request in flight at the hit, and at least one more.
   if (responsesAfter >= 2) return 'survived';
   switch (conn.end) {
@@ -136,7 +136,8 @@ function fateOf(conn: ConnRecord, responsesAfter: number): Fate {
     case 'timeout':
       return 'timed-out';
     case 'stopped':
-      return conn.teardown === 'reset' ? 'hung-at-stop' : 'survived';
+      // The server's RST after the leak (its answer to the quiet close) or the close's own record.
+      return serverDropped || conn.teardown === 'reset' ? 'hung-at-stop' : 'survived';
     default:
       return 'survived';
   }

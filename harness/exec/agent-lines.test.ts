@@ -33,3 +33,13 @@ describe('AgentLines', () => {
     expect(lines.otherText()).toBe('b\nc');
   });
 });
+
+describe('AgentLines result-more', () => {
+  it('merges a later result-more into the result (the load agent\'s teardown), and ignores one without a result', () => {
+    const lines = new AgentLines();
+    lines.feed('{"event":"result-more","connections":[1]}\n');
+    expect(lines.result).toBeNull();
+    lines.feed('{"event":"result","requests":5,"connections":[]}\n{"event":"result-more","connections":[{"port":1}]}\n');
+    expect(lines.result).toEqual({ event: 'result', requests: 5, connections: [{ port: 1 }] });
+  });
+});

@@ -1,6 +1,8 @@
 /**
  * Pure reader of an agent's output (agents/protocol.ts): feed it chunks as they arrive, in
  * any split; it calls back per JSON event (`ready`, `tick`, `count`, `result`, `error`) and keeps the
+ * `result`, with the fields of a later `result-more` event merged in (what an agent learns only
+ * after its result, e.g. the load agent's quiet teardown); it also keeps the
  * last lines that are not events (stderr, or a container log's non-JSON lines) for messages.
  * Used for a local process's stdout and for a container's log stream alike.
  */
@@ -69,6 +71,7 @@ export class AgentLines {
     }
     const e = event as AgentLineEvent;
     if (e.event === 'result') this.result = e;
+    if (e.event === 'result-more' && this.result) this.result = { ...this.result, ...e, event: 'result' };
     const handler = this.handlers[e.event as keyof AgentLineHandlers];
     handler?.(e);
   }

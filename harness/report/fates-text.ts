@@ -12,11 +12,11 @@ type FateKey = Exclude<keyof LeakFates, 'segments' | 'repeats' | 'connections' |
 /** Each fate: its key, a table label and the phrase a sentence uses. */
 export const FATE_TEXT: ReadonlyArray<readonly [FateKey, string, string]> = [
   ['econnreset', '   ECONNRESET seen by the client', 'ended with ECONNRESET at the client'],
-  ['hungAtStop', '   hung until the load stopped', 'were still waiting for a response when the load stopped (the server answered the close with a RST: it had dropped them)'],
+  ['hungAtStop', '   hung until the load stopped', 'still waiting for a response when the load stopped (the server answered the close with a RST: it had dropped the connection)'],
   ['timedOut', '   timed out (autocannon)', "hung until autocannon's request timeout"],
-  ['closed', '   closed by the server (FIN)', 'were closed by the server with a FIN (autocannon reconnected without an error)'],
+  ['closed', '   closed by the server (FIN)', 'closed by the server with a FIN (autocannon reconnected without an error)'],
   ['otherError', '   other socket error', 'ended with another socket error'],
-  ['survived', '   survived (server kept it)', 'went on serving: the server did not take the RST (its next request had already arrived)'],
+  ['survived', '   survived (server kept it)', 'kept serving: the server did not take the RST (its next request had already arrived)'],
   ['unmatched', '   no load-agent socket matched', 'matched no socket of the load agent'],
 ];
 
@@ -54,7 +54,7 @@ export function fateSentence(a: ArmResult): string | null {
   const rest = FATE_TEXT.filter(([key]) => key !== 'econnreset' && key !== 'survived' && x[key] > 0).map(([key, label]) => `${x[key]} ${label.trim()}`);
   const gap =
     seen < e.serverResets
-      ? ` The server counted ${e.serverResets} connection resets, the client saw ${a.resets} ECONNRESET (${seen} on these connections); the rest: ${rest.length ? rest.join(', ') : 'none of these fates'}.`
+      ? ` The server counted ${e.serverResets} connection resets, the client saw ${a.resets} ECONNRESET${seen !== a.resets ? ` (${seen} on these connections)` : ''}; the rest: ${rest.length ? rest.join(', ') : 'none of these fates'}.`
       : '';
   const unexplained = e.leakedUnNatted > x.segments ? ` ${e.leakedUnNatted - x.segments} leaked segment(s) counted by the kernel drew no RST the capture could tie to a forged segment.` : '';
   return `${a.name}: the RST capture tied ${x.segments} client RSTs to forged segments${repeats}, on ${x.connections} connections: ${parts.join('; ')}.${gap}${unexplained}`;

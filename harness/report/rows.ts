@@ -3,6 +3,7 @@
  * and the Markdown renderers draw from these rows, so they always show the same numbers.
  * Pure.
  */
+import { unseenResets } from '../verdict/unseen.js';
 import { fateRows } from './fates-text.js';
 import type { ArmResult, RunReport } from './schema.js';
 
@@ -91,6 +92,8 @@ export function comparisonRows(report: RunReport): Row[] {
     ...sysctlRows(arms),
     row('requests', 'load', (a) => int(a.requests)),
     row('resets (ECONNRESET)', 'load', (a) => int(a.resets)),
+    // The verdict also counts connections a leaked segment reset that the client had not seen (verdict/unseen.ts).
+    ...(arms.some((a) => unseenResets(a) > 0) ? [row('   + reset, not yet seen by the client', 'load', (a) => int(unseenResets(a)))] : []),
     row('resets per million [95% CI]', 'load', (a) => `${rate(a.resetRate.perMillion)} [${rate(a.resetRate.low)}-${rate(a.resetRate.high)}]`),
     row('other errors', 'load', otherErrors),
     row('injected segments', 'evidence', (a) => int(a.evidence.injected)),
