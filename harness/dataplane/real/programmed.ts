@@ -78,12 +78,24 @@ export function parseNetSysctls(text: string): Map<string, string> {
   return out;
 }
 
-/** The `net.*` sysctls that differ between two readings: `{ key: { before, after } }` (pure). */
+/**
+ * The `net.*` sysctls that differ between two readings: `{ key: { before, after } }` (pure).
+ * Per-interface keys of an interface that did not exist before (kube-proxy's kube-ipvs0) are
+ * the new link's defaults, not changes: they are summarised as one `<prefix>.<if>.*` entry.
+ */
 export function changedSysctls(before: Map<string, string>, after: Map<string, string>): Record<string, { before: string | null; after: string | null }> {
   const out: Record<string, { before: string | null; after: string | null }> = {};
+  const newIf = (key: string) => /^net\.ipv[46]\.(conf|neigh)\.([^.]+)\./.exec(key);
+  const known = new Set([...before.keys()].map((k) => newIf(k)?.[2]).filter(Boolean));
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const [b, a] = [before.get(key) ?? null, after.get(key) ?? null];
-    if (b !== a) out[key] = { before: b, after: a };
+    if (b === a) continue;
+    const m = b === null ? newIf(key) : null;
+    if (m && !known.has(m[2])) {
+      out[`net.*.${m[2]}.* (new interface)`] = { before: null, after: 'created' };
+      continue;
+    }
+    out[key] = { before: b, after: a };
   }
   return out;
 }

@@ -66,6 +66,11 @@ describe('programmed checks', () => {
     const after = parseNetSysctls('net.ipv4.conf.all.route_localnet = 1\n');
     expect(changedSysctls(before, after)).toEqual({ 'net.ipv4.conf.all.route_localnet': { before: '0', after: '1' } });
   });
+  it('summarise a new interface (kube-ipvs0) instead of listing its defaults', () => {
+    const before = parseNetSysctls('net.ipv4.vs.conntrack = 0\nnet.ipv4.conf.lo.forwarding = 0\n');
+    const after = parseNetSysctls('net.ipv4.vs.conntrack = 1\nnet.ipv4.conf.lo.forwarding = 0\nnet.ipv4.conf.kube-ipvs0.forwarding = 1\nnet.ipv6.neigh.kube-ipvs0.locktime = 0\n');
+    expect(changedSysctls(before, after)).toEqual({ 'net.ipv4.vs.conntrack': { before: '0', after: '1' }, 'net.*.kube-ipvs0.* (new interface)': { before: null, after: 'created' } });
+  });
   it('tail lines', () => expect(tailLines('a\n\nb\nc\n', 2)).toEqual(['b', 'c']));
 });
 
