@@ -37,6 +37,8 @@ export function driverHelpGroup(drivers: string[]): string {
 function runOptions(cmd: Command, first: Option[] = []): Command {
   const add = (group: string, o: Option) => cmd.addOption(o.helpGroup(group));
   add(HELP_GROUPS.lab, new Option('--driver <driver>', `lab driver: ${DRIVERS.map((d) => `${d.name}${d.name === DEFAULT_DRIVER ? ' (default)' : ''}: ${d.summary}`).join('; ')}`));
+  add(HELP_GROUPS.lab, new Option('--kube-proxy-mode <mode>', 'ipvs, iptables or nftables (overrides the scenario; check: a list such as ipvs,nftables compares them)'));
+  add(HELP_GROUPS.lab, new Option('--kube-proxy-version <version>', 'the kube-proxy release whose rules the lab models, e.g. v1.37 or v1.20 (check: a list compares them)'));
   for (const o of first) cmd.addOption(o);
   add(HELP_GROUPS.load, new Option('--duration <duration>', 'load duration per arm, e.g. 10s (overrides the scenario); the maximum when arms stop on a decision'));
   add(HELP_GROUPS.load, new Option('--trials <n>', 'repeat the arms N times (overrides the scenario)'));

@@ -23,6 +23,10 @@ export interface DriverFlags {
   schedule?: string;
   /** Hidden: scale for deadlines (set by the vm driver inside its guests). */
   timeScale?: string;
+  /** `--kube-proxy-mode` (every driver; a list with `check`). */
+  kubeProxyMode?: string;
+  /** `--kube-proxy-version` (every driver; a list with `check`). */
+  kubeProxyVersion?: string;
   [flag: string]: unknown;
 }
 

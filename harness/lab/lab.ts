@@ -6,6 +6,7 @@
 import type { AgentName, StartedAgent } from '../exec/agent-process.js';
 import type { RunOptions, RunResult } from '../exec/runner.js';
 import type { NodeRole } from './node-role.js';
+import type { DataPlaneFacts, RealKubeProxyRecord } from '../dataplane/dataplane.js';
 import type { RpsReadBack, RpsWanted } from './rps.js';
 
 export type { NodeRole } from './node-role.js';
@@ -40,10 +41,15 @@ export interface DataPlane {
   proxyMode: 'ipvs' | 'iptables' | 'nftables';
   /** Why this mode was used (e.g. ip_vs missing, so iptables DNAT). */
   reason: string;
-  /** Knobs as applied: masquerade, dropInvalid, client placement, ... */
+  /** Knobs as applied: masquerade, dropInvalid (as written: the resolved value), client placement, ... */
   knobs: Record<string, unknown>;
-  /** Set when the real kube-proxy wrote the rules (harness/dataplane/real): what the result records as environment.kubeProxy. */
-  kubeProxy?: { kind: 'real'; version: string; mode: string; flags: string[]; wroteInvalidDrop: boolean; [fact: string]: unknown };
+  /**
+   * The kube-proxy behind node-a's rules: the modelled one (harness/dataplane/model:
+   * `source: 'model'`, version, the INVALID drop and why) or the real binary
+   * (harness/dataplane/real: `kind: 'real'`, read back from what it wrote, with the same
+   * `source`/`dropInvalid` fields filled in). Recorded as environment.kubeProxy.
+   */
+  kubeProxy?: DataPlaneFacts | RealKubeProxyRecord;
 }
 
 /** A provisioned lab. `destroy()` removes everything it made and never throws. */

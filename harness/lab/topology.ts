@@ -8,17 +8,23 @@
  * - `service: nodePort` the client targets node-a's address and NodePort (externalTrafficPolicy Cluster);
  * - `hairpin: true`    the Service's only backend is the client's own pod (it reaches itself).
  * The optional fields default to `clusterIP`, `false` and 30080 (drivers that predate them ignore them).
+ * Before a lab exists the scenario schema has validated every field (version, mode at that version).
  */
 export interface LabTopology {
   proxyMode: 'auto' | 'ipvs' | 'iptables' | 'nftables';
   client: 'pod' | 'node' | 'external';
   masquerade: boolean;
-  dropInvalid: boolean;
+  /** `auto`: as the kube-proxy version does; `true`/`false`: a lab override. */
+  dropInvalid: 'auto' | boolean;
   servicePort: number;
   serverPort: number;
   service?: 'clusterIP' | 'nodePort';
   nodePort?: number;
   hairpin?: boolean;
+  /** The modelled kube-proxy release (default: dataplane's DEFAULT_KUBE_PROXY_VERSION); drivers with a real kube-proxy ignore it. */
+  kubeProxyVersion?: string;
+  /** nf_conntrack_tcp_be_liberal on node-a when kube-proxy started (default 0). */
+  beLiberalAtStart?: 0 | 1;
 }
 
 /** The NodePort used when the topology does not name one (inside kube-proxy's default 30000-32767). */

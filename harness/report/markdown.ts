@@ -3,7 +3,7 @@
  * ready to paste into an issue. Pure.
  */
 import { fateSentences } from './fates-text.js';
-import { comparisonRows, headline, stoppingLines, stoppingSentence } from './rows.js';
+import { comparisonRows, headline, kubeProxyLine, stoppingLines, stoppingSentence } from './rows.js';
 import type { RunReport } from './schema.js';
 
 const cell = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
@@ -29,6 +29,8 @@ export function renderMarkdown(report: RunReport): string {
     '',
     `- kernel \`${env.kernel}\`, ${env.cpus} CPUs, driver \`${env.driver}\``,
     `- data plane \`${env.proxyMode}\`: ${env.proxyModeReason}`,
+    ...(env.kubeProxy ? [`- ${kubeProxyLine(report)}${env.kubeProxy.dropInvalidReason ? `; ${env.kubeProxy.dropInvalidReason}` : ''}`] : []),
+    ...(env.kubeProxy?.deprecation ? [`- deprecated: ${env.kubeProxy.deprecation}`] : []),
     `- knobs: \`${JSON.stringify(env.knobs)}\``,
     `- Node ${env.nodeVersion}, autocannon ${env.autocannonVersion}, resetlab ${env.resetlabVersion}${env.gitCommit ? ` (${env.gitCommit.slice(0, 12)})` : ''}`,
     ...(env.vm ? [`- vm: kernel \`${env.vm.kernelRelease}\` from ${env.vm.kernelSource.kind === 'debian' ? `Debian package \`${String(env.vm.kernelSource.package)}\` ${String(env.vm.kernelSource.version)}` : 'a path'}, ${env.vm.accel} (${env.vm.accelReason ?? ''}), qemu ${env.vm.qemuVersion}, boot ${env.vm.bootSec} s, deadlines x${env.vm.timeScale}${env.vm.loadAdjusted.length ? `; load adjusted: ${env.vm.loadAdjusted.join(', ')}` : ''}`] : []),

@@ -120,6 +120,25 @@ export function comparisonRows(report: RunReport): Row[] {
 }
 
 /** One-line headline: scenario, outcome and the data plane actually used. */
+/**
+ * One line on the kube-proxy behind node-a's rules, e.g. "kube-proxy v1.37, iptables mode
+ * (modelled): INVALID drop written by kube-proxy (be_liberal was 0 when it started)"; null
+ * when the driver did not record one. The deprecation notice is a separate line.
+ */
+export function kubeProxyLine(report: RunReport): string | null {
+  const k = report.environment.kubeProxy;
+  if (!k) return null;
+  const drop = (k.dropInvalid ?? k.wroteInvalidDrop) ? 'INVALID drop written' : 'no INVALID drop';
+  const real = k.source === 'real' || k.kind === 'real';
+  const by =
+    k.dropInvalidBy === 'lab override'
+      ? ' (lab override)'
+      : k.mode === 'iptables' && k.beLiberalAtStart !== undefined && Number(/^v1\.(\d+)/.exec(k.version)?.[1]) >= 29
+        ? ` (be_liberal was ${k.beLiberalAtStart} when kube-proxy started)`
+        : '';
+  return `kube-proxy ${k.version}, ${k.mode} mode (${real ? 'the real binary' : 'modelled: resetlab wrote its rules'}): ${drop}${by}`;
+}
+
 export function headline(report: RunReport): string {
   const env = report.environment;
   return `${report.scenario.name}: ${report.verdict.outcome.toUpperCase()}` +

@@ -245,12 +245,28 @@ export const Environment = z.object({
   /** Receive Packet Steering masks per node and interface (`rps_cpus`, hex), read back. */
   rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   /**
-   * The real kube-proxy (`--kube-proxy`): its version as it prints it, mode, binary, source,
-   * flags, the node-a sysctls it changed, and the control plane's timings. Absent when the
-   * data plane was resetlab's own copy of kube-proxy's rules.
+   * The kube-proxy behind node-a's rules. Modelled (netns and vm drivers, `source: model`):
+   * version, mode, be_liberal when it started, and whether the INVALID drop was written, by
+   * whom and why (with its upstream source). Real (`--kube-proxy`, `kind: real`, `source:
+   * real`): its version as it prints it, mode, binary, source, flags, the node-a sysctls it
+   * changed, the control plane's timings, and `wroteInvalidDrop` read back from its rules.
    */
   kubeProxy: z
-    .object({ kind: z.literal('real'), version: z.string(), mode: z.string(), flags: z.array(z.string()), wroteInvalidDrop: z.boolean() })
+    .object({
+      version: z.string(),
+      mode: z.string(),
+      source: z.enum(['model', 'real']).optional(),
+      kind: z.literal('real').optional(),
+      beLiberalAtStart: z.number().int().optional(),
+      dropInvalid: z.boolean().optional(),
+      dropInvalidBy: z.enum(['kube-proxy', 'lab override']).optional(),
+      dropInvalidReason: z.string().optional(),
+      markOp: z.string().optional(),
+      forwardConntrack: z.string().optional(),
+      deprecation: z.string().nullable().optional(),
+      flags: z.array(z.string()).optional(),
+      wroteInvalidDrop: z.boolean().optional(),
+    })
     .passthrough()
     .optional(),
   /** kind driver only: versions as the cluster reports them. */

@@ -4,7 +4,7 @@
  * Colour only when asked (the CLI asks only for a TTY without NO_COLOR). Pure: returns text.
  */
 import { fateSentences } from './fates-text.js';
-import { comparisonRows, headline, stoppingLines, stoppingSentence } from './rows.js';
+import { comparisonRows, headline, kubeProxyLine, stoppingLines, stoppingSentence } from './rows.js';
 import type { RunReport } from './schema.js';
 import { renderTextTable } from './text-table.js';
 
@@ -30,8 +30,12 @@ export function renderTerminal(report: RunReport, options: { colour?: boolean } 
   const title = headline(report);
   const coloured = options.colour ? `${OUTCOME_COLOUR[report.verdict.outcome] ?? ''}${title}\u001b[0m` : title;
   const sentence = stoppingSentence(report);
+  const kp = kubeProxyLine(report);
+  const deprecation = report.environment.kubeProxy?.deprecation;
   return [
     coloured,
+    ...(kp ? [kp] : []),
+    ...(deprecation ? [`Deprecated: ${deprecation}`] : []),
     '',
     ...table,
     '',

@@ -77,7 +77,7 @@ export async function readEnvironment(lab: Lab, runner: Runner): Promise<Environ
     cpus: cpus().length,
     hostname: hostname(),
     sysctls,
-    ...(lab.dataPlane.kubeProxy ? { kubeProxy: lab.dataPlane.kubeProxy } : {}),
+    ...(lab.dataPlane.kubeProxy ? { kubeProxy: lab.dataPlane.kubeProxy as NonNullable<Environment['kubeProxy']> } : {}),
     ...(lab.driver === 'kind' ? { kubernetes: kubernetesFacts(lab) } : {}),
     ...(lab.readRps ? { rps: await lab.readRps(lab.nodeRoles) } : {}),
   };

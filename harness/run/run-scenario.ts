@@ -168,6 +168,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       proxyMode: environment?.proxyMode,
       service: scenario.topology.service,
       hairpin: scenario.topology.hairpin,
+      ...(environment?.kubeProxy ? { kubeProxy: environment.kubeProxy } : {}),
     },
     ...(deps.stopping?.kind === 'sequential'
       ? { sequential: { minRatePerMillion: deps.stopping.minRatePerMillion, maxSecPerArm: (scenario.trials * scenario.load.durationMs) / 1000 } }

@@ -73,7 +73,7 @@ describe('loadScenarios: valid files', () => {
     expect(full).toEqual({
       name: 'full',
       description: 'Every field set',
-      topology: { proxyMode: 'ipvs', client: 'node', service: 'clusterIP', hairpin: false, masquerade: true, dropInvalid: true, servicePort: 443, serverPort: 9000 },
+      topology: { proxyMode: 'ipvs', client: 'node', service: 'clusterIP', hairpin: false, masquerade: true, dropInvalid: true, kubeProxyVersion: 'v1.37', beLiberalAtStart: 0, servicePort: 443, serverPort: 9000 },
       load: { connections: 200, durationMs: 150_000, responseBytes: 1024, pipelining: 4 },
       fault: { kind: 'delayed-duplicates', fraction: 0.01, delayMs: 50 },
       arms: [

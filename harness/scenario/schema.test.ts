@@ -10,7 +10,7 @@ const LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 
 const DEFAULTS: Scenario = {
   name: 'x',
-  topology: { proxyMode: 'auto', client: 'pod', service: 'clusterIP', hairpin: false, masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 },
+  topology: { proxyMode: 'auto', client: 'pod', service: 'clusterIP', hairpin: false, masquerade: false, dropInvalid: 'auto', kubeProxyVersion: 'v1.37', beLiberalAtStart: 0, servicePort: 80, serverPort: 8080 },
   load: { connections: 50, durationMs: 10_000, responseBytes: 65_536, pipelining: 1 },
   fault: { kind: 'inject', offset: 'above-window', ratePerSecond: 50 },
   arms: [
@@ -143,6 +143,11 @@ describe('validateScenario: problems', () => {
     ['trials 0', x({ trials: 0 }), [['trials', 'must be >= 1 (got 0)']]],
     ['trials 51', x({ trials: 51 }), [['trials', 'must be <= 50 (got 51)']]],
     ['trials 1.5', x({ trials: 1.5 }), [['trials', 'expected an integer, got 1.5']]],
+    ['dropInvalid yes', x({ topology: { dropInvalid: 'yes' } }), [['topology.dropInvalid', 'expected auto, true or false, got "yes"']]],
+    ['kube-proxy v1.38', x({ topology: { kubeProxyVersion: 'v1.38' } }), [['topology.kubeProxyVersion', 'kube-proxy v1.38 is not modelled (modelled: v1.11 to v1.37)']]],
+    ['kube-proxy latest', x({ topology: { kubeProxyVersion: 'latest' } }), [['topology.kubeProxyVersion', '"latest" is not a kube-proxy version; expected e.g. v1.37 or v1.20.2 (modelled: v1.11 to v1.37)']]],
+    ['nftables on v1.28', x({ topology: { proxyMode: 'nftables', kubeProxyVersion: 'v1.28' } }), [['topology.proxyMode', 'kube-proxy v1.28 has no nftables mode (alpha in v1.29, beta v1.31, GA v1.33; pkg/proxy/nftables/proxier.go, KEP-3866)']]],
+    ['beLiberalAtStart 2', x({ topology: { beLiberalAtStart: 2 } }), [['topology.beLiberalAtStart', 'expected 0 or 1 (nf_conntrack_tcp_be_liberal when kube-proxy started), got 2']]],
   ])('%s', (_, data, expected) => {
     expect(problemsOf(data)).toEqual(expected);
   });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { InputProblem } from '../errors.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { describeValue, isMapping, issuesToProblems, zodMessage } from './messages.js';
+import { DEFAULT_KUBE_PROXY_VERSION, modeProblem, parseKubeProxyVersion } from '../dataplane/index.js';
 import { RpsSpec } from './rps.js';
 import { Sysctls } from './sysctls.js';
 
@@ -55,6 +56,11 @@ const Duration = z
  * via node-a), `client: node` (node-originated), `service: nodePort` (the client targets
  * node-a's address and `nodePort`, externalTrafficPolicy Cluster), `hairpin: true` (the
  * Service's only endpoint is the client's own pod; needs `client: pod`).
+ *
+ * kube-proxy as the node runs it: `kubeProxyVersion` (the modelled release, default
+ * DEFAULT_KUBE_PROXY_VERSION), `beLiberalAtStart` (nf_conntrack_tcp_be_liberal on node-a when
+ * kube-proxy started: v1.29+ iptables mode writes its INVALID drop only when it was 0) and
+ * `dropInvalid` (`auto`: as that version does; `true`/`false`: a lab override, said so in the result).
  */
 export const TopologySpec = z
   .strictObject({
@@ -64,7 +70,9 @@ export const TopologySpec = z
     nodePort: int(30000, 32767).optional(),
     hairpin: z.boolean().default(false),
     masquerade: z.boolean().default(false),
-    dropInvalid: z.boolean().default(false),
+    dropInvalid: z.union([z.literal('auto'), z.boolean()], { error: (iss) => `expected auto, true or false, got ${describeValue(iss.input)}` }).default('auto'),
+    kubeProxyVersion: z.string().default(DEFAULT_KUBE_PROXY_VERSION),
+    beLiberalAtStart: z.union([z.literal(0), z.literal(1)], { error: (iss) => `expected 0 or 1 (nf_conntrack_tcp_be_liberal when kube-proxy started), got ${describeValue(iss.input)}` }).default(0),
     servicePort: int(1, 65535).default(80),
     serverPort: int(1, 65535).default(8080),
   })
@@ -74,6 +82,12 @@ export const TopologySpec = z
     }
     if (t.nodePort !== undefined && t.service !== 'nodePort') {
       ctx.addIssue({ code: 'custom', path: ['nodePort'], message: 'nodePort is only used with service: nodePort', input: t.nodePort });
+    }
+    const v = parseKubeProxyVersion(t.kubeProxyVersion);
+    if ('problem' in v) ctx.addIssue({ code: 'custom', path: ['kubeProxyVersion'], message: v.problem, input: t.kubeProxyVersion });
+    else {
+      const m = modeProblem(t.proxyMode, v.version);
+      if (m) ctx.addIssue({ code: 'custom', path: ['proxyMode'], message: m, input: t.proxyMode });
     }
   });
 

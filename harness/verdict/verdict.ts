@@ -27,6 +27,8 @@ export interface VerdictContext {
   proxyMode?: string;
   service?: 'clusterIP' | 'nodePort';
   hairpin?: boolean;
+  /** The kube-proxy behind node-a's rules, when the driver knows it (environment.kubeProxy). */
+  kubeProxy?: { source?: 'model' | 'real'; kind?: 'real'; version: string; mode: string; dropInvalid?: boolean; wroteInvalidDrop?: boolean; dropInvalidBy?: 'kube-proxy' | 'lab override' };
 }
 
 /** Options of `decideVerdict`; defaults in `VERDICT_DEFAULTS`. */
@@ -225,10 +227,20 @@ function contextNotes(outcome: Outcome, ctx: VerdictContext, baseline: ArmResult
         : 'Clean load control (no fault): these resets are not caused by an injected fault.',
     );
   }
+  const kp = ctx.kubeProxy;
   if (outcome === 'not-reproduced' && e.invalidDropped > 0) {
+    const rule =
+      kp && kp.dropInvalidBy !== 'lab override'
+        ? `kube-proxy ${kp.version}'s INVALID rule on node-a (${kp.mode} mode: -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP${kp.source === 'model' ? ', modelled' : ', the real binary'})`
+        : kp
+          ? `The lab's INVALID-drop rule on node-a (override dropInvalid: true; kube-proxy ${kp.version} ${kp.mode} mode itself ${kp.mode === 'iptables' ? 'decides by be_liberal at its start' : 'writes none'})`
+          : "The INVALID-drop rule on node-a (kube-proxy iptables mode's KUBE-FORWARD rule)";
+    notes.push(`${rule.charAt(0).toUpperCase()}${rule.slice(1)} dropped ${e.invalidDropped} INVALID segments with ${baseline.name} before they could leak, so no RST was provoked.`);
+  }
+  if (outcome === 'reproduced' && (kp?.dropInvalid ?? kp?.wroteInvalidDrop) && pathIsMasqueraded(ctx)) {
     notes.push(
-      `The INVALID-drop rule on node-a (kube-proxy iptables mode's KUBE-FORWARD rule) dropped ${e.invalidDropped} ` +
-        'INVALID segments with ' + baseline.name + ' before they could leak, so no RST was provoked.',
+      `The INVALID drop was in place (${kp!.dropInvalidBy === 'lab override' ? 'lab override' : `kube-proxy ${kp!.version}'s KUBE-FORWARD rule`}; ${e.invalidDropped} dropped with ${baseline.name}), ` +
+        "but it filters forwarded packets only: on a masqueraded path the INVALID reply skips the SNAT reversal, is addressed to node-a and goes to INPUT, which KUBE-FORWARD never sees (kubernetes#117924).",
     );
   }
   if (outcome === 'not-reproduced' && ctx.faultKind === 'inject' && ctx.offset === 'below-window' && newKernel) {

@@ -1,21 +1,33 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ProxyFacts } from '../../lab/netns/proxy-mode.js';
-import { REPRODUCE_SCENARIOS, REPRODUCE_SCENARIOS_IPVS, reproduceScenarios } from './reproduce.js';
+import { RunReport } from '../../report/schema.js';
+import { REPRODUCE_SCENARIOS, summaryLine } from './reproduce.js';
 
-const IPVS: ProxyFacts = { ipVsLoaded: true, ipvsadm: true, nft: true, iptables: true, ipset: true, dummy: true };
+const FIXTURE = RunReport.parse(JSON.parse(readFileSync(new URL('../../../test/fixtures/reports/reproduced.json', import.meta.url), 'utf8')));
+const KP = { source: 'model' as const, version: 'v1.37', mode: 'iptables', beLiberalAtStart: 0, dropInvalid: true, dropInvalidBy: 'kube-proxy' as 'kube-proxy' | 'lab override', dropInvalidReason: '', markOp: 'or', forwardConntrack: 'single', deprecation: null };
 
-describe('reproduceScenarios', () => {
-  it.each<[string, string | undefined, ProxyFacts, string[]]>([
-    ['netns with real IPVS: a resetting IPVS path, the plain path beside it, the control', undefined, IPVS, REPRODUCE_SCENARIOS_IPVS],
-    ['netns without ip_vs (iptables DNAT)', 'netns', { ...IPVS, ipVsLoaded: false }, REPRODUCE_SCENARIOS],
-    ['netns with ip_vs but no ipset (auto falls back to iptables)', undefined, { ...IPVS, ipset: false }, REPRODUCE_SCENARIOS],
-    ['kind (kube-proxy IPVS mode)', 'kind', { ...IPVS, ipVsLoaded: false }, REPRODUCE_SCENARIOS_IPVS],
-    ['no data plane at all: the run reports it', undefined, { ...IPVS, nft: false }, REPRODUCE_SCENARIOS],
-  ])('%s', (_name, driver, facts, want) => {
-    expect(reproduceScenarios(driver, facts)).toEqual(want);
+/** The fixture report with a verdict, a baseline evidence change and the kube-proxy facts. */
+function report(outcome: RunReport['verdict']['outcome'], evidence: Partial<RunReport['arms'][number]['evidence']>, kubeProxy: typeof KP | null = KP): RunReport {
+  const [a0, ...rest] = FIXTURE.arms;
+  return {
+    ...FIXTURE,
+    environment: { ...FIXTURE.environment, ...(kubeProxy ? { kubeProxy } : {}) },
+    arms: [{ ...a0!, evidence: { ...a0!.evidence, ...evidence } }, ...rest],
+    verdict: { ...FIXTURE.verdict, outcome },
+  };
+}
+
+describe('reproduce', () => {
+  it('runs a failure kube-proxy permits, a path it protects, and the control', () => {
+    expect(REPRODUCE_SCENARIOS).toEqual(['over-window-masquerade', 'over-window', 'none']);
   });
 
-  it('the IPVS set starts with a masqueraded path and keeps the plain path and the control', () => {
-    expect(REPRODUCE_SCENARIOS_IPVS).toEqual(['over-window-masquerade', 'over-window', 'none']);
+  it.each<[string, RunReport, RegExp]>([
+    ['reproduced: resets per requests and the modelled kube-proxy', report('reproduced', {}), /reproduced \(kube-proxy v1\.37 iptables mode, modelled\): \d+\/\d+ resets with liberal=0$/],
+    ['protected by the drop: how many kube-proxy dropped', report('not-reproduced', { invalidDropped: 71 }), /not-reproduced \(kube-proxy v1\.37 iptables mode, modelled\): 71 dropped by kube-proxy's INVALID rule$/],
+    ['a lab override says so', report('not-reproduced', { invalidDropped: 5 }, { ...KP, dropInvalidBy: 'lab override' }), /5 dropped by the lab's INVALID rule$/],
+    ['no kube-proxy facts: the data plane', report('not-reproduced', { invalidDropped: 0 }, null), /not-reproduced \(iptables data plane\)$/],
+  ])('%s', (_name, r, line) => {
+    expect(summaryLine(r)).toMatch(line);
   });
 });

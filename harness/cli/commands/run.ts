@@ -13,6 +13,7 @@ import type { RunReport } from '../../report/schema.js';
 import { renderTerminal } from '../../report/terminal.js';
 import { writeRun } from '../../report/write.js';
 import { SCHEDULES } from '../../run/stopping.js';
+import { parseKubeProxyFlags, pinKubeProxy } from '../../scenario/kube-proxy-flags.js';
 import { loadScenarios, validateOverrides } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { CliContext } from '../context.js';
@@ -24,8 +25,12 @@ export type RunFlags = DriverFlags;
 
 export { checkNetnsPreconditions } from '../../lab/netns/driver.js';
 
-/** Validates flags and scenario files together; throws one InputError listing every problem. */
-export async function prepareRun(refs: string[], flags: RunFlags): Promise<Scenario[]> {
+/**
+ * Validates flags and scenario files together; throws one InputError listing every problem.
+ * `--kube-proxy-mode` / `--kube-proxy-version` (one value each here) are pinned onto every
+ * scenario's topology; `check` takes lists and passes them through `kubeProxyLists`.
+ */
+export async function prepareRun(refs: string[], flags: RunFlags, kubeProxyLists = false): Promise<Scenario[]> {
   const problems: InputProblem[] = [];
   if (refs.length === 0) problems.push({ file: 'flags', field: '<scenario>', message: 'name at least one scenario or file' });
   if (flags.out !== undefined && flags.out.trim() === '') problems.push({ file: 'flags', field: '--out', message: 'must not be empty' });
@@ -36,12 +41,21 @@ export async function prepareRun(refs: string[], flags: RunFlags): Promise<Scena
   if (flags.schedule !== undefined && flags.fixed) problems.push({ file: 'flags', field: '--schedule', message: 'only for sequential runs; drop it or --fixed' });
   const { overrides, problems: flagProblems } = validateOverrides(flags);
   problems.push(...flagProblems);
+  const kp = parseKubeProxyFlags(flags, { lists: kubeProxyLists });
+  problems.push(...kp.problems);
   let scenarios: Scenario[] = [];
   try {
     scenarios = await loadScenarios(refs, { builtinDir: BUILTIN_DIR, overrides });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     problems.push(...error.problems);
+  }
+  if (!kubeProxyLists && kp.problems.length === 0) {
+    scenarios = scenarios.map((s) => {
+      const pinned = pinKubeProxy(s, kp.selection.modes[0], kp.selection.versions[0]);
+      if (pinned.problem) problems.push(pinned.problem);
+      return pinned.scenario;
+    });
   }
   for (const s of scenarios) {
     const p = faultProblem(s.fault);

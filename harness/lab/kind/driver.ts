@@ -16,7 +16,7 @@ import { rpsSpecs } from '../netns/capabilities.js';
 import { liveOwner } from '../owner.js';
 import { newPrefix } from '../prefix.js';
 import { removeKindLeftovers } from './cleanup.js';
-import { KUBE_PROXY_MODES, type KubeProxyMode } from './config.js';
+import type { KubeProxyMode } from './config.js';
 import { assertKindPreconditions, kindPreconditions, kindReadiness } from './preconditions.js';
 import { provisionKindLab } from './provider.js';
 
@@ -29,7 +29,7 @@ export interface KindFlags {
   cluster?: string;
   /** `--node-image IMAGE`: kindest/node image (Kubernetes version). */
   nodeImage?: string;
-  /** `--kube-proxy-mode ipvs|iptables|nftables` (default ipvs). */
+  /** `--kube-proxy-mode ipvs|iptables|nftables` (default ipvs; a common run flag, validated with the others). */
   kubeProxyMode?: string;
   /** `--agent-image IMAGE`: a prebuilt agent image instead of building docker/Dockerfile. */
   agentImage?: string;
@@ -44,9 +44,6 @@ export function kindFlagProblems(flags: KindFlags): InputProblem[] {
   const p = (field: string, message: string) => problems.push({ file: 'flags', field, message });
   if (flags.cluster !== undefined && !CLUSTER_NAME.test(flags.cluster)) {
     p('--cluster', `"${flags.cluster}" is not a valid kind cluster name (lowercase letters, digits, '-' and '.', at most 40)`);
-  }
-  if (flags.kubeProxyMode !== undefined && !(KUBE_PROXY_MODES as readonly string[]).includes(flags.kubeProxyMode)) {
-    p('--kube-proxy-mode', `unknown mode "${flags.kubeProxyMode}"; expected one of ${KUBE_PROXY_MODES.join(', ')}`);
   }
   for (const [field, value] of [['--node-image', flags.nodeImage], ['--agent-image', flags.agentImage]] as const) {
     if (value !== undefined && !/^[\w./:@-]+$/.test(value)) p(field, `"${value}" is not an image reference`);
@@ -122,7 +119,6 @@ export const kindDriver: LabDriver = {
     { flags: '--keep-cluster', key: 'keepCluster', description: 'kind: reuse the cluster if it exists and keep it afterwards' },
     { flags: '--cluster <name>', key: 'cluster', description: 'kind: the cluster to create or reuse' },
     { flags: '--node-image <image>', key: 'nodeImage', description: 'kind: kindest/node image (the Kubernetes version)' },
-    { flags: '--kube-proxy-mode <mode>', key: 'kubeProxyMode', description: 'kind: ipvs (default), iptables or nftables' },
     { flags: '--agent-image <image>', key: 'agentImage', description: 'kind: a prebuilt agent image instead of building docker/Dockerfile' },
   ],
   flagProblems: (flags) => kindFlagProblems(flags as KindFlags),

@@ -160,7 +160,7 @@ export async function provisionKindLab(options: KindLabOptions): Promise<KindLab
     const evidenceNodes = p.nodes.client.id === nodeA.id ? [nodeA] : [p.nodes.client, nodeA];
     for (const n of evidenceNodes) await n.exec(['nft', '-f', '-'], { input: evidence });
     if (plan.keep) cleanup.push(`evidence table on ${nodeA.id}`, async () => void (await nodeA.exec(['nft', 'delete', 'table', 'ip', `${prefix.replace(/-/g, '_')}_evidence`])));
-    if (topology.dropInvalid) {
+    if (topology.dropInvalid === true) {
       const comment = evidenceComments(prefix).invalidDrop;
       if (p.dataPlane.proxyMode === 'nftables') {
         await nodeA.exec(['nft', '-f', '-'], { input: nftInvalidDrop(prefix, comment) });

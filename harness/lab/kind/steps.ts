@@ -105,7 +105,7 @@ export async function provisionSteps(
       servicePort: topology.servicePort,
       serverPort: topology.serverPort,
       masquerade: topology.masquerade,
-      dropInvalid: topology.dropInvalid,
+      dropInvalid: topology.dropInvalid === true,
       client: topology.client,
       cluster: plan.cluster,
       reusedCluster: exists,

@@ -1,16 +1,9 @@
 /**
- * The proxy data plane on node-a, one module per kube-proxy mode (all pure text/argv):
- * `dataplane-iptables.ts`, `dataplane-nftables.ts`, `dataplane-ipvs.ts`, following kube-proxy
- * v1.31 (see `kube-proxy.ts`). This module re-exports them and summarises the rules a lab
- * actually has. Counting rules carry comments with the run's prefix so counters can be read
- * back by name.
+ * node-a's proxy rules as the netns lab reads them back (the rules themselves come from
+ * `harness/dataplane/`, modelled or real). Counting rules carry comments with the run's prefix
+ * so counters can be read back by name.
  */
 import { evidenceComments } from '../evidence.js';
-
-export { iptablesProxyRules } from './dataplane-iptables.js';
-export { nftablesProxyRules } from './dataplane-nftables.js';
-export { ipvsCommands, ipvsIpsets, ipvsIptablesRules, IPVS_DUMMY } from './dataplane-ipvs.js';
-export type { ProxyKnobs } from './kube-proxy.js';
 
 /** Comment names of the counting rules, per run. */
 export const ruleComments = evidenceComments;

@@ -92,6 +92,7 @@ describe('provisionNetnsLab: iptables rules', () => {
       proxyMode: 'iptables',
       reason: 'requested iptables',
       knobs: { ...k, client: 'pod', service: 'clusterIP', hairpin: false },
+      kubeProxy: expect.objectContaining({ source: 'model', version: 'v1.37', mode: 'iptables', dropInvalid: k.dropInvalid, dropInvalidBy: 'lab override' }),
     });
     expect(lab.addresses).toEqual({ vip: '10.96.0.10', servicePort: k.servicePort, serverIp: '10.244.2.10', serverPort: k.serverPort, clientIp: '10.244.1.10' });
     for (const role of ['client', 'node-a']) {

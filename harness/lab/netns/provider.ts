@@ -14,16 +14,8 @@ import type { LabTopology } from '../topology.js';
 import { evidenceRules } from '../evidence.js';
 import { claimPrefix } from '../owner.js';
 import { deleteNamespace } from './cleanup.js';
-import {
-  iptablesProxyRules,
-  ipvsCommands,
-  ipvsIpsets,
-  ipvsIptablesRules,
-  nftablesProxyRules,
-  ruleComments,
-  summarizeNetnsRules,
-} from './dataplane.js';
-import { ipvsSysctls } from './kube-proxy.js';
+import { kubeProxyVersion, modelDataPlane, type DataPlaneProvider } from '../../dataplane/index.js';
+import { ruleComments, summarizeNetnsRules } from './dataplane.js';
 import { servicePath } from './service-path.js';
 import { NetnsNode } from './node.js';
 import { chooseProxyMode, readProxyFacts, type ProxyFacts } from './proxy-mode.js';
@@ -46,6 +38,8 @@ export interface NetnsLabOptions {
   timeScale?: number;
   /** Progress lines (control plane, kube-proxy); silent by default. */
   say?: (line: string) => void;
+  /** Who writes node-a's rules: the modelled kube-proxy by default (`dataplane/`). */
+  dataPlane?: DataPlaneProvider;
 }
 
 /** A provisioned netns lab; `destroy()` deletes its namespaces (and with them links, rules, sysctls). */
@@ -162,23 +156,38 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
     for (const v of plan.veths) await runner.run(vethCommand(prefix, v));
     await Promise.all(Object.entries(plan.ipLines).map(([role, lines]) => ns[role as NodeRole].ipBatch(lines)));
     await Promise.all(['node-a', 'node-b'].map((r) => ns[r as NodeRole].exec(sysctlWriteArgv(plan.nodeSysctls))));
-    const knobs = { masquerade: topology.masquerade, dropInvalid: topology.dropInvalid };
     const nodeA = ns['node-a'];
     let real: StartedRealDataPlane | undefined;
+    let kp: NonNullable<DataPlane['kubeProxy']>;
+    let dropInvalid: boolean;
     if (options.kubeProxy) {
-      real = await startRealDataPlane({ prefix, nodeA, path, mode, masqueradeAll: topology.masquerade, binaries: options.kubeProxy, runner, cleanup, timeScale: options.timeScale ?? 1, say: options.say ?? (() => undefined) });
+      real = await startRealDataPlane({ prefix, nodeA, path, mode, masqueradeAll: topology.masquerade, binaries: options.kubeProxy, runner, cleanup, timeScale: options.timeScale ?? 1, say: options.say ?? (() => {}) });
       // What kube-proxy wrote decides, read back; the scenario's lab knob does not add a rule to it.
-      knobs.dropInvalid = real.facts.wroteInvalidDrop;
-    } else if (mode === 'iptables') {
-      await nodeA.exec(['iptables-restore', '-w'], { input: iptablesProxyRules(prefix, path, knobs) });
-    } else if (mode === 'nftables') {
-      await nodeA.exec(['nft', '-f', '-'], { input: nftablesProxyRules(prefix, path, knobs) });
+      dropInvalid = real.facts.wroteInvalidDrop;
+      kp = {
+        ...(real.facts as unknown as { kind: 'real'; version: string; mode: string; flags: string[]; wroteInvalidDrop: boolean }),
+        kind: 'real',
+        source: 'real',
+        dropInvalid,
+        dropInvalidBy: 'kube-proxy',
+        dropInvalidReason: `read back from the rules the real kube-proxy ${real.facts.version} wrote`,
+      };
     } else {
-      // kube-proxy's start-up sysctls, then its dummy link, virtual servers, ipsets and chains.
-      await nodeA.exec(sysctlWriteArgv(ipvsSysctls(options.kernelRelease ?? release())));
-      for (const argv of ipvsCommands(path)) await nodeA.exec(argv);
-      await nodeA.exec(['ipset', 'restore'], { input: ipvsIpsets(path) });
-      await nodeA.exec(['iptables-restore', '-w'], { input: ipvsIptablesRules(prefix, path, knobs) });
+      const started = await (options.dataPlane ?? modelDataPlane).start(nodeA, {
+        prefix,
+        mode,
+        path,
+        masquerade: topology.masquerade,
+        kubeProxy: {
+          version: kubeProxyVersion(topology.kubeProxyVersion),
+          dropInvalid: topology.dropInvalid,
+          beLiberalAtStart: topology.beLiberalAtStart ?? 0,
+        },
+        kernelRelease: options.kernelRelease ?? release(),
+      });
+      cleanup.push(`${started.facts.source} kube-proxy of ${prefix}`, () => started.stop());
+      kp = started.facts;
+      dropInvalid = started.facts.dropInvalid;
     }
     const evidence = evidenceRules(prefix, { vip: path.target.ip, servicePort: path.target.port, serverIp: path.backend.ip, serverPort: path.backend.port });
     await Promise.all((['client', 'node-a'] as const).map((r) => ns[r].exec(['nft', '-f', '-'], { input: evidence })));
@@ -193,9 +202,10 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
     const dataPlane: DataPlane = {
       proxyMode: mode,
       reason: real ? `${reason}; the real kube-proxy ${real.facts.version} wrote node-a's rules (${describeSource(real.facts.source)})` : reason,
-      ...(real ? { kubeProxy: real.facts as unknown as NonNullable<DataPlane['kubeProxy']> } : {}),
+      kubeProxy: kp,
       knobs: {
-        ...knobs,
+        masquerade: topology.masquerade,
+        dropInvalid,
         servicePort: topology.servicePort,
         serverPort: topology.serverPort,
         client: topology.client,

@@ -1,39 +1,13 @@
 /**
  * Which addresses and namespaces one Service path uses in the netns lab, derived from the
- * topology knobs. Pure; the data planes (`dataplane-*.ts`), the topology plan and the
+ * topology knobs. Pure; the data planes (`dataplane/`), the topology plan and the
  * provider all read it, so they always agree.
  */
-import type { NodeRole } from '../lab.js';
+import type { ServicePath } from '../../dataplane/service.js';
 import { DEFAULT_NODE_PORT, type LabTopology } from '../topology.js';
 import { NETNS_ADDRESSES as A } from './addresses.js';
 
-/** The resolved path. */
-export interface ServicePath {
-  /** ClusterIP or NodePort. */
-  service: 'clusterIP' | 'nodePort';
-  /** The ClusterIP and its port (a NodePort Service has one too). */
-  vip: string;
-  servicePort: number;
-  /** The NodePort (only with `service: nodePort`). */
-  nodePort?: number;
-  /** node-a's addresses a NodePort answers on (its node address and the address facing the client). */
-  nodeIps: string[];
-  /** Where the load connects: the VIP and port, or node-a's node address and the NodePort. */
-  target: { ip: string; port: number };
-  /** The Service's one endpoint (the server pod, or the client's own pod with hairpin). */
-  backend: { ip: string; port: number };
-  /** Whether the endpoint runs on node-a (hairpin): kube-proxy then also masquerades loop-back traffic. */
-  backendLocal: boolean;
-  /** Namespace roles that run the load and the server. */
-  clientRole: NodeRole;
-  serverRole: NodeRole;
-  /** The client's source address as it leaves the client (before any masquerade). */
-  clientIp: string;
-  /** node-a's address on the client's link (the client's gateway). */
-  clientGateway: string;
-  /** kube-proxy's cluster CIDR (`--cluster-cidr`): sources outside it are masqueraded. */
-  clusterCidr: string;
-}
+export type { ServicePath } from '../../dataplane/service.js';
 
 /** Resolves the path of a topology. Callers validate the topology first (schema). */
 export function servicePath(t: LabTopology): ServicePath {

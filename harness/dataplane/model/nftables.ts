@@ -1,14 +1,14 @@
 /**
- * node-a's rules in nftables mode, shaped as kube-proxy v1.31's nftables proxier writes them
+ * node-a's rules in nftables mode, shaped as kube-proxy's nftables proxier (v1.29+) writes them
  * for one Service with one endpoint (its verdict maps written out as plain rules): services
  * -> service-* (mark for masquerade when the source is outside the cluster CIDR, or always
  * with masqueradeAll) -> endpoint-* (hairpin mark, DNAT); NodePorts via external-* (mark);
  * `masquerading` in postrouting (`masquerade fully-random`). kube-proxy's nftables mode has
  * no INVALID drop; `dropInvalid` adds one for the lab. Pure text for `nft -f`.
  */
-import { evidenceComments } from '../evidence.js';
+import { evidenceComments } from '../../lab/evidence.js';
 import { MASQ_BIT, type ProxyKnobs } from './kube-proxy.js';
-import type { ServicePath } from './service-path.js';
+import type { ServicePath } from '../service.js';
 
 /** `nft -f` input for node-a in nftables mode; the table is named after the run (`rl_0a1b2c`). */
 export function nftablesProxyRules(prefix: string, p: ServicePath, k: ProxyKnobs): string {

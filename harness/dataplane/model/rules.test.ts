@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { LabTopology } from '../topology.js';
-import { iptablesProxyRules, ipvsCommands, ipvsIpsets, ipvsIptablesRules, nftablesProxyRules, ruleComments } from './dataplane.js';
+import type { LabTopology } from '../../lab/topology.js';
+import { ruleComments } from '../../lab/netns/dataplane.js';
+import { servicePath } from '../../lab/netns/service-path.js';
+import { iptablesProxyRules } from './iptables.js';
+import { ipvsCommands, ipvsIpsets, ipvsIptablesRules } from './ipvs.js';
 import { ipvsSysctls } from './kube-proxy.js';
-import { servicePath } from './service-path.js';
+import { nftablesProxyRules } from './nftables.js';
 
 const P = 'rl-0a1b2c';
 const BASE: LabTopology = { proxyMode: 'auto', client: 'pod', masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 };
 
-/** The paths users have, with what kube-proxy (v1.31) does to them. */
+/** The paths users have, with what kube-proxy (current rules) does to them. */
 const PATHS: { name: string; t: Partial<LabTopology>; target: string; backend: string; masqueraded: boolean }[] = [
   { name: 'pod -> ClusterIP', t: {}, target: '10.96.0.10:80', backend: '10.244.2.10:8080', masqueraded: false },
   { name: 'pod -> ClusterIP, masqueradeAll', t: { masquerade: true }, target: '10.96.0.10:80', backend: '10.244.2.10:8080', masqueraded: true },
@@ -65,7 +68,7 @@ describe('iptablesProxyRules (kube-proxy iptables mode)', () => {
   it.each(PATHS)('$name', ({ t, masqueraded }) => {
     const topo = { ...BASE, ...t };
     const p = servicePath(topo);
-    const r = tables(iptablesProxyRules(P, p, topo));
+    const r = tables(iptablesProxyRules(P, p, { masquerade: topo.masquerade, dropInvalid: false }));
     expectJumpsDeclared(r);
     expect(r.nat).toContain('-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000');
     expect(r.nat).toContain('-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN');
@@ -90,7 +93,7 @@ describe('nftablesProxyRules (kube-proxy nftables mode)', () => {
   it.each(PATHS)('$name', ({ t }) => {
     const topo = { ...BASE, ...t };
     const p = servicePath(topo);
-    const text = nftablesProxyRules(P, p, topo);
+    const text = nftablesProxyRules(P, p, { masquerade: topo.masquerade, dropInvalid: false });
     expect(text.startsWith('table ip rl_0a1b2c {\n')).toBe(true);
     expect(text).toContain(`meta l4proto tcp dnat to ${p.backend.ip}:8080 comment "${P}-svc"`);
     expect(text).toContain(`ip saddr ${p.backend.ip} jump mark-for-masquerade`);
@@ -130,7 +133,7 @@ describe('IPVS mode (kube-proxy IPVS mode)', () => {
     expect(sets).toContain('add KUBE-CLUSTER-IP 10.96.0.10,tcp:80\n');
     expect(sets.includes('add KUBE-LOOP-BACK 10.244.1.10,tcp:8080,10.244.1.10')).toBe(t.hairpin === true);
     expect(sets.includes('add KUBE-NODE-PORT-TCP 30080')).toBe(t.service === 'nodePort');
-    const r = tables(ipvsIptablesRules(P, p, topo));
+    const r = tables(ipvsIptablesRules(P, p, { masquerade: topo.masquerade, dropInvalid: false }));
     expectJumpsDeclared(r);
     // Every set a rule matches is created.
     for (const l of [...r.nat!, ...r.filter!]) {

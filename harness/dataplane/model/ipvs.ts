@@ -1,5 +1,5 @@
 /**
- * node-a's data plane in IPVS mode, as kube-proxy v1.31's IPVS proxier builds it for one
+ * node-a's data plane in IPVS mode, as kube-proxy's IPVS proxier builds it for one
  * Service with one endpoint: the ClusterIP on the dummy interface `kube-ipvs0` (left down,
  * as kube-proxy leaves it), virtual servers in NAT (masq) mode for the ClusterIP and, for a
  * NodePort, for each node address; the ipsets kube-proxy keeps (KUBE-CLUSTER-IP,
@@ -10,8 +10,8 @@
  * IPVS mode has no INVALID drop; `dropInvalid` adds one for the lab. Pure argv and text.
  */
 import type { ProxyKnobs } from './kube-proxy.js';
-import { forwardChainRules, masqueradeChainRules } from './dataplane-iptables.js';
-import type { ServicePath } from './service-path.js';
+import { forwardChainRules, masqueradeChainRules } from './iptables.js';
+import type { ServicePath } from '../service.js';
 
 /** The dummy interface kube-proxy binds Service addresses to. */
 export const IPVS_DUMMY = 'kube-ipvs0';
@@ -67,7 +67,7 @@ export function ipvsIptablesRules(prefix: string, p: ServicePath, k: ProxyKnobs)
     ...(p.backendLocal
       ? [`-A KUBE-POSTROUTING -m comment --comment ${q('Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose')} -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE`]
       : []),
-    ...masqueradeChainRules(),
+    ...masqueradeChainRules(k),
     ...(p.nodePort
       ? [`-A KUBE-NODE-PORT -p tcp -m comment --comment ${q('Kubernetes nodeport TCP port for masquerade purpose')} -m set --match-set KUBE-NODE-PORT-TCP dst -j KUBE-MARK-MASQ`]
       : []),
@@ -90,7 +90,7 @@ export function ipvsIptablesRules(prefix: string, p: ServicePath, k: ProxyKnobs)
     `-A FORWARD -m comment --comment ${q('kube-proxy firewall rules')} -j KUBE-PROXY-FIREWALL`,
     `-A FORWARD -m comment --comment ${q('kubernetes forwarding rules')} -j KUBE-FORWARD`,
     `-A OUTPUT -m comment --comment ${q('kubernetes ipvs access filter')} -j KUBE-IPVS-OUT-FILTER`,
-    ...forwardChainRules(prefix, k),
+    ...forwardChainRules(prefix, k, p.clusterCidr),
     ...['KUBE-LOAD-BALANCER', 'KUBE-CLUSTER-IP', 'KUBE-EXTERNAL-IP', 'KUBE-EXTERNAL-IP-LOCAL'].map(
       (set) => `-A KUBE-IPVS-FILTER -m set --match-set ${set} dst,dst -j RETURN`,
     ),
