@@ -21,7 +21,7 @@ function groups(name: string): Map<string, string[]> {
 describe('run/reproduce/check --help is grouped', () => {
   it.each(['run', 'reproduce', 'check'])('%s: per concern, then per driver', (name) => {
     const g = groups(name);
-    expect(g.get('Lab:')).toEqual(['--driver']);
+    expect(g.get('Lab:')).toEqual(['--driver', '--kube-proxy-mode', '--kube-proxy-version']);
     expect(g.get('Load:')).toEqual(['--duration', '--trials']);
     expect(g.get('Stopping:')).toEqual(['--fixed', '--schedule']);
     expect(g.get('Output:')).toEqual(expect.arrayContaining(['--out', '--json']));

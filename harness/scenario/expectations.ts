@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_KUBE_PROXY_VERSION } from '../dataplane/index.js';
 import { InputError, type InputProblem } from '../errors.js';
 
 const COMPARATOR = /^(>=|<=|>|<|=)?(\d+)\.(\d+)(?:\.(\d+))?$/;
@@ -23,6 +24,11 @@ export const Expectation = z.strictObject({
   kernel: KernelRange.optional(),
   proxyMode: z.enum(['ipvs', 'iptables', 'nftables']).optional(),
   driver: z.enum(['netns', 'kind', 'vm']).optional(),
+  /**
+   * The modelled kube-proxy releases the row was measured for, as a range on `1.<minor>`
+   * (e.g. "<1.15", ">=1.29"); absent: the default version only (the one the row's run used).
+   */
+  kubeProxy: KernelRange.optional(),
   note: z.string().optional(),
 });
 export type Expectation = z.infer<typeof Expectation>;
@@ -62,6 +68,15 @@ export interface MatchFacts {
   kernel: string;
   proxyMode: string;
   driver: string;
+  /** The modelled kube-proxy (`v1.37`, `v1.20.2`); absent: the default version. */
+  kubeProxyVersion?: string;
+}
+
+/** Whether a row's `kubeProxy` range covers a version (no range: the default version only). */
+function kubeProxyMatches(range: string | undefined, version: string | undefined): boolean {
+  const v = (version ?? DEFAULT_KUBE_PROXY_VERSION).replace(/^v/, '');
+  if (!range) return v.split('.').slice(0, 2).join('.') === DEFAULT_KUBE_PROXY_VERSION.replace(/^v/, '');
+  return kernelInRange(v, range);
 }
 
 /**
@@ -76,7 +91,8 @@ export function selectExpectation(list: Expectation[], scenario: string, f: Matc
         e.scenario === scenario &&
         kernelInRange(f.kernel, e.kernel) &&
         (!e.proxyMode || e.proxyMode === f.proxyMode) &&
-        (!e.driver || e.driver === f.driver || (e.driver === 'netns' && f.driver === 'vm')),
+        (!e.driver || e.driver === f.driver || (e.driver === 'netns' && f.driver === 'vm')) &&
+        (e.driver === 'kind' || f.driver === 'kind' || kubeProxyMatches(e.kubeProxy, f.kubeProxyVersion)),
     ) ?? null
   );
 }

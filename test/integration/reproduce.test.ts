@@ -1,7 +1,8 @@
 /**
- * The end-to-end reproduction on a real netns lab: real namespaces, iptables DNAT,
- * conntrack, autocannon load and raw-socket injection. Asserts on real resets and kernel
- * counters, and that nothing is left behind.
+ * The end-to-end reproduction on a real netns lab: real namespaces, kube-proxy's iptables
+ * rules (modelled, pinned so the host's ip_vs does not matter), conntrack, autocannon load and
+ * raw-socket injection. Asserts on real resets and kernel counters (the INVALID drop's among
+ * them), and that nothing is left behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionNetnsLab } from '../../harness/lab/netns/provider.js';
@@ -12,6 +13,12 @@ import { builtin, cleanSlate, IS_ROOT, ourNamespaces, runner, SKIP_REASON } from
 
 const provision = (topology: Parameters<typeof provisionNetnsLab>[0]['topology']) =>
   provisionNetnsLab({ prefix: newPrefix(), topology, runner });
+
+/** A built-in pinned to iptables mode and, when given, a kube-proxy version. */
+async function pinned(name: string, kubeProxyVersion?: string, durationMs = 8000) {
+  const [s] = await builtin([name], durationMs);
+  return { ...s!, topology: { ...s!.topology, proxyMode: 'iptables' as const, ...(kubeProxyVersion ? { kubeProxyVersion } : {}) } };
+}
 
 describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
   let before: string[];
@@ -24,17 +31,18 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
     await cleanSlate();
   });
 
-  it('over-window: resets with liberal=0, none with liberal=1, and the kernel chain behind them', async () => {
-    const [scenario] = await builtin(['over-window']);
-    const report = await runScenario(scenario!, { provision, runner });
+  it('over-window on kube-proxy v1.14 (before the INVALID drop): resets with liberal=0, none with liberal=1, and the kernel chain behind them', async () => {
+    const report = await runScenario(await pinned('over-window', 'v1.14'), { provision, runner });
     expect(() => RunReport.parse(report)).not.toThrow();
     const [lib0, lib1] = report.arms;
+    expect(report.environment.kubeProxy).toMatchObject({ source: 'model', version: 'v1.14', mode: 'iptables', dropInvalid: false, dropInvalidBy: 'kube-proxy' });
     expect(lib0!.sysctls['net.netfilter.nf_conntrack_tcp_be_liberal']).toBe(0);
     expect(lib1!.sysctls['net.netfilter.nf_conntrack_tcp_be_liberal']).toBe(1);
-    expect(lib0!.requests).toBeGreaterThan(5000);
+    expect(lib0!.requests).toBeGreaterThan(2000);
     expect(lib0!.resets).toBeGreaterThan(10);
     expect(lib0!.evidence.injected).toBeGreaterThan(10);
     expect(lib0!.evidence.conntrackInvalid).toBeGreaterThanOrEqual(lib0!.evidence.injected);
+    expect(lib0!.evidence.invalidDropped).toBe(0);
     expect(lib0!.evidence.leakedUnNatted).toBeGreaterThan(0);
     expect(lib0!.evidence.clientRstsSent).toBeGreaterThan(0);
     expect(lib0!.evidence.serverResets).toBeGreaterThan(0);
@@ -42,8 +50,21 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
     expect(lib1!.resets).toBe(0);
     expect(lib1!.evidence.leakedUnNatted).toBe(0);
     expect(report.verdict.outcome).toBe('reproduced');
-    expect(report.environment.proxyMode).not.toBe('');
     expect(report.complete).toBe(true);
+  });
+
+  it("over-window on the current kube-proxy (iptables mode): kube-proxy's INVALID rule drops the injected replies, nothing leaks, nothing resets", async () => {
+    const report = await runScenario(await pinned('over-window'), { provision, runner });
+    const [lib0, lib1] = report.arms;
+    expect(report.environment.kubeProxy).toMatchObject({ source: 'model', mode: 'iptables', beLiberalAtStart: 0, dropInvalid: true, dropInvalidBy: 'kube-proxy' });
+    expect(lib0!.evidence.injected).toBeGreaterThan(10);
+    expect(lib0!.evidence.conntrackInvalid).toBeGreaterThanOrEqual(lib0!.evidence.injected);
+    expect(lib0!.evidence.invalidDropped).toBeGreaterThanOrEqual(lib0!.evidence.injected);
+    expect(lib0!.evidence.leakedUnNatted).toBe(0);
+    expect(lib0!.resets).toBe(0);
+    expect(lib1!.resets).toBe(0);
+    expect(report.verdict.outcome).toBe('not-reproduced');
+    expect(report.verdict.explanation).toMatch(/kube-proxy v1\.\d+'s INVALID rule on node-a \(iptables mode: -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP, modelled\) dropped \d+ INVALID segments/);
   });
 
   it('none: clean heavy load gives no resets in either arm', async () => {
@@ -58,10 +79,11 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
     expect(report.verdict.outcome).toBe('not-reproduced');
   });
 
-  it('sequential: over-window and the clean control stop once decided, with the same verdicts and the stopping recorded', async () => {
+  it('sequential: over-window-masquerade (resets past the INVALID drop) and the clean control stop once decided, with the same verdicts and the stopping recorded', async () => {
     const stopping = { kind: 'sequential', schedule: 'ordered' } as const;
-    const [over, none] = await builtin(['over-window', 'none']);
-    const a = await runScenario(over!, { provision, runner, stopping });
+    const over = await pinned('over-window-masquerade');
+    const [none] = await builtin(['none']);
+    const a = await runScenario(over, { provision, runner, stopping });
     expect(() => RunReport.parse(a)).not.toThrow();
     expect(a.verdict.outcome).toBe('reproduced');
     expect(a.verdict.sequential?.decision).toBe('reproduced');
@@ -82,8 +104,11 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
       expect(trial!.samples!.reduce((n, x) => n + x.resets, 0)).toBe(trial!.resets);
       expect(trial!.samples!.at(-1)!.endMs / 1000).toBeGreaterThanOrEqual(arm.stopping!.seconds);
     }
-    // The kernel chain is read at the stop, as for a full-length arm.
+    // The kernel chain is read at the stop, as for a full-length arm. kube-proxy's drop is in
+    // KUBE-FORWARD, but the masqueraded INVALID reply goes to node-a's INPUT: none dropped.
+    expect(a.environment.kubeProxy?.dropInvalid).toBe(true);
     expect(a.arms[0]!.evidence.conntrackInvalid).toBeGreaterThan(0);
+    expect(a.arms[0]!.evidence.invalidDropped).toBe(0);
     expect(a.arms[0]!.evidence.leakedUnNatted).toBeGreaterThan(0);
     const b = await runScenario(none!, { provision, runner, stopping });
     expect(b.verdict.outcome).toBe('not-reproduced');

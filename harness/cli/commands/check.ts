@@ -18,10 +18,12 @@ import { buildMatrix, type MatrixInput } from '../../report/matrix.js';
 import { renderMatrixHtml, renderMatrixMarkdown, renderMatrixText } from '../../report/matrix-render.js';
 import { createFreshDir, writeAtomic } from '../../report/write.js';
 import { expectedScenarios, loadExpectations, selectExpectation, type Expectation } from '../../scenario/expectations.js';
+import { parseKubeProxyFlags } from '../../scenario/kube-proxy-flags.js';
 import { refFromExpectations } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { CliContext } from '../context.js';
 import { BUILTIN_DIR, DEFAULT_OUT } from '../paths.js';
+import { checkCompare, isComparison } from './check-compare.js';
 import { chosenDriver, prepareRun, runScenarios, type RunFlags } from './run.js';
 
 /** Flags of `check`. */
@@ -42,8 +44,13 @@ export function modesFor(list: Expectation[], name: string, ownMode: string): st
   return [...new Set(entries.some((e) => !e.proxyMode) ? [ownMode, ...named] : named)];
 }
 
-/** The `check` command. */
+/**
+ * The `check` command. With two or more `--kube-proxy-mode`s or `--kube-proxy-version`s it is
+ * the migration / upgrade comparison (check-compare.ts) instead of the expectations gate.
+ */
 export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<void> {
+  const kp = parseKubeProxyFlags(flags, { lists: true });
+  if (isComparison(kp.selection)) return checkCompare(ctx, flags, kp.selection);
   const file = flags.expect ?? join(BUILTIN_DIR, 'expectations.yaml');
   // Every problem (expectations file, --only, other flags, scenario files) is listed at once.
   const problems: InputProblem[] = [];
@@ -80,7 +87,8 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
   const cells: { scenario: Scenario; proxyMode: string; ref: string }[] = [];
   for (const [i, s] of scenarios.entries()) {
     const ref = names[i] ?? s.name;
-    const modes = modesFor(list, ref, labDriver.proxyModeFor(s, flags));
+    // --kube-proxy-mode M (one value) checks that mode only.
+    const modes = kp.selection.modes.length === 1 ? kp.selection.modes : modesFor(list, ref, labDriver.proxyModeFor(s, flags));
     if (modes.length === 0) cells.push({ scenario: s, proxyMode: labDriver.proxyModeFor(s, flags), ref });
     for (const mode of modes) {
       const pinned = { ...s, topology: { ...s.topology, proxyMode: mode as Scenario['topology']['proxyMode'] } };
@@ -92,7 +100,7 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
   const missing: InputProblem[] = [];
   for (const kernel of kernels) {
     for (const c of cells) {
-      if (!selectExpectation(list, c.ref, { kernel, proxyMode: c.proxyMode, driver })) {
+      if (!selectExpectation(list, c.ref, { kernel, proxyMode: c.proxyMode, driver, kubeProxyVersion: c.scenario.topology.kubeProxyVersion })) {
         missing.push({ file, field: 'expectations', message: `no entry for scenario "${c.ref}" on kernel ${kernel}, proxy mode ${c.proxyMode}, driver ${driver}` });
       }
     }
@@ -107,7 +115,8 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
     cells.map((c, i) => {
       const report = reports[k * cells.length + i] ?? null;
       const env = report?.environment;
-      const e = selectExpectation(list, c.ref, env ? { kernel: env.kernel, proxyMode: env.proxyMode, driver: env.driver } : { kernel, proxyMode: c.proxyMode, driver });
+      const kubeProxyVersion = env?.kubeProxy?.version ?? c.scenario.topology.kubeProxyVersion;
+      const e = selectExpectation(list, c.ref, env ? { kernel: env.kernel, proxyMode: env.proxyMode, driver: env.driver, kubeProxyVersion } : { kernel, proxyMode: c.proxyMode, driver, kubeProxyVersion });
       return { kernel, scenario: c.scenario.name, proxyMode: c.proxyMode, expected: e?.expect ?? UNMEASURED, report, reportDir: report ? dirs.get(report) ?? null : null, ...(report ? {} : { error: 'not run (interrupted)' }) };
     }),
   );

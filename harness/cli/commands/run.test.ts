@@ -71,7 +71,7 @@ describe('prepareRun: valid input', () => {
       name: 'over-window',
       source: 'built-in:over-window',
       fault: { kind: 'inject', offset: 'above-window', ratePerSecond: 50 },
-      topology: { proxyMode: 'auto', client: 'pod', masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080 },
+      topology: { proxyMode: 'auto', client: 'pod', masquerade: false, dropInvalid: 'auto', kubeProxyVersion: 'v1.37', beLiberalAtStart: 0, servicePort: 80, serverPort: 8080 },
       load: { durationMs: 10_000 },
       trials: 1,
     });
