@@ -68,6 +68,14 @@ describe('buildComparison', () => {
     expect(d.recommendation === RECOMMENDATION).toBe(regression);
   });
 
+  it('a cell that did not run has no mechanism, and the comparison says it is incomplete', () => {
+    const d = buildComparison([cell('over-window', PLAIN, 'ipvs', run('ipvs', 'inconclusive', 0)), cell('over-window', PLAIN, 'nftables', null)], META);
+    expect(d.rows[0]).toMatchObject({ changed: false, regression: false });
+    expect(d.rows[0]!.cells[1]!.outcome).toBe('not run');
+    expect(d.rows[0]!.cells[1]!.mechanism).toBeUndefined();
+    expect(d.recommendation).toMatch(/^Incomplete: 1 cell\(s\) did not run/);
+  });
+
   it('an upgrade past the drop names the drop that caught the replies', () => {
     const d = buildComparison([cell('over-window', PLAIN, 'v1.14', run('iptables', 'reproduced', 80, 0, 'v1.14')), cell('over-window', PLAIN, 'v1.37', run('iptables', 'not-reproduced', 0, 71))], { ...META, axis: 'version', columns: ['v1.14', 'v1.37'] });
     expect(d.rows[0]!.cells[1]!.mechanism).toMatch(/kube-proxy v1\.37 iptables: the INVALID drop in KUBE-FORWARD caught 71 replies/);

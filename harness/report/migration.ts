@@ -118,7 +118,7 @@ export function buildComparison(
     const masq = inputs[0] ? isMasqueraded(inputs[0].topology) : false;
     let regression = false;
     shown.forEach((cell, i) => {
-      if (i === 0 || !first || cell.outcome === first.outcome) return;
+      if (i === 0 || !first || cell.outcome === first.outcome || cell.outcome === 'not run' || first.outcome === 'not run') return;
       if (first.outcome === 'not-reproduced' && cell.outcome === 'reproduced') regression = true;
       cell.mechanism = `${first.outcome} -> ${cell.outcome}: ${handling(inputs[0]!, first, masq)}; ${handling(inputs[i]!, cell, masq)}.`;
     });
@@ -126,16 +126,14 @@ export function buildComparison(
       scenario,
       path: inputs[0] ? describePath(inputs[0].topology) : scenario,
       cells: shown,
-      changed: shown.some((c) => first !== undefined && c.outcome !== first.outcome),
+      changed: shown.some((c) => c.mechanism !== undefined),
       regression,
     };
   });
   const regressions = rows.filter((r) => r.regression).map((r) => `${r.scenario}: ${r.cells[0]!.column} not-reproduced -> ${r.cells.find((c) => c.outcome === 'reproduced')!.column} reproduced`);
-  return {
-    schema: 'resetlab/comparison@1',
-    ...meta,
-    rows,
-    regressions,
-    recommendation: regressions.length > 0 ? RECOMMENDATION : `No path starts resetting from ${meta.columns[0]} to ${meta.columns.slice(1).join(', ')} on this kernel.`,
-  };
+  const notRun = rows.reduce((n, r) => n + r.cells.filter((c) => c.outcome === 'not run').length, 0);
+  const none = notRun > 0
+    ? `Incomplete: ${notRun} cell(s) did not run, so this comparison cannot clear the migration.`
+    : `No path starts resetting from ${meta.columns[0]} to ${meta.columns.slice(1).join(', ')} on this kernel.`;
+  return { schema: 'resetlab/comparison@1', ...meta, rows, regressions, recommendation: regressions.length > 0 ? RECOMMENDATION : none };
 }
