@@ -99,7 +99,7 @@ function handling(c: ComparisonCellInput, cell: ComparisonCell, masqueraded: boo
     return `${who}: the reply was SNATed by conntrack, so an INVALID one skips the reverse and reaches node-a's INPUT` +
       (k?.dropInvalid ? ' (KUBE-FORWARD\'s drop never sees it, kubernetes#117924)' : '');
   }
-  if (k && !k.dropInvalid) return `${who}: relies on conntrack NAT and writes no INVALID drop (${k.dropInvalidReason.replace(/ \(.*$/, '')})`;
+  if (k && !k.dropInvalid) return `${who}: relies on conntrack NAT and writes no INVALID drop (${(k.dropInvalidReason ?? '').replace(/ \(.*$/, '')})`;
   return `${who}: conntrack NAT, ${cell.leakedUnNatted ?? 0} replies leaked un-NATed`;
 }
 

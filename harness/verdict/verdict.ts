@@ -235,7 +235,7 @@ function contextNotes(outcome: Outcome, ctx: VerdictContext, baseline: ArmResult
         : kp
           ? `The lab's INVALID-drop rule on node-a (override dropInvalid: true; kube-proxy ${kp.version} ${kp.mode} mode itself ${kp.mode === 'iptables' ? 'decides by be_liberal at its start' : 'writes none'})`
           : "The INVALID-drop rule on node-a (kube-proxy iptables mode's KUBE-FORWARD rule)";
-    notes.push(`${rule.charAt(0).toUpperCase()}${rule.slice(1)} dropped ${e.invalidDropped} INVALID segments with ${baseline.name} before they could leak, so no RST was provoked.`);
+    notes.push(`${rule} dropped ${e.invalidDropped} INVALID segments with ${baseline.name} before they could leak, so no RST was provoked.`);
   }
   if (outcome === 'reproduced' && (kp?.dropInvalid ?? kp?.wroteInvalidDrop) && pathIsMasqueraded(ctx)) {
     notes.push(
