@@ -5,11 +5,16 @@
  * kube-proxy version does) or real (`real/`, the kube-proxy binary writes them). The result
  * records `facts` (version, mode, the INVALID drop and why), and a verdict names which it was.
  */
-import type { LabNode } from '../lab/lab.js';
+import type { RunOptions, RunResult } from '../exec/runner.js';
 import type { KubeProxyPlan, KubeProxyRequest, ProxyMode } from './model/resolve.js';
 import type { ServicePath } from './service.js';
 
 export type { KubeProxyPlan, KubeProxyRequest, ProxyMode } from './model/resolve.js';
+
+/** node-a as a data plane sees it: a place that runs argv (a `LabNode` is one). */
+export interface DataPlaneNode {
+  exec(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+}
 
 /** What a driver asks for. Validated before anything is created. */
 export interface DataPlaneRequest {
@@ -63,5 +68,5 @@ export interface StartedDataPlane {
  */
 export interface DataPlaneProvider {
   readonly source: DataPlaneFacts['source'];
-  start(node: Pick<LabNode, 'exec'>, request: DataPlaneRequest): Promise<StartedDataPlane>;
+  start(node: DataPlaneNode, request: DataPlaneRequest): Promise<StartedDataPlane>;
 }

@@ -4,7 +4,7 @@
  * lab/netns/service-path.ts); the modelled and the real kube-proxy both consume it, so both
  * program the same Service. Types only.
  */
-import type { NodeRole } from '../lab/lab.js';
+import type { NodeRole } from '../lab/node-role.js';
 
 /** The resolved path. */
 export interface ServicePath {

@@ -188,7 +188,7 @@ export async function commandProblems(c: DocCommand): Promise<string[]> {
     // A user's file named in the docs (./my-case.yaml) need not exist here: validate the flags with a built-in.
     const refs = name === 'run' ? (done.args[0] as string[]).map((r) => (/[/.]/.test(r) && !existsSync(r) ? 'over-window' : r)) : ['over-window'];
     try {
-      await prepareRun(refs, flags);
+      await prepareRun(refs, flags, name === 'check'); // check compares lists of kube-proxy modes or versions
     } catch (error) {
       if (error instanceof InputError) return error.problems.map((p) => `${p.field}: ${p.message}`);
       throw error;

@@ -16,8 +16,10 @@ import { pinKubeProxy, type KubeProxySelection } from '../../scenario/kube-proxy
 import type { Scenario } from '../../scenario/schema.js';
 import type { CliContext } from '../context.js';
 import { DEFAULT_OUT } from '../paths.js';
-import type { CheckFlags } from './check.js';
-import { chosenDriver, prepareRun, runScenarios } from './run.js';
+import { chosenDriver, prepareRun, runScenarios, type RunFlags } from './run.js';
+
+/** The flags `check` hands over (its own `--only`, `--junit` and the run flags). */
+export type CompareFlags = RunFlags & { only?: string; junit?: string };
 
 /** The Service paths a migration is judged on (built-ins, one per path users have). */
 export const MIGRATION_PATHS = [
@@ -53,7 +55,7 @@ export function comparisonCells(scenarios: Scenario[], s: KubeProxySelection): {
 }
 
 /** Runs the comparison (flags validated for lists by the caller's `prepareRun`). */
-export async function checkCompare(ctx: CliContext, flags: CheckFlags, selection: KubeProxySelection): Promise<void> {
+export async function checkCompare(ctx: CliContext, flags: CompareFlags, selection: KubeProxySelection): Promise<void> {
   const only = flags.only?.split(',').map((x) => x.trim()).filter(Boolean);
   const problems: InputProblem[] = [];
   for (const n of only ?? []) {
