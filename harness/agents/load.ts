@@ -17,6 +17,14 @@
  * lost request in its pipelined queue and the HTTP parser mid-message, so the next response
  * is timed from the lost request. `setupClient` clears both on every reconnect.
  *
+ * Load shapes beyond autocannon's options (8.0.0 rate-limits only in whole requests per second
+ * per connection, so it cannot leave a keep-alive connection silent for seconds):
+ * - `idle`: after every `afterRequests` responses on a client, its next request waits `gapMs`
+ *   on the same open connection (its request timeout is pushed past the gap, so autocannon does
+ *   not count the gap as a timeout);
+ * - `keepaliveIdleMs`: every connection gets SO_KEEPALIVE with TCP_KEEPIDLE of that many ms
+ *   (whole seconds; Node's setKeepAlive; libuv 1.46 also sets TCP_KEEPINTVL 1 s, TCP_KEEPCNT 10).
+ *
  * Quiet teardown: autocannon ends a run by destroying every socket, which sends a RST for
  * each response still in flight. Those RSTs would pollute the evidence counters (client
  * RSTs, server EstabResets), so the final teardown instead half-closes (FIN), drains and
@@ -37,6 +45,10 @@ interface LoadArgs {
   connections: number;
   durationSec: number;
   pipelining: number;
+  /** Idle gaps: after every `afterRequests` responses a connection stays silent for `gapMs`. */
+  idle?: { afterRequests: number; gapMs: number };
+  /** TCP keepalive on every connection: idle time before the first probe, ms. */
+  keepaliveIdleMs?: number;
   /** When set, also print a `count` event (cumulative `requests`, `resets`, `elapsedMs`) this often, for sequential stopping. */
   countEveryMs?: number;
   /** Period of the result's `samples` (ms, at most 1000); default 1000. */
@@ -116,6 +128,40 @@ function setupClient(client: Client): void {
   };
 }
 
+/** The idle-gap and keepalive shapes (see module doc); internals of autocannon 8.0.0's Client. */
+function shapeClient(client: Client): void {
+  const c = client as Client & { _doRequest(): void; _connect(): void; conn: Socket; timeoutTicker: { reschedule(ms: number): void }; destroyed: boolean };
+  if (args.keepaliveIdleMs !== undefined) {
+    const connect = c._connect.bind(c);
+    const idleMs = args.keepaliveIdleMs;
+    c._connect = () => {
+      connect();
+      c.conn.setKeepAlive(true, idleMs);
+    };
+  }
+  const idle = args.idle;
+  if (idle) {
+    let sinceGap = 0;
+    let waiting = false;
+    const doRequest = c._doRequest.bind(c);
+    c.on('response', () => void (sinceGap += 1));
+    c._doRequest = () => {
+      if (waiting) return;
+      if (sinceGap >= idle.afterRequests && !c.destroyed) {
+        sinceGap = 0;
+        waiting = true;
+        c.timeoutTicker.reschedule(idle.gapMs + 10_000);
+        setTimeout(() => {
+          waiting = false;
+          if (!c.destroyed) doRequest();
+        }, idle.gapMs);
+        return;
+      }
+      doRequest();
+    };
+  }
+}
+
 const instance = autocannon(
   {
     url: args.url,
@@ -125,7 +171,10 @@ const instance = autocannon(
     timeout: 10,
     // autocannon acts on stop() only at its next sample; sample often when the run may stop early.
     ...(args.countEveryMs ? { sampleInt: 100 } : {}),
-    setupClient,
+    setupClient: (client: Client) => {
+      setupClient(client);
+      shapeClient(client);
+    },
   },
   (err: Error | null, result: Result) => {
     clearInterval(ticker);

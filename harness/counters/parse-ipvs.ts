@@ -69,3 +69,20 @@ export function countByState(conns: readonly IpvsConnection[]): Record<string, n
   for (const c of conns) out[c.state] = (out[c.state] ?? 0) + 1;
   return out;
 }
+
+/** IPVS timeouts in seconds, as `ipvsadm -L --timeout` prints them. */
+export interface IpvsTimeouts {
+  tcp: number;
+  tcpFin: number;
+  udp: number;
+}
+
+/**
+ * Parses `ipvsadm -L --timeout` ("Timeout (tcp tcpfin udp): 900 120 300"). Throws when no such
+ * line is present.
+ */
+export function parseIpvsTimeouts(text: string): IpvsTimeouts {
+  const m = /^Timeout \(tcp tcpfin udp\):\s+(\d+)\s+(\d+)\s+(\d+)\s*$/m.exec(text);
+  if (!m) throw new Error(`failed to parse ipvsadm -L --timeout output: no "Timeout (tcp tcpfin udp): N N N" line in ${JSON.stringify(text.trim().slice(0, 120))}`);
+  return { tcp: Number(m[1]), tcpFin: Number(m[2]), udp: Number(m[3]) };
+}

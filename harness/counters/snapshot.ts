@@ -3,6 +3,7 @@
  * after an arm. Reading is I/O (`snapshotCounters`); the difference is pure (`diffEvidence`).
  * Every figure comes from the kernel; nothing is estimated.
  */
+import { vipRstComment } from '../lab/evidence.js';
 import type { Lab } from '../lab/lab.js';
 import type { Evidence } from '../report/schema.js';
 import { counterByComment, counterByRule, parseConntrackStat, parseIptablesSaveCounters, parseSnmp } from './parse.js';
@@ -21,6 +22,10 @@ export interface CounterSnapshot {
   /** `Tcp: OutRsts` summed over the client side (client and node-a). */
   clientOutRsts: number;
   serverEstabResets: number;
+  /** `Tcp: OutRsts` of node-a alone (its own stack's RSTs, e.g. for a VIP that IPVS no longer maps). */
+  nodeAOutRsts?: number;
+  /** RSTs from the VIP received by the client side (absent where the lab has no such counter). */
+  vipRsts?: number;
   /** node-a's /proc/net/ip_vs_stats totals (IPVS mode only). */
   ipvs?: IpvsStats;
 }
@@ -56,6 +61,8 @@ export async function snapshotCounters(lab: Lab): Promise<CounterSnapshot> {
     natted: sum(sideRules.map((r) => nftCounterByComment(r.stdout, rules.natted))),
     clientOutRsts: sum(sideSnmp.map((r) => snmpValue(parseSnmp(r.stdout), 'Tcp', 'OutRsts'))),
     serverEstabResets: snmpValue(parseSnmp(serverSnmp.stdout), 'Tcp', 'EstabResets'),
+    ...(lab.evidenceRoles.includes('node-a') ? { nodeAOutRsts: snmpValue(parseSnmp(sideSnmp[lab.evidenceRoles.indexOf('node-a')]!.stdout), 'Tcp', 'OutRsts') } : {}),
+    ...optionalCounter('vipRsts', sideRules.map((r) => nftCounterOrUndefined(r.stdout, vipRstComment(lab.prefix)))),
     ...(ipvsStats ? { ipvs: parseIpvsStats(ipvsStats.stdout) } : {}),
   };
 }
@@ -74,6 +81,17 @@ export function nftCounterByComment(ruleset: string, comment: string): number {
   return Number(m[1]);
 }
 
+/** Packets of the nft rule with `comment`, or undefined when no such rule exists. */
+function nftCounterOrUndefined(ruleset: string, comment: string): number | undefined {
+  return ruleset.includes(`comment "${comment}"`) ? nftCounterByComment(ruleset, comment) : undefined;
+}
+
+/** `{ [key]: sum }` when at least one reading exists, else {}. */
+function optionalCounter<K extends string>(key: K, values: (number | undefined)[]): Partial<Record<K, number>> {
+  const present = values.filter((v): v is number => v !== undefined);
+  return present.length > 0 ? ({ [key]: present.reduce((x, y) => x + y, 0) } as Partial<Record<K, number>>) : {};
+}
+
 /** The evidence of one arm: after - before for every counter, plus what the injector reported. */
 export function diffEvidence(before: CounterSnapshot, after: CounterSnapshot, injected: number): Evidence {
   const d = (x: number, y: number) => Math.max(0, y - x);
@@ -85,6 +103,8 @@ export function diffEvidence(before: CounterSnapshot, after: CounterSnapshot, in
     injectedNatted: d(before.natted, after.natted),
     clientRstsSent: d(before.clientOutRsts, after.clientOutRsts),
     serverResets: d(before.serverEstabResets, after.serverEstabResets),
+    ...(before.nodeAOutRsts !== undefined && after.nodeAOutRsts !== undefined ? { nodeRstsSent: d(before.nodeAOutRsts, after.nodeAOutRsts) } : {}),
+    ...(before.vipRsts !== undefined && after.vipRsts !== undefined ? { vipResetsReceived: d(before.vipRsts, after.vipRsts) } : {}),
     ...(before.ipvs && after.ipvs
       ? {
           ipvsConns: d(before.ipvs.conns, after.ipvs.conns),

@@ -13,6 +13,8 @@ export interface FaultReport {
   injected: number;
   /** Fault-specific measured details (e.g. `sniffed`, `flushes`). */
   details: Record<string, unknown>;
+  /** Evidence counters the fault measured itself (merged into the arm's evidence). */
+  evidence?: { ipvsExpired?: number };
   /** Set when the fault could not be trusted (agent killed at its deadline, ...). */
   disturbed?: string;
   /**

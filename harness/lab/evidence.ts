@@ -4,7 +4,9 @@
  * segments (the client and node-a). They count, per arm:
  * - `<prefix>-leak`: segments from the backend pod's own address (escaped reverse NAT);
  * - `<prefix>-natted`: injected segments (payload starting with INJECT_MARKER) that arrived
- *   reverse-NATed from the VIP, i.e. conntrack accepted them (e.g. "ignored" stale segments).
+ *   reverse-NATed from the VIP, i.e. conntrack accepted them (e.g. "ignored" stale segments);
+ * - `<prefix>-vip-rst`: RST segments from the VIP:port (e.g. node-a's own stack answering a
+ *   segment IPVS no longer knows: idle expiry).
  */
 
 /** The first bytes of every injected segment's payload, so rules can recognise them. */
@@ -17,6 +19,11 @@ export function evidenceComments(prefix: string) {
     natted: `${prefix}-natted`,
     invalidDrop: `${prefix}-invalid-drop`,
   } as const;
+}
+
+/** Comment of the counter of RSTs received from the VIP (kept apart from `evidenceComments`, whose shape drivers share). */
+export function vipRstComment(prefix: string): string {
+  return `${prefix}-vip-rst`;
 }
 
 /** Addresses the evidence rules match. */
@@ -37,6 +44,7 @@ export function evidenceRules(prefix: string, a: EvidenceAddresses): string {
     '    type filter hook input priority 200; policy accept;',
     `    ip saddr ${a.serverIp} tcp sport ${a.serverPort} counter comment "${c.leak}"`,
     `    ip saddr ${a.vip} tcp sport ${a.servicePort} @th,160,64 ${marker} counter comment "${c.natted}"`,
+    `    ip saddr ${a.vip} tcp sport ${a.servicePort} tcp flags & rst == rst counter comment "${vipRstComment(prefix)}"`,
     '  }',
     '}',
     '',

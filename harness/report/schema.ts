@@ -29,6 +29,15 @@ export const Evidence = z.object({
    * every reply IPVS un-NATed itself, whatever conntrack judged).
    */
   ipvsConns: z.number().int().nonnegative().optional(),
+  /** `Tcp: OutRsts` of node-a alone (also inside `clientRstsSent` when the client is a pod). */
+  nodeRstsSent: z.number().int().nonnegative().optional(),
+  /** RST segments from the VIP:port received by the client side (nft counter). */
+  vipResetsReceived: z.number().int().nonnegative().optional(),
+  /**
+   * IPVS mode, `ipvs-idle-expiry` fault: connection entries (first seen during the arm) that
+   * left IPVS's table (`ipvsadm -Lnc`, polled) while ESTABLISHED, i.e. expired, not closed.
+   */
+  ipvsExpired: z.number().int().nonnegative().optional(),
   ipvsInPackets: z.number().int().nonnegative().optional(),
   ipvsOutPackets: z.number().int().nonnegative().optional(),
   /**
@@ -152,6 +161,10 @@ export const TrialResult = z.object({
       problem: z.string().optional(),
     })
     .optional(),
+  /** IPVS mode: node-a's IPVS timeouts (seconds) in force during the load, read back (`ipvsadm -L --timeout`). */
+  ipvsTimeouts: z.object({ tcp: z.number(), tcpFin: z.number(), udp: z.number() }).optional(),
+  /** The client's TCP keepalive, when the arm sets it: seconds as set on every load connection. */
+  keepalive: z.object({ idleSec: z.number(), intervalSec: z.number(), probes: z.number(), setBy: z.string() }).optional(),
 });
 export type TrialResult = z.infer<typeof TrialResult>;
 
@@ -177,6 +190,10 @@ export const ArmResult = z.object({
   rps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   /** Why and when the arm stopped (absent in reports written before stopping was recorded). */
   stopping: Stopping.optional(),
+  /** IPVS timeouts in force during the arm (its first trial's), read back. */
+  ipvsTimeouts: z.object({ tcp: z.number(), tcpFin: z.number(), udp: z.number() }).optional(),
+  /** The client's TCP keepalive of the arm (its first trial's). */
+  keepalive: z.object({ idleSec: z.number(), intervalSec: z.number(), probes: z.number(), setBy: z.string() }).optional(),
 });
 export type ArmResult = z.infer<typeof ArmResult>;
 

@@ -15,6 +15,8 @@ import type { Lab } from '../lab/lab.js';
 import type { RpsWanted } from '../lab/rps.js';
 import { sysctlMismatches } from '../lab/sysctl.js';
 import { Sample, type Stopping, type TrialResult } from '../report/schema.js';
+import { readIpvsTimeouts, setIpvsTimeouts } from '../lab/ipvs-timeouts.js';
+import type { IpvsTimeouts } from '../counters/parse-ipvs.js';
 import type { ArmSpec, Scenario } from '../scenario/schema.js';
 import type { ProgressEvent } from './progress.js';
 import { applyRps, rpsDrift } from './rps.js';
@@ -85,6 +87,23 @@ export function loadSamples(r: Record<string, unknown> | null | undefined): Pick
   return { samplePeriodMs: period, samples: parsed.data };
 }
 
+/**
+ * The arm's IPVS timeouts (IPVS mode, node-a): the values in force after the fault (which may
+ * shorten them) overridden by the arm's `ipvsTimeouts`, read back; read only when the arm sets
+ * them or `record` (the idle-expiry fault). `restore` puts back what was
+ * there before the arm's override. Undefined outside IPVS mode.
+ */
+async function applyArmIpvsTimeouts(lab: Lab, arm: ArmSpec, cleanup: CleanupStack, record: boolean): Promise<{ readBack: IpvsTimeouts; restore: () => Promise<void> } | undefined> {
+  // Outside IPVS mode an arm's IPVS timeouts have nothing to act on: the arm runs as a control.
+  if (lab.dataPlane.proxyMode !== 'ipvs' || (!arm.ipvsTimeouts && !record)) return undefined;
+  const a = lab.nodes['node-a'];
+  const before = await readIpvsTimeouts(a);
+  if (!arm.ipvsTimeouts) return { readBack: before, restore: async () => undefined };
+  cleanup.push('arm IPVS timeouts', async () => void (await setIpvsTimeouts(a, before, {}).catch(() => undefined)));
+  const readBack = await setIpvsTimeouts(a, before, arm.ipvsTimeouts);
+  return { readBack, restore: async () => void (await setIpvsTimeouts(a, before, {})) };
+}
+
 /** Runs one trial of one arm (see module doc). */
 export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const { scenario, lab, arm, trial, cleanup } = ctx;
@@ -100,6 +119,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const before = await snapshotCounters(lab);
   const fault = createFault(scenario.fault, deadlineMs);
   await fault.apply(lab, cleanup);
+  const ipvsTimeouts = await applyArmIpvsTimeouts(lab, arm, cleanup, scenario.fault.kind === 'ipvs-idle-expiry');
   ctx.progress?.({ type: 'arm-start', arm: arm.name, trial, trials: scenario.trials, durationSec });
   const load = startAgent(
     lab.nodes.client,
@@ -109,6 +129,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
       connections: scenario.load.connections,
       durationSec,
       pipelining: scenario.load.pipelining,
+      ...(scenario.load.idle ? { idle: scenario.load.idle } : {}),
+      ...(arm.keepalive ? { keepaliveIdleMs: arm.keepalive.idleMs } : {}),
       ...(ctx.stopWhen ? { countEveryMs: COUNT_EVERY_MS } : {}),
       // Samples at the stopping check's period, so a timeline of a short arm has real points.
       sampleEveryMs: COUNT_EVERY_MS,
@@ -144,6 +166,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const loadOut = await load.finished;
   ctx.signal?.removeEventListener('abort', onAbort);
   const faultReport = await fault.revert(lab);
+  await ipvsTimeouts?.restore();
   const after = await snapshotCounters(lab);
   const readBack = await lab.readSysctls(lab.nodeRoles, Object.keys(wanted));
   for (const role of lab.nodeRoles) {
@@ -181,12 +204,14 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
     throughputBytesPerSec: Number(r?.throughputBytesPerSec ?? 0),
     requestsPerSec: Number(r?.requestsPerSec ?? 0),
     latencyMs: (r?.latencyMs as TrialResult['latencyMs']) ?? { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
-    evidence: { ...diffEvidence(before, after, faultReport.injected), ...(fates?.leakFates ? { leakFates: fates.leakFates } : {}) },
+    evidence: { ...diffEvidence(before, after, faultReport.injected), ...faultReport.evidence, ...(fates?.leakFates ? { leakFates: fates.leakFates } : {}) },
     faultDetails: faultReport.details,
     ticks,
     ...loadSamples(r),
     disturbed,
     ...(rps ? { rps } : {}),
+    ...(ipvsTimeouts ? { ipvsTimeouts: ipvsTimeouts.readBack } : {}),
+    ...(arm.keepalive ? { keepalive: { idleSec: Math.floor(arm.keepalive.idleMs / 1000), intervalSec: 1, probes: 10, setBy: 'socket.setKeepAlive (libuv 1.46: TCP_KEEPIDLE, TCP_KEEPINTVL 1 s, TCP_KEEPCNT 10)' } } : {}),
     stopping,
     ...(fates?.leakedConnections ? { leakedConnections: fates.leakedConnections } : {}),
     ...(fates ? { connectionTrace: fates.connectionTrace } : {}),

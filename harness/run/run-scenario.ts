@@ -94,7 +94,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
             alpha: VERDICT_DEFAULTS.alpha,
             minRequests: VERDICT_DEFAULTS.minRequests,
             minRatePerMillion: mode.minRatePerMillion ?? SEQUENTIAL_DEFAULTS.minRatePerMillion,
-          }, maxSecPerArm, faultMinExposureMs(scenario.fault) / 1000)
+          }, maxSecPerArm, faultMinExposureMs(scenario.fault, scenario.load) / 1000)
         : null;
     /** Runs one trial (or block) of arm i with `durationMs` of load; false when the run was interrupted. */
     const runOne = async (i: number, durationMs: number): Promise<boolean> => {

@@ -2,9 +2,9 @@
  * Sequential stopping for the pipeline: which arm may still run, when a running trial stops
  * (the `stopWhen` hooks runTrial calls with live counts), and the per-arm stopping record.
  * Pure: works on the trials measured so far; the rules themselves are in verdict/sequential.ts.
- * The baseline (first arm) stops once its part is settled (`positive` or `clean`); the fix
- * (last arm) once the run's decision is; arms in between have no part in the verdict and run
- * their full duration.
+ * The baseline (first arm) stops once its part is settled (`positive` or `clean`, against the
+ * last arm); every other arm is a fix judged against the baseline and stops once that pair's
+ * decision is (with two arms: the run's decision).
  */
 import type { Stopping, TrialResult } from '../report/schema.js';
 import { baselinePart, sequentialDecision, sequentialEvidence, type ArmCount, type SequentialOptions } from '../verdict/index.js';
@@ -77,11 +77,12 @@ export class SequentialStopper {
 
   /** What arm `i` has settled given counts so far (plus `live` counts of its running trial), or null. */
   settled(i: number, live?: LiveCounts): StopDecision | null {
-    if (this.trialsByArm.length < 2 || (i !== 0 && i !== this.last)) return null;
+    if (this.trialsByArm.length < 2) return null;
     const minSec = Math.min(this.minSecPerArm, this.maxSecPerArm ?? Infinity);
     if (this.seconds(i, live) < minSec) return null;
+    const fixArm = i === 0 ? this.last : i;
     const b = this.count(0, i === 0 ? live : undefined);
-    const f = this.count(this.last, i === this.last ? live : undefined);
+    const f = this.count(fixArm, i === fixArm ? live : undefined);
     const evidence = () => ({ ...sequentialEvidence(b, f, this.options) }) as unknown as Record<string, number>;
     const decision = sequentialDecision(b, f, this.options);
     if (decision) return { settled: decision, evidence: evidence() };
@@ -92,9 +93,9 @@ export class SequentialStopper {
     return null;
   }
 
-  /** The `stopWhen` hook for a trial of arm `i` (undefined for arms with no part in the verdict). */
+  /** The `stopWhen` hook for a trial of arm `i` (undefined with fewer than two arms). */
   stopWhen(i: number): ((live: LiveCounts) => StopDecision | null) | undefined {
-    if (this.trialsByArm.length < 2 || (i !== 0 && i !== this.last)) return undefined;
+    if (this.trialsByArm.length < 2) return undefined;
     return (live) => this.settled(i, live);
   }
 }

@@ -91,6 +91,15 @@ export const TopologySpec = z
     }
   });
 
+/**
+ * A load shape with idle gaps: every connection sends `afterRequests` requests, then stays
+ * open and silent for `gap`, then goes on (keep-alive connections that go idle, the shape
+ * IPVS idle expiry needs). `gap` becomes `gapMs`.
+ */
+export const IdleSpec = z
+  .strictObject({ afterRequests: int(1, 1_000_000), gap: Duration })
+  .transform(({ afterRequests, gap }) => ({ afterRequests, gapMs: gap }));
+
 /** The HTTP load; `duration` in the file becomes `durationMs` in the `Scenario`. */
 export const LoadSpec = z
   .strictObject({
@@ -98,16 +107,18 @@ export const LoadSpec = z
     duration: Duration.prefault('10s'),
     responseBytes: int(1, 16_777_216).default(65_536),
     pipelining: int(1, 64).default(1),
+    idle: IdleSpec.optional(),
   })
-  .transform(({ connections, duration, responseBytes, pipelining }) => ({
+  .transform(({ connections, duration, responseBytes, pipelining, idle }) => ({
     connections,
     durationMs: duration,
     responseBytes,
     pipelining,
+    ...(idle ? { idle } : {}),
   }));
 
 /** The kinds of `fault`, in the order messages list them. */
-export const FAULT_KINDS = ['none', 'inject', 'delayed-duplicates', 'conntrack-flush'] as const;
+export const FAULT_KINDS = ['none', 'inject', 'delayed-duplicates', 'conntrack-flush', 'ipvs-idle-expiry'] as const;
 
 function faultKindMessage(fault: unknown): string {
   const kind = isMapping(fault) ? fault['kind'] : undefined;
@@ -132,12 +143,48 @@ export const FaultSpec = z.discriminatedUnion(
       delayMs: int(1, 5000).default(200),
     }),
     z.strictObject({ kind: z.literal('conntrack-flush'), intervalMs: int(100, 60_000).default(2000) }),
+    /** IPVS's TCP (established) timeout shortened to `tcpTimeoutSec` in node-a's namespace (IPVS mode; a control elsewhere). */
+    z.strictObject({ kind: z.literal('ipvs-idle-expiry'), tcpTimeoutSec: int(1, 86_400).default(3) }),
   ],
   { error: (iss) => (iss.code === 'invalid_union' ? faultKindMessage(iss.input) : undefined) },
 );
 
-/** One arm: a named set of sysctls applied before its load; `rps` (optional) replaces the scenario's for this arm. */
-export const ArmSpec = z.strictObject({ name: z.string().min(1).max(40), sysctls: Sysctls, rps: RpsSpec.optional() });
+/**
+ * IPVS timeouts in seconds as `ipvsadm --set tcp tcpfin udp` (kube-proxy's --ipvs-tcp-timeout,
+ * --ipvs-tcpfin-timeout, --ipvs-udp-timeout) would write them in node-a's namespace; an absent
+ * value keeps the lab's (IPVS mode only).
+ */
+export const IpvsTimeoutsSpec = z.strictObject({
+  tcp: int(1, 86_400 * 30).optional(),
+  tcpFin: int(1, 86_400 * 30).optional(),
+  udp: int(1, 86_400 * 30).optional(),
+});
+
+/**
+ * The client's TCP keepalive: SO_KEEPALIVE with TCP_KEEPIDLE = `idle` (whole seconds) on every
+ * load connection. `idle` becomes `idleMs`.
+ */
+export const KeepaliveSpec = z.strictObject({ idle: Duration }).transform(({ idle }) => ({ idleMs: idle }));
+
+/**
+ * One arm: a named set of fixes applied before its load: sysctls (node-a and the other data
+ * plane nodes), IPVS timeouts, the client's TCP keepalive; `rps` (optional) replaces the
+ * scenario's for this arm.
+ */
+export const ArmSpec = z
+  .strictObject({
+    name: z.string().min(1).max(40),
+    sysctls: Sysctls.optional(),
+    ipvsTimeouts: IpvsTimeoutsSpec.optional(),
+    keepalive: KeepaliveSpec.optional(),
+    rps: RpsSpec.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.sysctls === undefined && a.ipvsTimeouts === undefined && a.keepalive === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sysctls'], message: 'required: an arm sets sysctls, ipvsTimeouts or keepalive', input: undefined });
+    }
+  })
+  .transform(({ sysctls, ...rest }) => ({ ...rest, sysctls: sysctls ?? {} }));
 
 const defaultArms = () => [
   { name: 'liberal=0', sysctls: { 'net.netfilter.nf_conntrack_tcp_be_liberal': 0 } },
@@ -205,7 +252,15 @@ export function validateScenario(
 
 /** The file form of a scenario (inverse of validation, `source` dropped): writing it back gives the same `Scenario`. */
 export function toScenarioFile(s: Scenario): ScenarioFile {
-  const { source: _source, load, ...rest } = s;
-  const { durationMs, ...loadRest } = load;
-  return { ...rest, load: { ...loadRest, duration: formatDuration(durationMs) } };
+  const { source: _source, load, arms, ...rest } = s;
+  const { durationMs, idle, ...loadRest } = load;
+  return {
+    ...rest,
+    load: { ...loadRest, duration: formatDuration(durationMs), ...(idle ? { idle: { afterRequests: idle.afterRequests, gap: formatDuration(idle.gapMs) } } : {}) },
+    arms: arms.map(({ keepalive, sysctls, ...a }) => ({
+      ...a,
+      ...(Object.keys(sysctls).length > 0 ? { sysctls } : {}),
+      ...(keepalive ? { keepalive: { idle: formatDuration(keepalive.idleMs) } } : {}),
+    })),
+  };
 }

@@ -56,6 +56,8 @@ export function poolArm(name: string, trials: TrialResult[]): ArmResult {
     evidence: poolEvidence(trials),
     resetRate: poissonInterval(resets, requests),
     ...(trials[0]?.dataPlaneRules ? { dataPlaneRules: trials[0].dataPlaneRules } : {}),
+    ...(trials[0]?.ipvsTimeouts ? { ipvsTimeouts: trials[0].ipvsTimeouts } : {}),
+    ...(trials[0]?.keepalive ? { keepalive: trials[0].keepalive } : {}),
     trials: [...trials],
     disturbed: [
       ...trials.flatMap((t) => t.disturbed.map((reason) => `trial ${t.trial}: ${reason}`)),
@@ -80,7 +82,7 @@ function proxySysctls(first: TrialResult | undefined): Record<string, number> {
   return chosen ? { ...chosen } : {};
 }
 
-const OPTIONAL_KEYS = ['conntrackIgnored', 'injectedNatted', 'ipvsConns', 'ipvsInPackets', 'ipvsOutPackets'] as const;
+const OPTIONAL_KEYS = ['conntrackIgnored', 'injectedNatted', 'ipvsConns', 'ipvsInPackets', 'ipvsOutPackets', 'nodeRstsSent', 'vipResetsReceived', 'ipvsExpired'] as const;
 
 function poolEvidence(trials: TrialResult[]): Evidence {
   const sum: Evidence = {
