@@ -1,6 +1,7 @@
 /**
  * `server` agent: an HTTP/1.1 keep-alive server answering every request with
- * `responseBytes` bytes. Args: `{ port, responseBytes }`. Prints `ready` once listening and
+ * `responseBytes` bytes. Args: `{ port, responseBytes, keepAliveTimeoutMs? }` (idle keep-alive
+ * connections are closed after 120 s unless `keepAliveTimeoutMs` says otherwise). Prints `ready` once listening and
  * a `result` with the number of requests served when stopped.
  */
 import { createServer } from 'node:http';
@@ -9,6 +10,7 @@ import { agentArgs, emit, onStop } from './protocol.js';
 interface ServerArgs {
   port: number;
   responseBytes: number;
+  keepAliveTimeoutMs?: number;
 }
 
 const args = agentArgs<ServerArgs>('server');
@@ -21,8 +23,8 @@ const server = createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
   res.end(body);
 });
-server.keepAliveTimeout = 120_000;
-server.headersTimeout = 130_000;
+server.keepAliveTimeout = args.keepAliveTimeoutMs ?? 120_000;
+server.headersTimeout = server.keepAliveTimeout + 10_000;
 server.requestTimeout = 0;
 server.on('connection', (socket) => {
   socket.setNoDelay(true);

@@ -86,3 +86,33 @@ export function parseIpvsTimeouts(text: string): IpvsTimeouts {
   if (!m) throw new Error(`failed to parse ipvsadm -L --timeout output: no "Timeout (tcp tcpfin udp): N N N" line in ${JSON.stringify(text.trim().slice(0, 120))}`);
   return { tcp: Number(m[1]), tcpFin: Number(m[2]), udp: Number(m[3]) };
 }
+
+const PROC_CONN = '/proc/net/ip_vs_conn';
+
+const hexIp = (h: string) => [0, 2, 4, 6].map((i) => Number.parseInt(h.slice(i, i + 2), 16)).join('.');
+const hexPort = (h: string) => Number.parseInt(h, 16);
+
+/**
+ * Parses `/proc/net/ip_vs_conn` (ip_vs_conn_seq_show in net/netfilter/ipvs/ip_vs_conn.c): the
+ * header "Pro FromIP FPrt ToIP TPrt DestIP DPrt State Expires PEName PEData", then one line per
+ * entry with IPv4 addresses and ports in hex and the seconds left. Into the same shape as
+ * `parseIpvsConnections` (source = FromIP:FPrt, virtual = ToIP:TPrt, destination = DestIP:DPrt).
+ * IPv6 entries are not parsed (the lab is IPv4): such a line throws, like any other shape.
+ */
+export function parseIpVsConn(text: string): IpvsConnection[] {
+  const rows = text.split('\n').map((l, i) => ({ no: i + 1, t: l.trim() })).filter((r) => r.t !== '');
+  const h = rows.findIndex((r) => /^Pro\s+FromIP\s+FPrt\s+ToIP\s+TPrt\s+DestIP\s+DPrt\s+State\s+Expires/.test(r.t));
+  if (h < 0) throw new Error(`failed to parse ${PROC_CONN}: no "Pro FromIP FPrt ToIP TPrt DestIP DPrt State Expires" header`);
+  return rows.slice(h + 1).map((r) => {
+    const m = /^(\S+)\s+([0-9A-Fa-f]{8})\s+([0-9A-Fa-f]{4})\s+([0-9A-Fa-f]{8})\s+([0-9A-Fa-f]{4})\s+([0-9A-Fa-f]{8})\s+([0-9A-Fa-f]{4})\s+(\S+)\s+(\d+)(\s.*)?$/.exec(r.t);
+    if (!m) throw new Error(`failed to parse ${PROC_CONN}: line ${r.no}: unrecognised entry "${r.t}"`);
+    return {
+      protocol: m[1]!,
+      expiresSec: Number(m[9]),
+      state: m[8]!,
+      source: `${hexIp(m[2]!)}:${hexPort(m[3]!)}`,
+      virtual: `${hexIp(m[4]!)}:${hexPort(m[5]!)}`,
+      destination: `${hexIp(m[6]!)}:${hexPort(m[7]!)}`,
+    };
+  });
+}

@@ -112,10 +112,25 @@ export function comparisonRows(report: RunReport): Row[] {
           ),
         ]
       : []),
+    ...fixRows(report, row),
     row('throughput', 'performance', (a) => gbit(a.throughputBytesPerSec)),
     row('requests/s', 'performance', (a) => int(a.requestsPerSec)),
     row('latency p50 / p99', 'performance', (a) => `${ms(a.latencyMs.p50)} / ${ms(a.latencyMs.p99)}`),
     ...(arms.some((a) => a.stopping) ? [row('stopped', 'stopping', stoppingCell)] : []),
+  ];
+}
+
+/** Rows for the fixes beyond sysctls and the idle-expiry counters, only where some arm has them. */
+function fixRows(report: RunReport, row: (label: string, group: Row['group'], f: (a: ArmResult) => string) => Row): Row[] {
+  const arms = report.arms;
+  const opt = (n: number | undefined) => (n === undefined ? '-' : int(n));
+  const judged = new Map((report.verdict.fixes ?? []).map((f) => [f.arm, f.judgement.replace('-', ' ')]));
+  return [
+    ...(arms.some((a) => a.ipvsTimeouts) ? [row('IPVS timeouts tcp/tcpfin/udp (read back)', 'setup', (a) => (a.ipvsTimeouts ? `${a.ipvsTimeouts.tcp}/${a.ipvsTimeouts.tcpFin}/${a.ipvsTimeouts.udp} s` : '-'))] : []),
+    ...(arms.some((a) => a.keepalive) ? [row('client TCP keepalive', 'setup', (a) => (a.keepalive ? `idle ${a.keepalive.idleSec} s, interval ${a.keepalive.intervalSec} s` : '-'))] : []),
+    ...(arms.some((a) => a.evidence.ipvsExpired !== undefined) ? [row('IPVS entries expired (node-a)', 'evidence', (a) => opt(a.evidence.ipvsExpired))] : []),
+    ...(arms.some((a) => a.evidence.vipResetsReceived !== undefined) ? [row('RSTs from the VIP to the client', 'evidence', (a) => opt(a.evidence.vipResetsReceived))] : []),
+    ...(judged.size > 0 ? [row('against the baseline', 'load', (a) => judged.get(a.name) ?? (a === arms[0] ? 'baseline' : '-'))] : []),
   ];
 }
 

@@ -200,6 +200,29 @@ export type ArmResult = z.infer<typeof ArmResult>;
 export const Outcome = z.enum(['reproduced', 'not-reproduced', 'not-fixed', 'inconclusive']);
 export type Outcome = z.infer<typeof Outcome>;
 
+/** One fix arm judged against the baseline (harness/verdict/fixes.ts). */
+export const FixJudgement = z.object({
+  arm: z.string(),
+  /** `fixed`: the baseline resets and this arm removes them; `not-reproduced`: the baseline shows none to fix. */
+  judgement: z.enum(['fixed', 'not-fixed', 'inconclusive', 'not-reproduced']),
+  /** The two-arm verdict of baseline vs this arm. */
+  outcome: z.enum(['reproduced', 'not-reproduced', 'not-fixed', 'inconclusive']),
+  pValue: z.number().min(0).max(1).nullable(),
+  explanation: z.string(),
+});
+export type FixJudgement = z.infer<typeof FixJudgement>;
+
+/** Which cause the baseline's counters point to (harness/verdict/diagnosis.ts). */
+export const Diagnosis = z.object({
+  cause: z.enum(['out-of-window', 'idle-expiry', 'conntrack-loss', 'unexplained', 'none']),
+  explanation: z.string(),
+  /** The baseline counters the rules read. */
+  counters: z.record(z.string(), z.number()),
+  /** Fix arms judged `fixed`. */
+  fixedBy: z.array(z.string()),
+});
+export type Diagnosis = z.infer<typeof Diagnosis>;
+
 /** The verdict: baseline = first arm, fix = last arm. */
 export const Verdict = z.object({
   outcome: Outcome,
@@ -217,6 +240,10 @@ export const Verdict = z.object({
   test: z.string(),
   /** For `inconclusive`: about how many times more traffic would likely decide. */
   moreTrafficFactor: z.number().nullable().optional(),
+  /** With three or more arms: every fix arm (all but the first) judged against the baseline. */
+  fixes: z.array(FixJudgement).optional(),
+  /** Which cause the baseline's counters point to, and which fix arms addressed it. */
+  diagnosis: Diagnosis.optional(),
   /** Sequential runs only: what the anytime-valid test showed at the end (harness/verdict/sequential.ts). */
   sequential: z
     .object({

@@ -30,10 +30,9 @@ describe('armStopping', () => {
 });
 
 describe('SequentialStopper', () => {
-  it('stops the baseline once positive, the fix once decided, and never a middle arm', () => {
+  it('stops the baseline once positive, and every fix arm once its pair with the baseline is decided', () => {
     const arms: TrialResult[][] = [[], [], []];
     const s = new SequentialStopper(arms, O);
-    expect(s.stopWhen(1)).toBeUndefined();
     expect(s.stopWhen(0)!({ requests: 1000, resets: 10, seconds: 0.2 })).toBeNull();
     expect(s.stopWhen(0)!({ requests: 7000, resets: 20, seconds: 0.5 })?.settled).toBe('baseline positive');
     arms[0]!.push(trial(1, 7000, 20));
@@ -42,6 +41,9 @@ describe('SequentialStopper', () => {
     const d = s.stopWhen(2)!({ requests: 6000, resets: 0, seconds: 0.6 });
     expect(d?.settled).toBe('reproduced');
     expect(d?.evidence?.eBaselineAbove).toBeGreaterThanOrEqual(100);
+    // A middle arm is judged against the baseline on its own counts, not the last arm's.
+    expect(s.stopWhen(1)!({ requests: 6000, resets: 30, seconds: 0.6 })?.settled).toBe('not-fixed');
+    expect(s.stopWhen(1)!({ requests: 1000, resets: 0, seconds: 0.2 })).toBeNull();
   });
   it('a single arm has nothing to decide', () => {
     const s = new SequentialStopper([[]], O);

@@ -9,8 +9,8 @@ import { listBuiltins, loadScenarios, resolveScenarioRef, validateOverrides } fr
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/scenarios/', import.meta.url));
 const BUILTINS = fileURLToPath(new URL('../../scenarios', import.meta.url));
 const fx = (name: string) => join(FIXTURES, name);
-const BUILTIN_NAMES = 'below-window, conntrack-flush, delayed-duplicates, none, over-window, over-window-drop-invalid, over-window-external, over-window-hairpin, over-window-masquerade, over-window-node-client, over-window-nodeport';
-const KINDS = 'expected one of none, inject, delayed-duplicates, conntrack-flush';
+const BUILTIN_NAMES = 'below-window, conntrack-flush, delayed-duplicates, ipvs-idle-expiry, none, over-window, over-window-drop-invalid, over-window-external, over-window-hairpin, over-window-masquerade, over-window-node-client, over-window-nodeport';
+const KINDS = 'expected one of none, inject, delayed-duplicates, conntrack-flush, ipvs-idle-expiry';
 
 let tmp: string;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toScenarioFile, validateScenario, type Scenario } from './schema.js';
 
 const FILE = 's.yaml';
-const KINDS = 'expected one of none, inject, delayed-duplicates, conntrack-flush';
+const KINDS = 'expected one of none, inject, delayed-duplicates, conntrack-flush, ipvs-idle-expiry';
 const ALLOWED =
   'not an allowed sysctl; allowed: net.netfilter.nf_conntrack_tcp_be_liberal, net.netfilter.nf_conntrack_tcp_loose, ' +
   'net.netfilter.nf_conntrack_tcp_ignore_invalid_rst, net.netfilter.nf_conntrack_log_invalid, net.ipv4.vs.*';
@@ -47,6 +47,7 @@ describe('validateScenario: defaults', () => {
     ['fault inject', { fault: { kind: 'inject', offset: 'below-window' } }, { fault: { kind: 'inject', offset: 'below-window', ratePerSecond: 50 } }],
     ['fault delayed-duplicates', { fault: { kind: 'delayed-duplicates' } }, { fault: { kind: 'delayed-duplicates', fraction: 0.0005, delayMs: 200 } }],
     ['fault conntrack-flush', { fault: { kind: 'conntrack-flush' } }, { fault: { kind: 'conntrack-flush', intervalMs: 2000 } }],
+    ['fault ipvs-idle-expiry', { fault: { kind: 'ipvs-idle-expiry' } }, { fault: { kind: 'ipvs-idle-expiry', tcpTimeoutSec: 3 } }],
     ['description kept', { description: 'hello' }, { description: 'hello' }],
     ['one arm', { arms: [{ name: 'a', sysctls: { 'net.ipv4.vs.conntrack': 1 } }] }, { arms: [{ name: 'a', sysctls: { 'net.ipv4.vs.conntrack': 1 } }] }],
     ['trials', { trials: 50 }, { trials: 50 }],
@@ -123,7 +124,10 @@ describe('validateScenario: problems', () => {
     ['arms not a list', x({ arms: 'liberal' }), [['arms', 'expected a list, got "liberal"']]],
     ['arms empty', x({ arms: [] }), [['arms', 'must have at least 1 item (got 0)']]],
     ['17 arms', x({ arms: Array.from({ length: 17 }, (_, i) => ({ name: `a${i}`, sysctls: { [LIBERAL]: 0 } })) }), [['arms', 'must have at most 16 items (got 17)']]],
-    ['arm without sysctls', x({ arms: [{ name: 'a' }] }), [['arms[0].sysctls', 'required']]],
+    ['arm without sysctls', x({ arms: [{ name: 'a' }] }), [['arms[0].sysctls', 'required: an arm sets sysctls, ipvsTimeouts or keepalive']]],
+    ['arm keepalive not a duration', x({ arms: [{ name: 'a', keepalive: { idle: 'soon' } }] }), [['arms[0].keepalive.idle', expect.stringMatching(/duration/)]]],
+    ['arm ipvs timeout 0', x({ arms: [{ name: 'a', ipvsTimeouts: { tcp: 0 } }] }), [['arms[0].ipvsTimeouts.tcp', 'must be >= 1 (got 0)']]],
+    ['idle gap without afterRequests', x({ load: { idle: { gap: '5s' } } }), [['load.idle.afterRequests', 'required']]],
     ['arm with empty sysctls', x({ arms: [{ name: 'a', sysctls: {} }] }), [['arms[0].sysctls', 'must set at least one sysctl']]],
     ['arm sysctls a list', x({ arms: [{ name: 'a', sysctls: [1] }] }), [['arms[0].sysctls', 'expected a mapping of sysctl: value, got a list']]],
     ['arm name empty', x({ arms: [{ name: '', sysctls: { [LIBERAL]: 0 } }] }), [['arms[0].name', 'must not be empty']]],

@@ -2,7 +2,8 @@
  * The verdict rules (DESIGN.md "Verdict outcomes"): baseline = first arm, fix = last arm.
  * Pure: arms in, `Verdict` out, no I/O; the explanation names the numbers it rests on.
  */
-import type { ArmResult, Outcome, Verdict } from '../report/schema.js';
+import type { ArmResult, FixJudgement, Outcome, Verdict } from '../report/schema.js';
+import { diagnose, diagnosisCounters, showsIdleExpiry } from './diagnosis.js';
 import { describeArm as describeCounts, formatP, formatRate, kernelAtLeast } from './format.js';
 import { ipvsNotes, pathIsMasqueraded } from './path-notes.js';
 import { logEAbove, sequentialDecision, sequentialEvidence, sequentialTrafficFactor, SEQUENTIAL_DEFAULTS, SEQUENTIAL_TEST } from './sequential.js';
@@ -66,7 +67,37 @@ export const VERDICT_DEFAULTS = { alpha: 0.01, minRequests: 2000 } as const;
  * e-values instead, and before the zero-resets rule: both arms' rates shown below their clean
  * thresholds -> not-reproduced, unless baseline resets have INVALID/leak evidence behind them.
  */
-export function decideVerdict(measured: ArmResult[], options: VerdictOptions = {}): Verdict {
+export function decideVerdict(arms: ArmResult[], options: VerdictOptions = {}): Verdict {
+  const verdict = decidePair(arms, options);
+  const baseline = arms[0];
+  const fixes: FixJudgement[] =
+    arms.length > 2 && baseline
+      ? arms.slice(1).map((arm) => {
+          const v = decidePair([baseline, arm], options);
+          return { arm: arm.name, judgement: JUDGEMENT[v.outcome], outcome: v.outcome, pValue: v.pValue, explanation: v.explanation };
+        })
+      : arms.length === 2
+        ? [{ arm: verdict.fix, judgement: JUDGEMENT[verdict.outcome], outcome: verdict.outcome, pValue: verdict.pValue, explanation: verdict.explanation }]
+        : [];
+  const diagnosis = diagnose(baseline, fixes);
+  const parts = [verdict.explanation];
+  if (arms.length > 2 && baseline) {
+    parts.push(`Each fix arm against ${baseline.name}: ${fixes.map((f) => `${f.arm} ${f.judgement.replace('-', ' ')}`).join('; ')}.`);
+  }
+  if (diagnosis.cause !== 'none') parts.push(diagnosis.explanation);
+  return { ...verdict, explanation: parts.join(' '), ...(arms.length > 2 ? { fixes } : {}), diagnosis };
+}
+
+/** A fix arm's judgement from the two-arm outcome of baseline vs that arm. */
+const JUDGEMENT: Record<Outcome, FixJudgement['judgement']> = {
+  reproduced: 'fixed',
+  'not-fixed': 'not-fixed',
+  'not-reproduced': 'not-reproduced',
+  inconclusive: 'inconclusive',
+};
+
+/** The two-arm rules (baseline = first, fix = last arm); see `decideVerdict`. */
+function decidePair(measured: ArmResult[], options: VerdictOptions): Verdict {
   // Connections a leaked segment reset without the client seeing ECONNRESET count as resets (unseen.ts).
   const arms = measured.map(countedArm);
   const unseen = measured.some((a) => unseenResets(a) > 0);
@@ -133,7 +164,8 @@ export function decideVerdict(measured: ArmResult[], options: VerdictOptions = {
     ...extra,
   });
 
-  const hasEvidence = (x: ArmResult) => x.evidence.conntrackInvalid > 0 || x.evidence.leakedUnNatted > 0;
+  const idleExpiry = (x: ArmResult) => showsIdleExpiry(diagnosisCounters(x));
+  const hasEvidence = (x: ArmResult) => x.evidence.conntrackInvalid > 0 || x.evidence.leakedUnNatted > 0 || idleExpiry(x);
   // Rates bounded below the clean threshold: not reproduced, unless the baseline's few resets
   // have the kernel chain behind them (then the rules below say how much more traffic decides).
   if (seq && sequentialDecision(count(baseline), count(fix), seq) === 'not-reproduced' && (baseline.resets === 0 || !hasEvidence(baseline))) {
@@ -161,6 +193,14 @@ export function decideVerdict(measured: ArmResult[], options: VerdictOptions = {
   }
   if (p < alpha && fix.resets === 0) {
     const e = baseline.evidence;
+    if (idleExpiry(baseline) && e.leakedUnNatted === 0) {
+      return result(
+        'reproduced',
+        `Reproduced: ${both} Chain with ${baseline.name}: ${e.ipvsExpired} IPVS entries expired while established -> ` +
+          `${e.vipResetsReceived} RSTs from the VIP (node-a sent ${e.nodeRstsSent ?? '?'}) -> ${baseline.resets} connections reset; ` +
+          `${e.conntrackInvalid} conntrack INVALID, ${e.leakedUnNatted} leaked.`,
+      );
+    }
     if (e.conntrackInvalid === 0 && e.leakedUnNatted === 0) {
       return result(
         'inconclusive',
