@@ -34,11 +34,12 @@ table ip rl_ffffff {
 `;
 
 /** `nft list ruleset` of the evidence table (nftables 1.0.6; captured, counters edited). */
-const evidence = (leak: number, natted: number) => `table ip rl_0a1b2c_evidence {
+const evidence = (leak: number, natted: number, vipRst?: number) => `table ip rl_0a1b2c_evidence {
 \tchain input {
 \t\ttype filter hook input priority 200; policy accept;
 \t\tip saddr 10.244.2.10 tcp sport 8080 counter packets ${leak} bytes ${leak * 140} comment "rl-0a1b2c-leak"
-\t\tip saddr 10.96.0.10 tcp sport 80 @th,160,64 0x52455345544c4142 counter packets ${natted} bytes ${natted * 140} comment "rl-0a1b2c-natted"
+\t\tip saddr 10.96.0.10 tcp sport 80 @th,160,64 0x52455345544c4142 counter packets ${natted} bytes ${natted * 140} comment "rl-0a1b2c-natted"${
+  vipRst === undefined ? '' : `\n\t\tip saddr 10.96.0.10 tcp sport 80 tcp flags & rst == rst counter packets ${vipRst} bytes ${vipRst * 40} comment "rl-0a1b2c-vip-rst"`}
 \t}
 }
 `;
@@ -113,26 +114,27 @@ describe('nftCounterByComment', () => {
 
 describe('snapshotCounters', () => {
   /** A lab whose nodes answer from captured files through a FakeRunner. */
-  function fakeLab(dataPlane: DataPlane, evidenceRoles: NodeRole[]) {
+  function fakeLab(dataPlane: DataPlane, evidenceRoles: NodeRole[], vipRst?: number) {
     const runner = new FakeRunner()
       .on(/node-a cat \/proc\/net\/stat\/nf_conntrack$/, { stdout: fixture('nf_conntrack.txt') })
-      .on(/node-a nft list ruleset$/, { stdout: NFT_RULESET + evidence(2, 0) })
-      .on(/client nft list ruleset$/, { stdout: evidence(238, 3) })
+      .on(/node-a nft list ruleset$/, { stdout: NFT_RULESET + evidence(2, 0, vipRst === undefined ? undefined : 0) })
+      .on(/client nft list ruleset$/, { stdout: evidence(238, 3, vipRst) })
       .on(/node-a iptables-save -c$/, { stdout: NODE_A_SAVE })
       .on(/(client|node-a|server) cat \/proc\/net\/snmp$/, { stdout: fixture('snmp.txt') });
     const roles: NodeRole[] = ['client', 'node-a', 'node-b', 'server'];
     const nodes = Object.fromEntries(roles.map((r) => [r, new NetnsNode(r, `rl-0a1b2c-${r}`, runner)]));
-    return { lab: { nodes, dataPlane, evidenceRoles, counterRules: evidenceComments('rl-0a1b2c') } as unknown as Lab, runner };
+    return { lab: { prefix: 'rl-0a1b2c', nodes, dataPlane, evidenceRoles, counterRules: evidenceComments('rl-0a1b2c') } as unknown as Lab, runner };
   }
   const plane = (proxyMode: DataPlane['proxyMode'], dropInvalid: boolean): DataPlane => ({ proxyMode, reason: '', knobs: { dropInvalid } });
 
-  it.each<[string, DataPlane, NodeRole[], Partial<CounterSnapshot>]>([
+  it.each<[string, DataPlane, NodeRole[], Partial<CounterSnapshot>, number?]>([
     ['iptables with dropInvalid reads iptables-save', plane('iptables', true), ['client', 'node-a'], { invalidDropped: 96 }],
     ['iptables without dropInvalid reads no drop counter', plane('iptables', false), ['client', 'node-a'], { invalidDropped: 0 }],
     ['nftables with dropInvalid reads the nft counter', plane('nftables', true), ['client', 'node-a'], { invalidDropped: 480 }],
     ['client on the node: node-a only', plane('iptables', false), ['node-a'], { leaked: 2, natted: 0, clientOutRsts: 4 }],
-  ])('%s', async (_name, dataPlane, evidenceRoles, expected) => {
-    const { lab, runner } = fakeLab(dataPlane, evidenceRoles);
+    ['a lab with the VIP RST counter reads it', plane('iptables', false), ['client', 'node-a'], { vipRsts: 113 }, 113],
+  ])('%s', async (_name, dataPlane, evidenceRoles, expected, vipRst?: number) => {
+    const { lab, runner } = fakeLab(dataPlane, evidenceRoles, vipRst);
     expect(await snapshotCounters(lab)).toEqual({
       conntrack: expect.objectContaining({ invalid: 6, entries: 10 }),
       invalidDropped: 0,
@@ -140,6 +142,7 @@ describe('snapshotCounters', () => {
       natted: 3,
       clientOutRsts: 8,
       serverEstabResets: 0,
+      nodeAOutRsts: 4,
       ...expected,
     });
     const nodeARules = dataPlane.proxyMode === 'nftables' ? 'nft list ruleset' : 'iptables-save -c';

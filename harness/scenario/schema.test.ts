@@ -188,3 +188,28 @@ describe('validateScenario: problems', () => {
     expect(problemsOf(data)).toHaveLength(1);
   });
 });
+
+describe('fix arms and idle load shapes', () => {
+  const file = {
+    name: 'idle',
+    load: { idle: { afterRequests: 50, gap: '6s' } },
+    fault: { kind: 'ipvs-idle-expiry', tcpTimeoutSec: 3 },
+    arms: [
+      { name: 'base', sysctls: { 'net.netfilter.nf_conntrack_tcp_be_liberal': 0 } },
+      { name: 'ka', keepalive: { idle: '1s' } },
+      { name: 'timeout', ipvsTimeouts: { tcp: 30 } },
+    ],
+  };
+  it('validates to milliseconds and an empty sysctls map, and writes back the same file', () => {
+    const r = validateScenario(file, 'f.yaml', 'f.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.scenario.load.idle).toEqual({ afterRequests: 50, gapMs: 6000 });
+    expect(r.scenario.arms.map((a) => [a.sysctls, a.keepalive, a.ipvsTimeouts])).toEqual([
+      [{ 'net.netfilter.nf_conntrack_tcp_be_liberal': 0 }, undefined, undefined],
+      [{}, { idleMs: 1000 }, undefined],
+      [{}, undefined, { tcp: 30 }],
+    ]);
+    const again = validateScenario(toScenarioFile(r.scenario), 'f.yaml', 'f.yaml');
+    expect(again.ok && again.scenario).toEqual(r.scenario);
+  });
+});
