@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countByState, parseIpvsConnections, parseIpvsStats } from './parse-ipvs.js';
+import { countByState, parseIpVsConn, parseIpvsConnections, parseIpvsStats, parseIpvsTimeouts } from './parse-ipvs.js';
 
 const fx = (name: string) => readFileSync(new URL(`../../test/fixtures/ipvs/${name}`, import.meta.url), 'utf8');
 
@@ -48,5 +48,29 @@ describe('parseIpvsConnections (captured in a 6.1 guest)', () => {
     ['a short entry', 'IPVS connection entries\npro expire state       source             virtual            destination\nTCP 14:59 ESTABLISHED\n'],
   ])('throws on %s', (_name, text) => {
     expect(() => parseIpvsConnections(text)).toThrow(/^failed to parse ipvsadm -Lnc output/);
+  });
+});
+
+describe('parseIpVsConn and parseIpvsTimeouts (captured in a 6.1 guest)', () => {
+  it('reads hex addresses and ports, state and seconds left', () => {
+    const conns = parseIpVsConn(fx('ip_vs_conn.txt'));
+    expect(conns.length).toBeGreaterThan(0);
+    for (const c of conns) {
+      expect(c.protocol).toBe('TCP');
+      expect(c.virtual).toBe('10.96.0.10:80');
+      expect(c.destination).toBe('10.244.2.10:8080');
+      expect(c.source).toMatch(/^10\.244\.1\.10:\d+$/);
+      expect(c.expiresSec).toBeLessThanOrEqual(3);
+    }
+    expect(countByState(conns).ESTABLISHED).toBeGreaterThan(0);
+  });
+  it('a header with no entries is an empty table; other shapes throw', () => {
+    expect(parseIpVsConn('Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n')).toEqual([]);
+    expect(() => parseIpVsConn('')).toThrow(/no "Pro FromIP/);
+    expect(() => parseIpVsConn(fx('ip_vs_conn.txt') + 'TCP 0A F4 x\n')).toThrow(/unrecognised entry/);
+  });
+  it('reads the three timeouts', () => {
+    expect(parseIpvsTimeouts(fx('ipvsadm-L-timeout.txt'))).toEqual({ tcp: 3, tcpFin: 120, udp: 300 });
+    expect(() => parseIpvsTimeouts('Timeout: 900\n')).toThrow(/failed to parse ipvsadm -L --timeout/);
   });
 });

@@ -5,11 +5,11 @@
  *   the fault) and segments leaked un-NATed;
  * - `out-of-window`: segments leaked un-NATed and conntrack marked segments INVALID, and no
  *   IPVS entry expired (where that is measured);
- * - `idle-expiry`: IPVS entries expired while ESTABLISHED, RSTs came from the VIP itself, no
- *   segment leaked and conntrack INVALID is near zero (at most a tenth of the resets);
- * - `unexplained`: anything else, with the counters, never a guess (e.g. IPVS entries expired
- *   *and* segments leaked: a connection IPVS forgot that the server later closes leaks its FIN
- *   un-NATed, measured on 6.1; the counters alone do not say which came first).
+ * - `idle-expiry`: IPVS entries expired while ESTABLISHED and node-a itself sent RSTs from the
+ *   VIP, at least one per reset. Leaks and INVALID may come with it: measured on 6.1, replies
+ *   to connections IPVS had already forgotten (its conntrack entry goes with the IPVS entry,
+ *   vs.conntrack=1) leave node-a un-NATed; they are named, not hidden;
+ * - `unexplained`: anything else, with the counters, never a guess.
  * No resets with the baseline: `none`. Pure.
  */
 import type { ArmResult, Diagnosis, FixJudgement } from '../report/schema.js';
@@ -36,7 +36,7 @@ const list = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `$
 
 /** True when the baseline's counters show IPVS idle expiry (see module doc). */
 export function showsIdleExpiry(c: Record<string, number>): boolean {
-  return (c.ipvsExpired ?? 0) > 0 && (c.vipResetsReceived ?? 0) > 0 && c.leakedUnNatted === 0 && (c.conntrackInvalid ?? 0) * 10 <= (c.resets ?? 0);
+  return (c.ipvsExpired ?? 0) > 0 && (c.nodeRstsSent ?? 0) > 0 && (c.vipResetsReceived ?? 0) >= Math.max(1, c.resets ?? 0);
 }
 
 /** The diagnosis of `baseline`, naming the fix arms judged `fixed` in `fixes`. */
@@ -51,6 +51,16 @@ export function diagnose(baseline: ArmResult | undefined, fixes: readonly FixJud
       : ` ${fixedBy.length > 0 ? `Fixed by ${fixedBy.join(', ')}` : 'No fix arm removed the resets'}` +
         `${notFixed.length > 0 ? `; not fixed by ${notFixed.join(', ')}` : ''}.`;
   const make = (cause: Diagnosis['cause'], sentence: string): Diagnosis => ({ cause, explanation: sentence + by, counters: c, fixedBy });
+  const idle = () =>
+    make(
+      'idle-expiry',
+      `Diagnosis: IPVS idle expiry: ${c.ipvsExpired} IPVS entries expired while established and ${c.vipResetsReceived} RSTs came from the VIP itself ` +
+        `(node-a sent ${c.nodeRstsSent}) for ${c.resets} resets: IPVS forgot connections that were idle longer than its TCP timeout, so their next segment ` +
+        'was not scheduled and node-a answered it; be_liberal does not apply (TCP keepalive under the IPVS timeout or a longer IPVS timeout does).' +
+        (c.leakedUnNatted > 0 || c.conntrackInvalid > 0
+          ? ` Also ${c.leakedUnNatted} replies leaked un-NATed and ${c.conntrackInvalid} segments were INVALID: replies to connections IPVS had already forgotten.`
+          : ''),
+    );
   if (baseline.resets === 0) return { cause: 'none', explanation: `No resets with ${baseline.name}: nothing to diagnose.`, counters: c, fixedBy };
   if ((c.conntrackEntriesDeleted ?? 0) > 0 && c.leakedUnNatted > 0) {
     return make(
@@ -59,21 +69,13 @@ export function diagnose(baseline: ArmResult | undefined, fixes: readonly FixJud
         `(${c.conntrackInvalid} INVALID); be_liberal does not apply.`,
     );
   }
-  if (c.leakedUnNatted > 0 && c.conntrackInvalid > 0 && !((c.ipvsExpired ?? 0) > 0)) {
+  if (showsIdleExpiry(c)) return idle();
+  if (c.leakedUnNatted > 0 && c.conntrackInvalid > 0) {
     return make(
       'out-of-window',
       `Diagnosis: out of window: conntrack marked ${c.conntrackInvalid} segments INVALID and ${c.leakedUnNatted} leaked un-NATed from the pod address, ` +
         `so the client reset them; be_liberal=1 or an INVALID drop applies.`,
     );
   }
-  if (showsIdleExpiry(c)) {
-    return make(
-      'idle-expiry',
-      `Diagnosis: IPVS idle expiry: ${c.ipvsExpired} IPVS entries expired while established, ${c.vipResetsReceived} RSTs came from the VIP itself ` +
-        `(node-a sent ${c.nodeRstsSent ?? 'an unmeasured number of'}), ${c.leakedUnNatted} leaked and ${c.conntrackInvalid} INVALID: ` +
-        'IPVS forgot idle connections that conntrack still held; be_liberal does not apply (TCP keepalive under the IPVS timeout or a longer IPVS timeout does).',
-    );
-  }
-  const mixed = (c.ipvsExpired ?? 0) > 0 && c.leakedUnNatted > 0 ? ' IPVS entries expired and segments leaked un-NATed: more than one mechanism, not told apart by these counters.' : '';
-  return make('unexplained', `Diagnosis: unexplained: the counters match no known cause (${list(c)}).${mixed}`);
+  return make('unexplained', `Diagnosis: unexplained: the counters match no known cause (${list(c)}).`);
 }

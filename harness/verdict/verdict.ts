@@ -193,7 +193,7 @@ function decidePair(measured: ArmResult[], options: VerdictOptions): Verdict {
   }
   if (p < alpha && fix.resets === 0) {
     const e = baseline.evidence;
-    if (idleExpiry(baseline) && e.leakedUnNatted === 0) {
+    if (idleExpiry(baseline)) {
       return result(
         'reproduced',
         `Reproduced: ${both} Chain with ${baseline.name}: ${e.ipvsExpired} IPVS entries expired while established -> ` +
