@@ -208,7 +208,7 @@ const instance = autocannon(
     };
     // The result goes out at once (a stop's grace may end before the teardown does); what the
     // quiet close saw of each socket follows when it is done.
-    emit({ ...result_, connections: connLog.all() });
+    emit({ ...result_, connections: connLog.all(), connectionsNeverConnected: connLog.neverConnected() });
     void Promise.all(closing).then(() => {
       emit({ event: 'result-more', connections: connLog.all() });
       process.exit(0);
