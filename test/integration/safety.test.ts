@@ -102,10 +102,10 @@ describe.skipIf(!IS_ROOT)(`safety${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`
   }, 60_000);
 
   it('two runs at once do not collide, and no lab packet appears on the host', async () => {
-    const capture = execa('timeout', ['25', 'tcpdump', '-i', 'any', '-n', '-p', '-c', '1',
+    const capture = execa('timeout', ['60', 'tcpdump', '-i', 'any', '-n', '-p', '-c', '1',
       'net 10.244.0.0/16 or net 10.96.0.0/16 or net 172.18.0.0/24 or net 172.19.0.0/24'], { reject: false });
     await sleep(1000);
-    const runs = [0, 1].map(() => execa('node', [bin, 'run', 'over-window', '--duration', '3s', '--json', '--out', scratch()], { reject: false }));
+    const runs = [0, 1].map(() => execa('node', [bin, 'run', 'over-window-masquerade', '--duration', '10s', '--json', '--out', scratch()], { reject: false }));
     const results = await Promise.all(runs);
     for (const r of results) {
       expect(r.exitCode, r.stderr).toBe(0);
