@@ -26,15 +26,15 @@ export function masqueradeChainRules(k: Pick<ProxyKnobs, 'markOp'> = {}): string
 }
 
 /** KUBE-FORWARD as kube-proxy writes it; the INVALID drop first, carrying the run's counter comment, when asked. */
-export function forwardChainRules(prefix: string, k: ProxyKnobs, clusterCidr: string): string[] {
+export function forwardChainRules(prefix: string, k: ProxyKnobs, _clusterCidr: string): string[] {
   const established = '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT';
   return [
     ...(k.dropInvalid ? [`-A KUBE-FORWARD -m conntrack --ctstate INVALID -m comment --comment ${evidenceComments(prefix).invalidDrop} -j DROP`] : []),
     `-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${MASQ_MARK} -j ACCEPT`,
     ...(k.forwardConntrack === 'pod-source-and-destination'
       ? [
-          `-A KUBE-FORWARD -s ${clusterCidr} -m comment --comment ${q('kubernetes forwarding conntrack pod source rule')} ${established}`,
-          `-A KUBE-FORWARD -d ${clusterCidr} -m comment --comment ${q('kubernetes forwarding conntrack pod destination rule')} ${established}`,
+          `-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding conntrack pod source rule')} ${established}`,
+          `-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding conntrack pod destination rule')} ${established}`,
         ]
       : [`-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding conntrack rule')} ${established}`]),
   ];

@@ -21,7 +21,7 @@ export interface ProxyKnobs {
   dropInvalid: boolean;
   /** KUBE-MARK-MASQ's mark op: `or` (`--or-mark 0x4000`, v1.21+) or `set-xmark` (v1.20: `--set-xmark 0x4000/0x4000`). Default `or`. */
   markOp?: 'or' | 'set-xmark';
-  /** KUBE-FORWARD's RELATED,ESTABLISHED accepts: one (v1.21+) or two matching the pod CIDR as source and destination (v1.20). Default `single`. */
+  /** KUBE-FORWARD's RELATED,ESTABLISHED accepts: one (v1.21+) or two, pod source and pod destination rules, with no address match (v1.20, as the real v1.20.2 binary wrote them). Default `single`. */
   forwardConntrack?: 'single' | 'pod-source-and-destination';
 }
 
