@@ -7,12 +7,12 @@
  * progress. The cache owns these files; runs never delete them, `prune` does.
  */
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { KernelArtefact, KernelCacheUse, KernelSpec } from './artefact.js';
 import { isPlainImage, newestFirst } from './candidates.js';
 import { compareDebianVersions } from './debian-version.js';
 import { withLock } from './lock.js';
+import { cacheRoot } from '../cache-root.js';
 
 /** Schema tag of kernel.json. */
 export const KERNEL_JSON_SCHEMA = 'resetlab/kernel@1';
@@ -47,9 +47,7 @@ export interface CachedKernel extends KernelRecord {
 
 /** The cache root for this environment: `$XDG_CACHE_HOME/resetlab/kernels` (a relative XDG_CACHE_HOME is ignored, as the XDG spec says), else `~/.cache/resetlab/kernels`. */
 export function kernelCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CACHE_HOME?.trim();
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME?.trim() || homedir(), '.cache');
-  return join(base, 'resetlab', 'kernels');
+  return cacheRoot('kernels', env);
 }
 
 /**

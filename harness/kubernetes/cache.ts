@@ -12,9 +12,9 @@
  * Runs never delete anything here; `resetlab kube-proxy prune` does.
  */
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { withLock } from '../kernels/lock.js';
+import { cacheRoot } from '../cache-root.js';
 
 /** Schema tag of kubernetes.json. */
 export const KUBERNETES_JSON_SCHEMA = 'resetlab/kubernetes@1';
@@ -92,9 +92,7 @@ export interface CachedEtcd extends EtcdRecord {
 
 /** The cache root: `$XDG_CACHE_HOME/resetlab/kubernetes` (a relative XDG_CACHE_HOME is ignored), else `~/.cache/resetlab/kubernetes`. */
 export function kubernetesCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CACHE_HOME?.trim();
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME?.trim() || homedir(), '.cache');
-  return join(base, 'resetlab', 'kubernetes');
+  return cacheRoot('kubernetes', env);
 }
 
 /** The folder of a built version. */
