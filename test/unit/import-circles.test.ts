@@ -13,6 +13,21 @@ describe('import circles', () => {
     expect(importCycles(importGraph(files), REPO_ROOT)).toEqual([]);
   });
 
+  it("no driver's driver.ts imports another driver's driver.ts (shared pieces live outside the drivers)", () => {
+    const graph = importGraph(sourceFiles(join(REPO_ROOT, 'harness')));
+    const driverFile = /\/harness\/lab\/([^/]+)\/driver\.ts$/;
+    const crossings: string[] = [];
+    for (const [file, imports] of graph) {
+      const from = driverFile.exec(file)?.[1];
+      if (!from) continue;
+      for (const imported of imports) {
+        const to = driverFile.exec(imported)?.[1];
+        if (to && to !== from) crossings.push(`${from} -> ${to}`);
+      }
+    }
+    expect(crossings).toEqual([]);
+  });
+
   it('reads static, type-only, re-export and dynamic imports', () => {
     const text = "import type { A } from './a.js';\nimport { b } from '../b.js';\nexport { c } from './c/index.js';\nconst d = await import('./d.js');\nimport 'node:fs';\nimport './side.js';";
     expect(importsOf('/x/y/f.ts', text)).toEqual(['/x/y/a.ts', '/x/b.ts', '/x/y/c/index.ts', '/x/y/d.ts', '/x/y/side.ts']);

@@ -17,6 +17,7 @@ import { provisionNetnsLab } from './provider.js';
 import { chooseProxyMode, readProxyFacts } from './proxy-mode.js';
 import { kubernetesCacheRoot } from '../../kubernetes/cache.js';
 import { resolveKubernetes } from '../../kubernetes/resolve.js';
+import { KUBE_PROXY_OPTION } from '../../kubernetes/option.js';
 import { parseKubeProxySpec } from '../../kubernetes/spec.js';
 
 /** Throws UnsupportedError (exit 2) when the netns driver cannot run here. */
@@ -30,13 +31,6 @@ export function checkNetnsPreconditions(): void {
 export function timeScaleOf(flag: unknown): number {
   return typeof flag === 'string' ? Number(flag) : 1;
 }
-
-/** `--kube-proxy`: run the real kube-proxy (netns and vm drivers). */
-export const KUBE_PROXY_OPTION = {
-  flags: '--kube-proxy <version|dir>',
-  key: 'kubeProxy',
-  description: "run the real kube-proxy instead of resetlab's copy of its rules: v1.20.2 (built from Debian's source package and cached; minutes the first time), vX.Y.Z (official release binaries with their published sha256, where the network reaches dl.k8s.io) or a server/bin folder with kube-proxy and kube-apiserver",
-};
 
 /** The netns driver. */
 export const netnsDriver: LabDriver = {

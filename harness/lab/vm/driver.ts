@@ -20,7 +20,7 @@ import { parseVmFlags, type VmFlags } from './flags.js';
 import { assertVmPreconditions, vmReadiness } from './preconditions.js';
 import { runKernel } from './provider.js';
 import { failedCellReport } from './results.js';
-import { KUBE_PROXY_OPTION } from '../netns/driver.js';
+import { KUBE_PROXY_OPTION } from '../../kubernetes/option.js';
 import { kubernetesCacheRoot } from '../../kubernetes/cache.js';
 import { resolveKubernetes } from '../../kubernetes/resolve.js';
 import { parseKubeProxySpec } from '../../kubernetes/spec.js';
