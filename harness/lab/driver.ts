@@ -27,6 +27,11 @@ export interface DriverFlags {
   kubeProxyMode?: string;
   /** `--kube-proxy-version` (every driver; a list with `check`). */
   kubeProxyVersion?: string;
+  /**
+   * Internal (no CLI flag; `reproduce` sets it on the netns driver): run the scenarios at once,
+   * each in its own lab (run/run-each.ts). Drivers that cannot ignore it.
+   */
+  sideBySide?: boolean;
   [flag: string]: unknown;
 }
 

@@ -1,7 +1,11 @@
 /**
- * Runs validated scenarios one after another on labs from one driver factory (the netns and
- * kind drivers' `execute`): says which scenario starts, runs the pipeline, and hands each
- * report to `onReport` before the next one starts. Stops early when the signal aborts.
+ * Runs validated scenarios on labs from one driver factory (the netns and kind drivers'
+ * `execute`): says which scenario starts, runs the pipeline, and hands each report to
+ * `onReport`, in the scenarios' order. One after another by default; with `sideBySide`, every
+ * scenario at once, each in its own lab (own prefix, namespaces and conntrack tables), with
+ * every progress line tagged `[scenario]` and live ticks left out (they would overwrite each
+ * other), and the reports still handed over in order as soon as all earlier ones are. Stops
+ * starting scenarios when the signal aborts; running ones stop their load and report.
  */
 import type { Runner } from '../exec/runner.js';
 import type { RunReport } from '../report/schema.js';
@@ -20,29 +24,73 @@ export interface RunEachContext {
   timeScale?: number;
   /** How arms stop (run/stopping.ts `stoppingFor`); default fixed. */
   stopping?: StoppingMode;
+  /** Run every scenario at once, each in its own lab (see module doc); default false. */
+  sideBySide?: boolean;
 }
 
-/** Runs `scenarios` in order on labs from `provision` (see module doc). */
+/**
+ * The progress of one of several scenarios running at once: phase, arm start and arm end
+ * become one tagged line each; ticks are dropped. Pure mapping onto `progress`.
+ */
+export function taggedProgress(tag: string, progress: (e: ProgressEvent) => void): (e: ProgressEvent) => void {
+  return (e) => {
+    if (e.type === 'phase') progress({ type: 'phase', message: `[${tag}] ${e.message}` });
+    else if (e.type === 'arm-start') progress({ type: 'phase', message: `[${tag}] arm ${e.arm} (trial ${e.trial}/${e.trials}), ${e.durationSec}s of load` });
+    else if (e.type === 'arm-end') progress({ type: 'phase', message: `[${tag}] ${e.arm}: ${e.requests} requests, ${e.resets} resets` });
+  };
+}
+
+/** The "running ..." line of one scenario. Pure. */
+export function runningLine(scenario: Scenario, stopping: StoppingMode): string {
+  const each = stopping.kind === 'fixed' ? `${scenario.load.durationMs / 1000}s each` : `each until decided, at most ${scenario.load.durationMs / 1000}s, ${stopping.schedule}`;
+  return `resetlab: running ${scenario.name} (${scenario.arms.map((a) => a.name).join(' vs ')}, ${each}, ${scenario.trials} trial${scenario.trials === 1 ? '' : 's'})`;
+}
+
+/** Runs `scenarios` on labs from `provision` (see module doc). */
 export async function runEach(
   ctx: RunEachContext,
   scenarios: Scenario[],
   provision: LabFactory,
   onReport: (r: RunReport) => Promise<void>,
 ): Promise<RunReport[]> {
-  const reports: RunReport[] = [];
-  for (const scenario of scenarios) {
-    if (ctx.signal.aborted) break;
-    const stopping = ctx.stopping ?? { kind: 'fixed' };
-    const each = stopping.kind === 'fixed' ? `${scenario.load.durationMs / 1000}s each` : `each until decided, at most ${scenario.load.durationMs / 1000}s, ${stopping.schedule}`;
-    ctx.say(`resetlab: running ${scenario.name} (${scenario.arms.map((a) => a.name).join(' vs ')}, ${each}, ${scenario.trials} trial${scenario.trials === 1 ? '' : 's'})`);
-    const report = await runScenario(scenario, {
+  const stopping = ctx.stopping ?? { kind: 'fixed' };
+  const run = (scenario: Scenario, progress: (e: ProgressEvent) => void) =>
+    runScenario(scenario, {
       provision,
       runner: ctx.runner,
       signal: ctx.signal,
-      progress: ctx.progress,
+      progress,
       stopping,
       ...(ctx.timeScale !== undefined ? { timeScale: ctx.timeScale } : {}),
     });
+  const reports: RunReport[] = [];
+  if (ctx.sideBySide && scenarios.length > 1) {
+    if (ctx.signal.aborted) return reports;
+    ctx.say(`resetlab: ${scenarios.length} scenarios side by side, each in its own lab`);
+    const running = scenarios.map((s) => {
+      ctx.say(runningLine(s, stopping));
+      return run(s, taggedProgress(s.name, ctx.progress));
+    });
+    // In order: each report as soon as it and every earlier one are done; every scenario is
+    // awaited (none is left running) before the first failure, if any, is thrown.
+    const outcomes = running.map((p) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })));
+    let failure: { error: unknown } | undefined;
+    for (const pending of outcomes) {
+      const o = await pending;
+      if (!o.ok) {
+        failure ??= { error: o.error };
+        continue;
+      }
+      await onReport(o.value);
+      reports.push(o.value);
+    }
+    if (failure) throw failure.error;
+    return reports;
+  }
+  for (const scenario of scenarios) {
+    if (ctx.signal.aborted) break;
+    ctx.say(runningLine(scenario, stopping));
+    const report = await run(scenario, ctx.progress);
     await onReport(report);
     reports.push(report);
   }

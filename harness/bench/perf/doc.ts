@@ -93,6 +93,8 @@ export interface HarnessBenchDoc {
     wallSec?: number;
     /** Where that time went, phase by phase, with each phase's share (perf/reproduce-split.ts). */
     split?: Array<{ phase: string; sec: number; ratio: number }>;
+    /** Scenarios run side by side: each one's own lab set-up, load and between-arms time, with shares of its span. */
+    lanes?: Array<{ scenario: string; sec: number; phases: Array<{ phase: string; sec: number; ratio: number }> }>;
   };
   /** `resetlab reproduce --fixed` in the same run (every arm its full duration); absent in older documents. */
   reproduceFixed?: { timeToVerdictSec: number | null; note: string };

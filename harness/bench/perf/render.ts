@@ -75,7 +75,13 @@ export function harnessRows(doc: HarnessBenchDoc): string[][] {
   rows.push(['`resetlab reproduce` time to verdict', ttv === null ? doc.reproduce.note : sec(ttv), ...vsBase('reproduceTimeToVerdictSec', sec)]);
   if (doc.reproduce.wallSec !== undefined) {
     rows.push(['  build check + process, spawn to exit', sec(doc.reproduce.wallSec), '', '', '<= 10 s ' + (doc.reproduce.wallSec <= 10 ? 'met' : 'NOT met')]);
+    const lanes = doc.reproduce.lanes ?? [];
+    if (lanes.length > 0) rows.push([`  split along the scenario that finished last (${lanes.length} ran side by side)`, '', '', '', '']);
     for (const p of doc.reproduce.split ?? []) rows.push([`    ${p.phase}`, sec(p.sec), '', ratio(p.ratio), '']);
+    for (const lane of lanes) {
+      rows.push([`  ${lane.scenario}: its own lab, first line to last arm`, sec(lane.sec), '', '', '']);
+      for (const p of lane.phases) rows.push([`    ${p.phase}`, sec(p.sec), '', ratio(p.ratio), '']);
+    }
   }
   if (doc.reproduceFixed) {
     const f = doc.reproduceFixed.timeToVerdictSec;

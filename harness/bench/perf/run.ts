@@ -30,7 +30,7 @@ export interface HarnessBenchOptions {
    * Times `resetlab reproduce` (sequential; with `fixed`, `--fixed`) and returns its time to
    * verdict (null = skipped, with `note`). Both are timed in the same run.
    */
-  reproduce: (fixed?: boolean) => Promise<{ timeToVerdictSec: number | null; note: string; wallSec?: number; split?: Array<{ phase: string; sec: number; ratio: number }> }>;
+  reproduce: (fixed?: boolean) => Promise<HarnessBenchDoc['reproduce']>;
 }
 
 /** Dependencies of `runHarnessBench`. */

@@ -4,7 +4,8 @@
  * table of ratios, writes bench/latest.json (git-ignored) and, with --write-baseline, the new
  * bench/baseline.json. Needs root, wrk and iperf3 (scripts/bench.mjs installs them).
  */
-import { splitReproduce, type PhaseTime, type TimedLine } from '../../bench/perf/reproduce-split.js';
+import { splitReproduce, type TimedLine } from '../../bench/perf/reproduce-split.js';
+import type { HarnessBenchDoc } from '../../bench/perf/doc.js';
 import { execa } from 'execa';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ export const BENCH_DIR = join(REPO_ROOT, 'bench');
  * verdict and verdicts, and splits the whole (build check + process) into phases from the
  * progress lines as they arrive (perf/reproduce-split.ts).
  */
-export async function timeReproduce(fixed = false): Promise<{ timeToVerdictSec: number | null; note: string; wallSec?: number; split?: PhaseTime[] }> {
+export async function timeReproduce(fixed = false): Promise<HarnessBenchDoc['reproduce']> {
   const out = await mkdtemp(join(tmpdir(), 'rl-bench-'));
   try {
     const b0 = performance.now();
@@ -66,7 +67,10 @@ export async function timeReproduce(fixed = false): Promise<{ timeToVerdictSec: 
       timeToVerdictSec: doc.timeToVerdictSec ?? null,
       note: `node bin/resetlab.js ${args.filter((a) => a !== out && a !== '--out').join(' ')} (verdicts: ${outcomes})`,
       wallSec: buildCheckSec + exitSec,
-      split: splitReproduce(buildCheckSec, lines, exitSec),
+      ...(() => {
+        const { phases, lanes } = splitReproduce(buildCheckSec, lines, exitSec);
+        return { split: phases, ...(lanes ? { lanes } : {}) };
+      })(),
     };
   } finally {
     await rm(out, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RunReport } from '../../report/schema.js';
-import { REPRODUCE_SCENARIOS, summaryLine } from './reproduce.js';
+import { REPRODUCE_MAX_ARM, REPRODUCE_SCENARIOS, reproduceFlags, summaryLine } from './reproduce.js';
 
 const FIXTURE = RunReport.parse(JSON.parse(readFileSync(new URL('../../../test/fixtures/reports/reproduced.json', import.meta.url), 'utf8')));
 const KP = { source: 'model' as const, version: 'v1.37', mode: 'iptables', beLiberalAtStart: 0, dropInvalid: true, dropInvalidBy: 'kube-proxy' as 'kube-proxy' | 'lab override', dropInvalidReason: '', markOp: 'or', forwardConntrack: 'single', deprecation: null };
@@ -20,6 +20,17 @@ function report(outcome: RunReport['verdict']['outcome'], evidence: Partial<RunR
 describe('reproduce', () => {
   it('runs a failure kube-proxy permits, a path it protects, and the control', () => {
     expect(REPRODUCE_SCENARIOS).toEqual(['over-window-masquerade', 'over-window', 'none']);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['netns (the default): side by side, arms at most REPRODUCE_MAX_ARM', {}, { sideBySide: true, duration: REPRODUCE_MAX_ARM }],
+    ['netns named: the same', { driver: 'netns' }, { driver: 'netns', sideBySide: true, duration: REPRODUCE_MAX_ARM }],
+    ['--duration wins', { duration: '10s' }, { sideBySide: true, duration: '10s' }],
+    ['--kube-proxy (one real control plane at a time): as given', { kubeProxy: 'v1.20.2' }, { kubeProxy: 'v1.20.2' }],
+    ['vm (scaled to the guest): as given', { driver: 'vm', kernel: '6.1' }, { driver: 'vm', kernel: '6.1' }],
+    ['kind: as given', { driver: 'kind' }, { driver: 'kind' }],
+  ])('flags: %s', (_name, given, used) => {
+    expect(reproduceFlags(given)).toEqual(used);
   });
 
   it.each<[string, RunReport, RegExp]>([

@@ -50,7 +50,7 @@ export const netnsDriver: LabDriver = {
     const spec = typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).spec : undefined;
     // A cached build is used as it is; a missing one is built first (minutes; see harness/kubernetes/build.ts).
     const kubeProxy = spec ? await resolveKubernetes(kubernetesCacheRoot(), spec, { runner: ctx.runner, say: ctx.say }) : undefined;
-    return runEach({ ...ctx, runner, timeScale, stopping: stoppingFor(flags) }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner, kubeProxy, timeScale, say: ctx.say }), onReport);
+    return runEach({ ...ctx, runner, timeScale, stopping: stoppingFor(flags), sideBySide: flags.sideBySide === true }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner, kubeProxy, timeScale, say: ctx.say }), onReport);
   },
   removeLeftovers: async (ctx) => void (await removeNetnsLeftoversLoudly(ctx, true)),
 };
