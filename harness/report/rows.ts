@@ -128,6 +128,12 @@ function fixRows(report: RunReport, row: (label: string, group: Row['group'], f:
   return [
     ...(arms.some((a) => a.ipvsTimeouts) ? [row('IPVS timeouts tcp/tcpfin/udp (read back)', 'setup', (a) => (a.ipvsTimeouts ? `${a.ipvsTimeouts.tcp}/${a.ipvsTimeouts.tcpFin}/${a.ipvsTimeouts.udp} s` : '-'))] : []),
     ...(arms.some((a) => a.keepalive) ? [row('client TCP keepalive', 'setup', (a) => (a.keepalive ? `idle ${a.keepalive.idleSec} s, interval ${a.keepalive.intervalSec} s` : '-'))] : []),
+    ...(arms.some((a) => a.armInvalidDrop)
+      ? [
+          row("arm's INVALID drop (node-a)", 'setup', (a) => (a.armInvalidDrop ? 'forward + input' : '-')),
+          row("-> dropped by the arm's INVALID drop", 'evidence', (a) => opt(a.evidence.armInvalidDropped)),
+        ]
+      : []),
     ...(arms.some((a) => a.evidence.ipvsExpired !== undefined) ? [row('IPVS entries expired (node-a)', 'evidence', (a) => opt(a.evidence.ipvsExpired))] : []),
     ...(arms.some((a) => a.evidence.vipResetsReceived !== undefined) ? [row('RSTs from the VIP to the client', 'evidence', (a) => opt(a.evidence.vipResetsReceived))] : []),
     ...(judged.size > 0 ? [row('against the baseline', 'load', (a) => judged.get(a.name) ?? (a === arms[0] ? 'baseline' : '-'))] : []),

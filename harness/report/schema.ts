@@ -15,6 +15,8 @@ export const Evidence = z.object({
   conntrackIgnored: z.number().int().nonnegative().optional(),
   /** Packets dropped by the INVALID-drop rule on node-a (0 when the rule is absent). */
   invalidDropped: z.number().int().nonnegative(),
+  /** Packets dropped by the arm's own INVALID drop (`arms[].dropInvalid`; only in arms that add it). */
+  armInvalidDropped: z.number().int().nonnegative().optional(),
   /** Segments that reached the client side (client, node-a) with the backend pod's address as source (escaped reverse NAT). */
   leakedUnNatted: z.number().int().nonnegative(),
   /** Injected segments that reached the client side reverse-NATed from the VIP: conntrack accepted them. */
@@ -165,6 +167,8 @@ export const TrialResult = z.object({
   ipvsTimeouts: z.object({ tcp: z.number(), tcpFin: z.number(), udp: z.number() }).optional(),
   /** The client's TCP keepalive, when the arm sets it: seconds as set on every load connection. */
   keepalive: z.object({ idleSec: z.number(), intervalSec: z.number(), probes: z.number(), setBy: z.string() }).optional(),
+  /** The INVALID drop the arm added on node-a (`arms[].dropInvalid`), as the report names it. */
+  armInvalidDrop: z.string().optional(),
 });
 export type TrialResult = z.infer<typeof TrialResult>;
 
@@ -194,6 +198,8 @@ export const ArmResult = z.object({
   ipvsTimeouts: z.object({ tcp: z.number(), tcpFin: z.number(), udp: z.number() }).optional(),
   /** The client's TCP keepalive of the arm (its first trial's). */
   keepalive: z.object({ idleSec: z.number(), intervalSec: z.number(), probes: z.number(), setBy: z.string() }).optional(),
+  /** The INVALID drop the arm added on node-a (its first trial's). */
+  armInvalidDrop: z.string().optional(),
 });
 export type ArmResult = z.infer<typeof ArmResult>;
 

@@ -16,6 +16,7 @@ import type { RpsWanted } from '../lab/rps.js';
 import { sysctlMismatches } from '../lab/sysctl.js';
 import { Sample, type Stopping, type TrialResult } from '../report/schema.js';
 import { readIpvsTimeouts, setIpvsTimeouts } from '../lab/ipvs-timeouts.js';
+import { ARM_INVALID_DROP_RULE, placeArmInvalidDrop } from '../lab/arm-invalid-drop.js';
 import type { IpvsTimeouts } from '../counters/parse-ipvs.js';
 import type { ArmSpec, Scenario } from '../scenario/schema.js';
 import type { ProgressEvent } from './progress.js';
@@ -115,6 +116,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const wanted = { ...ctx.baseSysctls, ...arm.sysctls };
   const sysctlsByNode = await lab.setSysctls(lab.nodeRoles, wanted);
   const rps = await applyRps(lab, ctx.rpsWanted);
+  const armDrop = arm.dropInvalid ? await placeArmInvalidDrop(lab, cleanup) : undefined;
   const dataPlaneRules = lab.dataPlaneRules ? await lab.dataPlaneRules() : undefined;
   const before = await snapshotCounters(lab);
   const fault = createFault(scenario.fault, deadlineMs);
@@ -168,6 +170,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const faultReport = await fault.revert(lab);
   await ipvsTimeouts?.restore();
   const after = await snapshotCounters(lab);
+  const armInvalidDropped = armDrop ? await armDrop.finish() : undefined;
   const readBack = await lab.readSysctls(lab.nodeRoles, Object.keys(wanted));
   for (const role of lab.nodeRoles) {
     for (const m of sysctlMismatches(wanted, readBack[role] ?? {})) disturbed.push(`${role} sysctl changed during the arm: ${m}`);
@@ -204,13 +207,19 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
     throughputBytesPerSec: Number(r?.throughputBytesPerSec ?? 0),
     requestsPerSec: Number(r?.requestsPerSec ?? 0),
     latencyMs: (r?.latencyMs as TrialResult['latencyMs']) ?? { p50: 0, p90: 0, p99: 0, max: 0, mean: 0 },
-    evidence: { ...diffEvidence(before, after, faultReport.injected), ...faultReport.evidence, ...(fates?.leakFates ? { leakFates: fates.leakFates } : {}) },
+    evidence: {
+      ...diffEvidence(before, after, faultReport.injected),
+      ...faultReport.evidence,
+      ...(fates?.leakFates ? { leakFates: fates.leakFates } : {}),
+      ...(armInvalidDropped !== undefined ? { armInvalidDropped } : {}),
+    },
     faultDetails: faultReport.details,
     ticks,
     ...loadSamples(r),
     disturbed,
     ...(rps ? { rps } : {}),
     ...(ipvsTimeouts ? { ipvsTimeouts: ipvsTimeouts.readBack } : {}),
+    ...(armDrop ? { armInvalidDrop: ARM_INVALID_DROP_RULE } : {}),
     ...(arm.keepalive ? { keepalive: { idleSec: Math.floor(arm.keepalive.idleMs / 1000), intervalSec: 1, probes: 10, setBy: 'socket.setKeepAlive (libuv 1.46: TCP_KEEPIDLE, TCP_KEEPINTVL 1 s, TCP_KEEPCNT 10)' } } : {}),
     stopping,
     ...(fates?.leakedConnections ? { leakedConnections: fates.leakedConnections } : {}),

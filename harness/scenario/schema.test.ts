@@ -124,7 +124,8 @@ describe('validateScenario: problems', () => {
     ['arms not a list', x({ arms: 'liberal' }), [['arms', 'expected a list, got "liberal"']]],
     ['arms empty', x({ arms: [] }), [['arms', 'must have at least 1 item (got 0)']]],
     ['17 arms', x({ arms: Array.from({ length: 17 }, (_, i) => ({ name: `a${i}`, sysctls: { [LIBERAL]: 0 } })) }), [['arms', 'must have at most 16 items (got 17)']]],
-    ['arm without sysctls', x({ arms: [{ name: 'a' }] }), [['arms[0].sysctls', 'required: an arm sets sysctls, ipvsTimeouts or keepalive']]],
+    ['arm without sysctls', x({ arms: [{ name: 'a' }] }), [['arms[0].sysctls', 'required: an arm sets sysctls, ipvsTimeouts, keepalive or dropInvalid']]],
+    ['arm dropInvalid false', x({ arms: [{ name: 'a', dropInvalid: false }] }), [['arms[0].dropInvalid', 'set true to add an INVALID drop on node-a for this arm (omit it otherwise)']]],
     ['arm keepalive not a duration', x({ arms: [{ name: 'a', keepalive: { idle: 'soon' } }] }), [['arms[0].keepalive.idle', expect.stringMatching(/duration/)]]],
     ['arm ipvs timeout 0', x({ arms: [{ name: 'a', ipvsTimeouts: { tcp: 0 } }] }), [['arms[0].ipvsTimeouts.tcp', 'must be >= 1 (got 0)']]],
     ['idle gap without afterRequests', x({ load: { idle: { gap: '5s' } } }), [['load.idle.afterRequests', 'required']]],
@@ -198,16 +199,18 @@ describe('fix arms and idle load shapes', () => {
       { name: 'base', sysctls: { 'net.netfilter.nf_conntrack_tcp_be_liberal': 0 } },
       { name: 'ka', keepalive: { idle: '1s' } },
       { name: 'timeout', ipvsTimeouts: { tcp: 30 } },
+      { name: 'drop', dropInvalid: true },
     ],
   };
   it('validates to milliseconds and an empty sysctls map, and writes back the same file', () => {
     const r = validateScenario(file, 'f.yaml', 'f.yaml');
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     expect(r.scenario.load.idle).toEqual({ afterRequests: 50, gapMs: 6000 });
-    expect(r.scenario.arms.map((a) => [a.sysctls, a.keepalive, a.ipvsTimeouts])).toEqual([
-      [{ 'net.netfilter.nf_conntrack_tcp_be_liberal': 0 }, undefined, undefined],
-      [{}, { idleMs: 1000 }, undefined],
-      [{}, undefined, { tcp: 30 }],
+    expect(r.scenario.arms.map((a) => [a.sysctls, a.keepalive, a.ipvsTimeouts, a.dropInvalid])).toEqual([
+      [{ 'net.netfilter.nf_conntrack_tcp_be_liberal': 0 }, undefined, undefined, undefined],
+      [{}, { idleMs: 1000 }, undefined, undefined],
+      [{}, undefined, { tcp: 30 }, undefined],
+      [{}, undefined, undefined, true],
     ]);
     const again = validateScenario(toScenarioFile(r.scenario), 'f.yaml', 'f.yaml');
     expect(again.ok && again.scenario).toEqual(r.scenario);

@@ -168,8 +168,9 @@ export const KeepaliveSpec = z.strictObject({ idle: Duration }).transform(({ idl
 
 /**
  * One arm: a named set of fixes applied before its load: sysctls (node-a and the other data
- * plane nodes), IPVS timeouts, the client's TCP keepalive; `rps` (optional) replaces the
- * scenario's for this arm.
+ * plane nodes), IPVS timeouts, the client's TCP keepalive, an INVALID drop of its own on node-a
+ * (`dropInvalid: true`, lab/arm-invalid-drop.ts); `rps` (optional) replaces the scenario's for
+ * this arm.
  */
 export const ArmSpec = z
   .strictObject({
@@ -177,11 +178,12 @@ export const ArmSpec = z
     sysctls: Sysctls.optional(),
     ipvsTimeouts: IpvsTimeoutsSpec.optional(),
     keepalive: KeepaliveSpec.optional(),
+    dropInvalid: z.literal(true, { error: 'set true to add an INVALID drop on node-a for this arm (omit it otherwise)' }).optional(),
     rps: RpsSpec.optional(),
   })
   .superRefine((a, ctx) => {
-    if (a.sysctls === undefined && a.ipvsTimeouts === undefined && a.keepalive === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['sysctls'], message: 'required: an arm sets sysctls, ipvsTimeouts or keepalive', input: undefined });
+    if (a.sysctls === undefined && a.ipvsTimeouts === undefined && a.keepalive === undefined && a.dropInvalid === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sysctls'], message: 'required: an arm sets sysctls, ipvsTimeouts, keepalive or dropInvalid', input: undefined });
     }
   })
   .transform(({ sysctls, ...rest }) => ({ ...rest, sysctls: sysctls ?? {} }));

@@ -58,6 +58,7 @@ export function poolArm(name: string, trials: TrialResult[]): ArmResult {
     ...(trials[0]?.dataPlaneRules ? { dataPlaneRules: trials[0].dataPlaneRules } : {}),
     ...(trials[0]?.ipvsTimeouts ? { ipvsTimeouts: trials[0].ipvsTimeouts } : {}),
     ...(trials[0]?.keepalive ? { keepalive: trials[0].keepalive } : {}),
+    ...(trials[0]?.armInvalidDrop ? { armInvalidDrop: trials[0].armInvalidDrop } : {}),
     trials: [...trials],
     disturbed: [
       ...trials.flatMap((t) => t.disturbed.map((reason) => `trial ${t.trial}: ${reason}`)),
@@ -82,7 +83,7 @@ function proxySysctls(first: TrialResult | undefined): Record<string, number> {
   return chosen ? { ...chosen } : {};
 }
 
-const OPTIONAL_KEYS = ['conntrackIgnored', 'injectedNatted', 'ipvsConns', 'ipvsInPackets', 'ipvsOutPackets', 'nodeRstsSent', 'vipResetsReceived', 'ipvsExpired'] as const;
+const OPTIONAL_KEYS = ['conntrackIgnored', 'injectedNatted', 'ipvsConns', 'ipvsInPackets', 'ipvsOutPackets', 'nodeRstsSent', 'vipResetsReceived', 'ipvsExpired', 'armInvalidDropped'] as const;
 
 function poolEvidence(trials: TrialResult[]): Evidence {
   const sum: Evidence = {

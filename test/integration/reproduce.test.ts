@@ -125,6 +125,27 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
     }
   });
 
+  it("an arm's own INVALID drop (arms[].dropInvalid) fixes the masqueraded path kube-proxy's KUBE-FORWARD drop misses, and counts what it dropped", async () => {
+    const base = await pinned('over-window-masquerade');
+    const scenario = {
+      ...base,
+      arms: [base.arms[0]!, { name: 'drop-invalid', sysctls: base.arms[0]!.sysctls, dropInvalid: true as const }],
+    };
+    const report = await runScenario(scenario, { provision, runner, stopping: untilDecided });
+    const [lib0, drop] = report.arms;
+    expect(lib0!.resets).toBeGreaterThan(0);
+    expect(lib0!.evidence.armInvalidDropped).toBeUndefined();
+    expect(drop!.sysctls['net.netfilter.nf_conntrack_tcp_be_liberal']).toBe(0);
+    expect(drop!.armInvalidDrop).toMatch(/forward and input/);
+    expect(drop!.evidence.injected).toBeGreaterThan(10);
+    expect(drop!.evidence.armInvalidDropped).toBeGreaterThanOrEqual(drop!.evidence.injected);
+    expect(drop!.evidence.leakedUnNatted).toBe(0);
+    expect(drop!.resets).toBe(0);
+    expect(report.verdict.outcome).toBe('reproduced');
+    // The arm's table is gone once the arm ends (the lab itself is destroyed afterwards anyway).
+    expect(JSON.stringify(report.notes)).not.toMatch(/arm INVALID drop/);
+  });
+
   it('an interrupted run stops its load, keeps what it measured, and removes everything', async () => {
     const [scenario] = await builtin(['over-window'], 20_000);
     const controller = new AbortController();
