@@ -30,6 +30,11 @@
  * RSTs, server EstabResets), so the final teardown instead half-closes (FIN), drains and
  * waits up to 2 s for the server to close before the agent exits.
  *
+ * Warm start (`startOnSignal: true`): the agent loads everything, prints `armed`, and starts
+ * the load only on SIGUSR2 (the harness starts it while the arm is being set up, so Node's
+ * start-up and autocannon's import are not on the arm's clock); all its clocks start then. A
+ * stop before the signal exits at once with no result.
+ *
  * Connections: the result's `connections` lists every client socket (conn-log.ts: local port,
  * when it opened and ended, how it ended); a `result-more` event repeats them once the quiet
  * teardown has finished, with what each close saw.
@@ -53,6 +58,8 @@ interface LoadArgs {
   countEveryMs?: number;
   /** Period of the result's `samples` (ms, at most 1000); default 1000. */
   sampleEveryMs?: number;
+  /** Warm start: print `armed`, start on SIGUSR2 (see module doc). */
+  startOnSignal?: boolean;
 }
 
 const args = agentArgs<LoadArgs>('load');
@@ -65,7 +72,7 @@ let tickResets = 0;
 let second = 0;
 let totalRequests = 0;
 let totalResets = 0;
-const started = performance.now();
+let started = performance.now();
 const sampleEveryMs = args.sampleEveryMs && args.sampleEveryMs > 0 && args.sampleEveryMs <= 1000 ? Math.round(args.sampleEveryMs) : 1000;
 const samples: Array<{ endMs: number; requests: number; resets: number }> = [];
 
@@ -162,90 +169,114 @@ function shapeClient(client: Client): void {
   }
 }
 
-const instance = autocannon(
-  {
-    url: args.url,
-    connections: args.connections,
-    duration: args.durationSec,
-    pipelining: args.pipelining,
-    timeout: 10,
-    // autocannon acts on stop() only at its next sample; sample often when the run may stop early.
-    ...(args.countEveryMs ? { sampleInt: 100 } : {}),
-    setupClient: (client: Client) => {
-      setupClient(client);
-      shapeClient(client);
-    },
-  },
-  (err: Error | null, result: Result) => {
-    clearInterval(ticker);
-    clearInterval(sampler);
-    if (counter) clearInterval(counter);
-    takeSample();
-    if (err) {
-      emit({ event: 'error', message: `load: ${err.message}` });
-      process.exit(1);
-    }
-    const result_ = {
-      event: 'result' as const,
-      requests: result.requests.total,
-      sent: result.requests.sent,
-      errors,
-      connectionErrors,
-      durationSec: result.duration,
-      throughputBytesPerSec: result.throughput.total / Math.max(result.duration, 1e-9),
-      requestsPerSec: result.requests.total / Math.max(result.duration, 1e-9),
-      latencyMs: {
-        p50: latencyUs.getValueAtPercentile(50) / 1000,
-        p90: latencyUs.getValueAtPercentile(90) / 1000,
-        p99: latencyUs.getValueAtPercentile(99) / 1000,
-        max: latencyUs.maxValue / 1000,
-        mean: latencyUs.mean / 1000,
+/** Starts the load (at once, or on SIGUSR2 with a warm start). */
+function begin(): ReturnType<typeof autocannon> {
+  started = performance.now();
+  const instance = autocannon(
+    {
+      url: args.url,
+      connections: args.connections,
+      duration: args.durationSec,
+      pipelining: args.pipelining,
+      timeout: 10,
+      // autocannon acts on stop() only at its next sample; sample often when the run may stop early.
+      ...(args.countEveryMs ? { sampleInt: 100 } : {}),
+      setupClient: (client: Client) => {
+        setupClient(client);
+        shapeClient(client);
       },
-      timeouts: result.timeouts,
-      non2xx: result.non2xx,
-      samplePeriodMs: sampleEveryMs,
-      samples,
-    };
-    // The result goes out at once (a stop's grace may end before the teardown does); what the
-    // quiet close saw of each socket follows when it is done.
-    emit({ ...result_, connections: connLog.all(), connectionsNeverConnected: connLog.neverConnected() });
-    void Promise.all(closing).then(() => {
-      emit({ event: 'result-more', connections: connLog.all() });
-      process.exit(0);
-    });
-  },
-);
+    },
+    (err: Error | null, result: Result) => {
+      clearInterval(ticker);
+      clearInterval(sampler);
+      if (counter) clearInterval(counter);
+      takeSample();
+      if (err) {
+        emit({ event: 'error', message: `load: ${err.message}` });
+        process.exit(1);
+      }
+      const result_ = {
+        event: 'result' as const,
+        requests: result.requests.total,
+        sent: result.requests.sent,
+        errors,
+        connectionErrors,
+        durationSec: result.duration,
+        throughputBytesPerSec: result.throughput.total / Math.max(result.duration, 1e-9),
+        requestsPerSec: result.requests.total / Math.max(result.duration, 1e-9),
+        latencyMs: {
+          p50: latencyUs.getValueAtPercentile(50) / 1000,
+          p90: latencyUs.getValueAtPercentile(90) / 1000,
+          p99: latencyUs.getValueAtPercentile(99) / 1000,
+          max: latencyUs.maxValue / 1000,
+          mean: latencyUs.mean / 1000,
+        },
+        timeouts: result.timeouts,
+        non2xx: result.non2xx,
+        samplePeriodMs: sampleEveryMs,
+        samples,
+      };
+      // The result goes out at once (a stop's grace may end before the teardown does); what the
+      // quiet close saw of each socket follows when it is done.
+      emit({ ...result_, connections: connLog.all(), connectionsNeverConnected: connLog.neverConnected() });
+      void Promise.all(closing).then(() => {
+        emit({ event: 'result-more', connections: connLog.all() });
+        process.exit(0);
+      });
+    },
+  );
 
-// autocannon's own histogram keeps whole milliseconds; sub-millisecond responses on a fast lab
-// would all read 0 ms. Record every response time in microseconds instead (same hdr library).
-const latencyUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
-instance.on('response', (client: Client, _status: number, _bytes: number, responseTimeMs: number) => {
-  tickRequests += 1;
-  sampleRequests += 1;
-  totalRequests += 1;
-  connLog.response(client.conn);
-  latencyUs.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
-});
-instance.on('reqError', (err: NodeJS.ErrnoException) => {
-  const code = err.code ?? (/timed out/.test(err.message) ? 'TIMEOUT' : 'OTHER');
-  errors[code] = (errors[code] ?? 0) + 1;
-});
-const ticker = setInterval(() => {
-  second += 1;
-  emit({ event: 'tick', second, requests: tickRequests, resets: tickResets });
-  tickRequests = 0;
-  tickResets = 0;
-}, 1000);
-/** Closes the current sample now. */
-function takeSample(): void {
-  samples.push({ endMs: Math.round(performance.now() - started), requests: sampleRequests, resets: sampleResets });
-  sampleRequests = 0;
-  sampleResets = 0;
+  // autocannon's own histogram keeps whole milliseconds; sub-millisecond responses on a fast lab
+  // would all read 0 ms. Record every response time in microseconds instead (same hdr library).
+  const latencyUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  instance.on('response', (client: Client, _status: number, _bytes: number, responseTimeMs: number) => {
+    tickRequests += 1;
+    sampleRequests += 1;
+    totalRequests += 1;
+    connLog.response(client.conn);
+    latencyUs.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
+  });
+  instance.on('reqError', (err: NodeJS.ErrnoException) => {
+    const code = err.code ?? (/timed out/.test(err.message) ? 'TIMEOUT' : 'OTHER');
+    errors[code] = (errors[code] ?? 0) + 1;
+  });
+  const ticker = setInterval(() => {
+    second += 1;
+    emit({ event: 'tick', second, requests: tickRequests, resets: tickResets });
+    tickRequests = 0;
+    tickResets = 0;
+  }, 1000);
+  /** Closes the current sample now. */
+  function takeSample(): void {
+    samples.push({ endMs: Math.round(performance.now() - started), requests: sampleRequests, resets: sampleResets });
+    sampleRequests = 0;
+    sampleResets = 0;
+  }
+  const sampler = setInterval(takeSample, sampleEveryMs);
+  const counter =
+    args.countEveryMs && args.countEveryMs > 0
+      ? setInterval(() => emit({ event: 'count', requests: totalRequests, resets: totalResets, elapsedMs: Math.round(performance.now() - started) }), args.countEveryMs)
+      : null;
+  emit({ event: 'ready' });
+  onStop(() => instance.stop());
+    return instance;
 }
-const sampler = setInterval(takeSample, sampleEveryMs);
-const counter =
-  args.countEveryMs && args.countEveryMs > 0
-    ? setInterval(() => emit({ event: 'count', requests: totalRequests, resets: totalResets, elapsedMs: Math.round(performance.now() - started) }), args.countEveryMs)
-    : null;
-emit({ event: 'ready' });
-onStop(() => instance.stop());
+
+if (args.startOnSignal) {
+  let begun = false;
+  process.once('SIGUSR2', () => {
+    begun = true;
+    begin();
+  });
+  // A stop before the signal: nothing ran, nothing to report.
+  const leave = () => {
+    if (!begun) process.exit(0);
+  };
+  process.once('SIGTERM', leave);
+  process.once('SIGINT', leave);
+  process.stdin.once('end', leave);
+  process.stdin.resume();
+  emit({ event: 'armed' });
+} else {
+  begin();
+}

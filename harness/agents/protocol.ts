@@ -14,6 +14,8 @@ export const AGENT_ENV = { stdin: 'RESETLAB_AGENT_STDIN', lifetimeMs: 'RESETLAB_
 /** A line an agent prints. */
 export type AgentEvent =
   | { event: 'ready'; [k: string]: unknown }
+  /** Warm start (the load agent's `startOnSignal`): loaded and waiting for SIGUSR2. */
+  | { event: 'armed'; [k: string]: unknown }
   | { event: 'tick'; [k: string]: unknown }
   | { event: 'count'; [k: string]: unknown }
   | { event: 'result'; [k: string]: unknown }

@@ -13,6 +13,8 @@ export type AgentLineEvent = Record<string, unknown> & { event: string };
 /** Callbacks of `AgentLines`. */
 export interface AgentLineHandlers {
   ready?(event: AgentLineEvent): void;
+  /** A warm-started agent is loaded and waits for its start signal. */
+  armed?(event: AgentLineEvent): void;
   tick?(event: AgentLineEvent): void;
   /** The load agent's early-stop counts (`countEveryMs`). */
   count?(event: AgentLineEvent): void;

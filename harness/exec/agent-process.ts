@@ -47,6 +47,13 @@ export interface StartedAgent {
   readonly name: AgentName;
   /** Resolves with the `ready` event; rejects if the agent exits or errs first. */
   readonly ready: Promise<Record<string, unknown>>;
+  /**
+   * Warm start only (an agent started with `startOnSignal`, e.g. the load agent): resolves with
+   * the `armed` event (loaded, waiting); rejects if the agent exits or errs first.
+   */
+  readonly armed?: Promise<Record<string, unknown>>;
+  /** Warm start only: sends the start signal (SIGUSR2) and starts the deadline from now. */
+  go?(): void;
   /** Resolves with the `result` event (or null if the agent died without one) when the process exits. */
   readonly finished: Promise<AgentExit>;
   /** Called for every `tick` event. */
@@ -58,6 +65,9 @@ export interface StartedAgent {
   /** SIGKILL now (cleanup path); a container-backed agent resolves once its container is gone. */
   kill(): void | Promise<void>;
 }
+
+/** How long a warm-started agent may wait for `go()` beyond its deadline (a slow arm set-up). */
+export const WARM_WAIT_MS = 120_000;
 
 /** Starts `name` with `args` inside `node`; the process is SIGKILLed if still alive after `deadlineMs`. */
 export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadlineMs: number): StartedAgent {
@@ -74,6 +84,14 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
   const tickListeners: ((t: Record<string, unknown>) => void)[] = [];
   const countListeners: ((t: Record<string, unknown>) => void)[] = [];
   let killedAtDeadline = false;
+  const warm = typeof args === 'object' && args !== null && (args as { startOnSignal?: unknown }).startOnSignal === true;
+  let resolveArmed!: (v: Record<string, unknown>) => void;
+  let rejectArmed!: (e: Error) => void;
+  const armed = new Promise<Record<string, unknown>>((res, rej) => {
+    resolveArmed = res;
+    rejectArmed = rej;
+  });
+  armed.catch(() => undefined);
   let resolveReady!: (v: Record<string, unknown>) => void;
   let rejectReady!: (e: Error) => void;
   const ready = new Promise<Record<string, unknown>>((res, rej) => {
@@ -83,27 +101,44 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
   ready.catch(() => undefined);
   const lines = new AgentLines({
     ready: (e) => resolveReady(e),
+    armed: (e) => resolveArmed(e),
     tick: (e) => tickListeners.forEach((l) => l(e)),
     count: (e) => countListeners.forEach((l) => l(e)),
-    error: (e) => rejectReady(new Error(`${name} agent: ${String(e.message)}`)),
+    error: (e) => {
+      rejectReady(new Error(`${name} agent: ${String(e.message)}`));
+      rejectArmed(new Error(`${name} agent: ${String(e.message)}`));
+    },
   });
   child.stdout?.on('data', (chunk: Buffer) => lines.feed(chunk));
-  const deadline = setTimeout(() => {
+  const kill = () => {
     killedAtDeadline = true;
     child.kill('SIGKILL');
-  }, deadlineMs);
+  };
+  // A warm agent waits for go() before its load starts: its deadline then starts again.
+  let deadline = setTimeout(kill, warm ? deadlineMs + WARM_WAIT_MS : deadlineMs);
   const finished = child.then((r) => {
     clearTimeout(deadline);
     lines.end();
     const result = lines.result;
     const stderr = String(r.stderr ?? '');
     rejectReady(new Error(`failed to start the ${name} agent (\`${commandLine(argv)}\` exited ${r.exitCode ?? r.signal}): ${stderr.trim().split('\n').slice(-5).join('\n')}`));
+    rejectArmed(new Error(`the ${name} agent exited before it was armed (${r.exitCode ?? r.signal})`));
     return { result, killedAtDeadline, stderr, exitCode: r.exitCode ?? null, signal: r.signal ?? null };
   });
   return {
     name,
     ready,
     finished,
+    ...(warm
+      ? {
+          armed,
+          go: () => {
+            clearTimeout(deadline);
+            deadline = setTimeout(kill, deadlineMs);
+            child.kill('SIGUSR2');
+          },
+        }
+      : {}),
     onTick: (l) => tickListeners.push(l),
     onCount: (l) => countListeners.push(l),
     stop: async (graceMs = 5000) => {

@@ -75,20 +75,21 @@ export class InjectFault implements Fault {
   constructor(private readonly options: InjectOptions) {}
 
   async apply(lab: Lab, cleanup: CleanupStack): Promise<void> {
-    if (this.options.capture !== false && !this.options.dryRun) {
-      const capture = startRstCapture(lab.nodes.server, lab.addresses.serverPort, this.options.deadlineMs, this.options.captureReadyMs ?? 30_000);
-      cleanup.push('rst capture', async () => capture.kill());
-      try {
-        await capture.ready;
-        this.capture = capture;
-      } catch (error) {
-        capture.kill();
-        this.captureProblem = `no RST capture: ${(error as Error).message}`;
-      }
-    }
+    // The capture and the injector start at once: nothing can be injected (or reset) before
+    // the load starts, and the load starts only once both are ready.
+    const capture = this.options.capture !== false && !this.options.dryRun
+      ? startRstCapture(lab.nodes.server, lab.addresses.serverPort, this.options.deadlineMs, this.options.captureReadyMs ?? 30_000)
+      : null;
+    if (capture) cleanup.push('rst capture', async () => capture.kill());
     const agent = startAgent(lab.nodes.server, 'inject', injectAgentArgs(this.options, lab.addresses.serverPort), this.options.deadlineMs);
     this.agent = agent;
     cleanup.push('inject agent', async () => agent.kill());
+    const [captured] = await Promise.allSettled([capture ? capture.ready : Promise.resolve(), agent.ready]);
+    if (capture && captured.status === 'fulfilled') this.capture = capture;
+    else if (capture && captured.status === 'rejected') {
+      capture.kill();
+      this.captureProblem = `no RST capture: ${(captured.reason as Error).message}`;
+    }
     await agent.ready;
   }
 

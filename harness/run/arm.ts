@@ -112,18 +112,11 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const graceMs = Math.round(AGENT_GRACE_MS * (ctx.timeScale ?? 1));
   const deadlineMs = scenario.load.durationMs + graceMs;
   const disturbed: string[] = [];
-  await lab.flushConntrack();
-  const wanted = { ...ctx.baseSysctls, ...arm.sysctls };
-  const sysctlsByNode = await lab.setSysctls(lab.nodeRoles, wanted);
-  const rps = await applyRps(lab, ctx.rpsWanted);
-  const armDrop = arm.dropInvalid ? await placeArmInvalidDrop(lab, cleanup) : undefined;
-  const dataPlaneRules = lab.dataPlaneRules ? await lab.dataPlaneRules() : undefined;
-  const before = await snapshotCounters(lab);
-  const fault = createFault(scenario.fault, deadlineMs);
-  await fault.apply(lab, cleanup);
-  const ipvsTimeouts = await applyArmIpvsTimeouts(lab, arm, cleanup, scenario.fault.kind === 'ipvs-idle-expiry');
-  ctx.progress?.({ type: 'arm-start', arm: arm.name, trial, trials: scenario.trials, durationSec });
-  const load = startAgent(
+  // The load agent starts warm (local processes) while the arm is set up, so Node's start-up
+  // and autocannon's import are off the arm's clock, and begins its load at go(); a container
+  // agent starts cold, once the arm is set up.
+  const warm = !lab.nodes.client.spawnAgent;
+  const startLoad = () => startAgent(
     lab.nodes.client,
     'load',
     {
@@ -136,10 +129,27 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
       ...(ctx.stopWhen ? { countEveryMs: COUNT_EVERY_MS } : {}),
       // Samples at the stopping check's period, so a timeline of a short arm has real points.
       sampleEveryMs: COUNT_EVERY_MS,
+      ...(warm ? { startOnSignal: true } : {}),
     },
     deadlineMs,
   );
-  cleanup.push('load agent', async () => load.kill());
+  const warmLoad = warm ? startLoad() : null;
+  if (warmLoad) cleanup.push('load agent', async () => warmLoad.kill());
+  const wanted = { ...ctx.baseSysctls, ...arm.sysctls };
+  // No traffic flows yet: the flush and the arm's sysctls are independent.
+  const [, sysctlsByNode] = await Promise.all([lab.flushConntrack(), lab.setSysctls(lab.nodeRoles, wanted)]);
+  const rps = await applyRps(lab, ctx.rpsWanted);
+  const armDrop = arm.dropInvalid ? await placeArmInvalidDrop(lab, cleanup) : undefined;
+  // Independent reads, at once: the arm's data-plane rules and the counters before it.
+  const [dataPlaneRules, before] = await Promise.all([lab.dataPlaneRules ? lab.dataPlaneRules() : Promise.resolve(undefined), snapshotCounters(lab)]);
+  const fault = createFault(scenario.fault, deadlineMs);
+  await fault.apply(lab, cleanup);
+  const ipvsTimeouts = await applyArmIpvsTimeouts(lab, arm, cleanup, scenario.fault.kind === 'ipvs-idle-expiry');
+  const load = warmLoad ?? startLoad();
+  if (!warmLoad) cleanup.push('load agent', async () => load.kill());
+  if (load.go) await load.armed;
+  ctx.progress?.({ type: 'arm-start', arm: arm.name, trial, trials: scenario.trials, durationSec });
+  load.go?.();
   const ticks: TrialResult['ticks'] = [];
   let resetsSoFar = 0;
   load.onTick((t) => {
@@ -169,13 +179,13 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   ctx.signal?.removeEventListener('abort', onAbort);
   const faultReport = await fault.revert(lab);
   await ipvsTimeouts?.restore();
-  const after = await snapshotCounters(lab);
+  // Independent reads, at once: the counters after the load, the sysctls and RPS read back.
+  const [after, readBack, drift] = await Promise.all([snapshotCounters(lab), lab.readSysctls(lab.nodeRoles, Object.keys(wanted)), rpsDrift(lab, ctx.rpsWanted)]);
   const armInvalidDropped = armDrop ? await armDrop.finish() : undefined;
-  const readBack = await lab.readSysctls(lab.nodeRoles, Object.keys(wanted));
   for (const role of lab.nodeRoles) {
     for (const m of sysctlMismatches(wanted, readBack[role] ?? {})) disturbed.push(`${role} sysctl changed during the arm: ${m}`);
   }
-  disturbed.push(...(await rpsDrift(lab, ctx.rpsWanted)));
+  disturbed.push(...drift);
   if (ctx.signal?.aborted) disturbed.push('interrupted before the load finished');
   if (loadOut.killedAtDeadline) disturbed.push(`the load agent was killed at its deadline (${deadlineMs} ms)`);
   if (faultReport.disturbed) disturbed.push(faultReport.disturbed);

@@ -66,8 +66,6 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     const rpsBase = await readRpsBase(lab, scenario);
     // A scenario-wide `rps` is in place before the fingerprint is read, so environment.rps shows it.
     if (rpsBase && scenario.rps) await applyRps(lab, armRpsWanted(rpsBase, scenario.rps));
-    environment = await readEnvironment(lab, deps.runner);
-    deps.progress?.({ type: 'phase', message: `lab ${lab.prefix}: data plane ${lab.dataPlane.proxyMode} (${lab.dataPlane.reason})` });
     const scale = deps.timeScale ?? 1;
     const blocks = deps.stopping?.kind === 'sequential' && deps.stopping.schedule === 'interleaved'
       ? Math.ceil(scenario.load.durationMs / ((deps.stopping.blockSec ?? DEFAULT_BLOCK_SEC) * 1000))
@@ -87,10 +85,12 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       totalMs,
     );
     cleanup.push('server agent', async () => void (await server.stop(2000)));
-    await server.ready;
     // Every arm starts from the lab's own values, so an arm never inherits the previous arm's settings.
     const keys = [...new Set(scenario.arms.flatMap((a) => Object.keys(a.sysctls)))];
-    const initial = await lab.readSysctls([lab.nodeRoles[0]!], keys);
+    // Reads that change nothing, while the server starts.
+    const [env, initial] = await Promise.all([readEnvironment(lab, deps.runner), lab.readSysctls([lab.nodeRoles[0]!], keys), server.ready]);
+    environment = env;
+    deps.progress?.({ type: 'phase', message: `lab ${lab.prefix}: data plane ${lab.dataPlane.proxyMode} (${lab.dataPlane.reason})` });
     const baseSysctls = initial[lab.nodeRoles[0]!] ?? {};
     const theLab = lab;
     const maxSecPerArm = (scenario.trials * scenario.load.durationMs) / 1000;
