@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Soak: runs `resetlab reproduce` many times in a row, interrupting some runs at random
 // moments (SIGINT, or SIGKILL followed by `resetlab cleanup`), and reports the verdict
-// distribution, false `reproduced` on the paths that must not reset (the clean control `none`
-// and `over-window`, which kube-proxy's INVALID rule protects; must be 0), missed
+// distribution, false `reproduced` on the path that must not reset (`over-window`, which
+// kube-proxy's INVALID rule protects; must be 0), missed
 // reproductions of over-window-masquerade (goal 0), leftovers after each run (must be 0) and
 // the CLI's peak memory over time.
 //
@@ -30,7 +30,7 @@ const rate = Number(values['interrupt-rate']);
 const out = values.out ?? mkdtempSync(join(tmpdir(), 'rl-soak-'));
 const bin = new URL('../bin/resetlab.js', import.meta.url).pathname;
 /** What each of reproduce's scenarios must conclude (scenarios/expectations.yaml, host rows). */
-const MUST_NOT_REPRODUCE = ['none', 'over-window'];
+const MUST_NOT_REPRODUCE = ['over-window'];
 const MUST_REPRODUCE = ['over-window-masquerade'];
 const duration = values.duration ?? '4s';
 
@@ -65,7 +65,7 @@ for (let i = 1; i <= runs; i++) {
   child.stderr.resume();
   let rss = 0;
   const sampler = setInterval(() => (rss = Math.max(rss, peakRss(child.pid))), 250);
-  // Interrupt somewhere within the expected length of a run (on the netns driver the three
+  // Interrupt somewhere within the expected length of a run (on the netns driver the two
   // scenarios run side by side: two arms of load each plus set-up).
   const expectedMs = 2 * parseDurationMs(duration) + 6000;
   let delivered = false;

@@ -9,10 +9,13 @@
  * - `over-window` (plain pod -> ClusterIP): protected. In iptables mode kube-proxy's INVALID
  *   rule drops the reply ("N dropped by kube-proxy's INVALID rule"); with real IPVS, IPVS
  *   un-NATs it itself;
- * - `none`: the clean-load control.
+ * The clean-load control (`none`) is not among them: every liberal=1 arm above runs the same
+ * load with the fault still injecting and shows no reset, which is what the control shows, and
+ * over-window's liberal=0 arm shows the fault reaching conntrack without a reset. `resetlab run
+ * none` runs it, and `check` gates it.
  * The summary names the kube-proxy version and mode each run modelled.
  *
- * On the netns driver (the default; not with `--kube-proxy`) the three run side by side, each
+ * On the netns driver (the default; not with `--kube-proxy`) the two run side by side, each
  * in its own lab, and each arm runs at most REPRODUCE_MAX_ARM unless `--duration` says
  * otherwise: the first minute is a demonstration, and `resetlab run <scenario>` (10 s arms)
  * bounds a clean arm's rate more tightly. The shorter maximum raises a clean arm's threshold
@@ -24,7 +27,7 @@ import type { CliContext } from '../context.js';
 import { prepareRun, runScenarios, type RunFlags } from './run.js';
 
 /** The scenarios `reproduce` runs, in order (every driver and data plane). */
-export const REPRODUCE_SCENARIOS = ['over-window-masquerade', 'over-window', 'none'];
+export const REPRODUCE_SCENARIOS = ['over-window-masquerade', 'over-window'];
 
 /** The longest an arm of `reproduce` runs on the netns driver unless `--duration` is given. */
 export const REPRODUCE_MAX_ARM = '4s';
