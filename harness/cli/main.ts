@@ -64,7 +64,7 @@ export function buildProgram(getCtx: () => CliContext): Command {
     .version(resetlabVersion())
     .showHelpAfterError()
     .exitOverride();
-  runOptions(program.command('reproduce').description('run over-window and the clean control with liberal=0 vs 1'))
+  runOptions(program.command('reproduce').description('run over-window-masquerade (resets) and over-window (protected by kube-proxy) side by side, liberal=0 vs 1'))
     .action((flags: RunFlags) => reproduceCommand(getCtx(), flags));
   runOptions(program.command('run').argument('<scenario...>', 'built-in scenario names or YAML files').description('run scenarios'))
     .action((refs: string[], flags: RunFlags) => runCommand(getCtx(), refs, flags));
