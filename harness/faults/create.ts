@@ -39,6 +39,17 @@ export function createFault(spec: FaultSpec, deadlineMs: number): Fault {
 }
 
 /**
+ * The least requests an arm needs (beyond the verdict's own minimum) for the fault to have
+ * acted on every connection: `ipvs-idle-expiry` resets only on a connection's first request
+ * after an idle gap, so every connection must have gone through three gaps and asked again:
+ * connections x (3 x afterRequests + 1). 0 for other faults. Pure.
+ */
+export function faultMinRequests(spec: FaultSpec, load: LoadSpec): number {
+  if (spec.kind !== 'ipvs-idle-expiry' || !load.idle) return 0;
+  return load.connections * (3 * load.idle.afterRequests + 1);
+}
+
+/**
  * The least load time (ms) an arm needs before it may stop on a decision. The sequential test
  * assumes resets arrive at a steady rate per request while the fault acts. `conntrack-flush`
  * acts in bursts at its interval, and its resets can lag a flush by more than a short arm

@@ -9,7 +9,7 @@
  */
 import { InterruptedError } from '../errors.js';
 import { startAgent } from '../exec/agent-process.js';
-import { faultMinExposureMs } from '../faults/create.js';
+import { faultMinExposureMs, faultMinRequests } from '../faults/create.js';
 import { CleanupStack } from '../exec/cleanup-stack.js';
 import type { Runner } from '../exec/runner.js';
 import type { Lab } from '../lab/lab.js';
@@ -48,6 +48,11 @@ export interface RunDeps {
    * bare metal; the vm driver passes its guest's measured slowness. Default 1.
    */
   timeScale?: number;
+}
+
+/** The requests every arm needs: the verdict's minimum, or more where the fault needs them to act on every connection (`faultMinRequests`). */
+export function minRequestsOf(scenario: Scenario): number {
+  return Math.max(VERDICT_DEFAULTS.minRequests, faultMinRequests(scenario.fault, scenario.load));
 }
 
 /** Runs a scenario end to end and returns its report (see module doc). */
@@ -99,7 +104,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       mode.kind === 'sequential'
         ? new SequentialStopper(trialsByArm, {
             alpha: VERDICT_DEFAULTS.alpha,
-            minRequests: VERDICT_DEFAULTS.minRequests,
+            minRequests: minRequestsOf(scenario),
             minRatePerMillion: mode.minRatePerMillion ?? SEQUENTIAL_DEFAULTS.minRatePerMillion,
           }, maxSecPerArm, faultMinExposureMs(scenario.fault, scenario.load) / 1000)
         : null;
@@ -166,6 +171,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     throw new InterruptedError(String(deps.signal?.reason ?? 'signal'));
   }
   const verdict = decideVerdict(arms, {
+    minRequests: minRequestsOf(scenario),
     context: {
       faultKind: scenario.fault.kind,
       offset: scenario.fault.kind === 'inject' ? scenario.fault.offset : undefined,
