@@ -25,3 +25,23 @@ describe('selectExpectation', () => {
     expect(e === null ? null : list.indexOf(e)).toBe(row);
   });
 });
+
+describe('rows of the real kube-proxy (kubeProxyBinary)', () => {
+  const rows: Expectation[] = [
+    { scenario: 'over-window', driver: 'netns', proxyMode: 'iptables', kernel: '=6.18', kubeProxyBinary: 'v1.20.2', expect: 'not-reproduced' },
+    { scenario: 'over-window', driver: 'netns', proxyMode: 'iptables', kernel: '=6.18', kubeProxy: '<1.15', expect: 'reproduced' },
+    { scenario: 'over-window', driver: 'netns', proxyMode: 'iptables', kernel: '=6.18', expect: 'not-reproduced', note: 'the model, default version' },
+  ] as Expectation[];
+  const host = { kernel: '6.18.44-fc', proxyMode: 'iptables', driver: 'netns' };
+  it.each([
+    ['the binary v1.20.2 matches only its own row', { ...host, kubeProxyBinary: 'v1.20.2' }, 0],
+    ['another binary matches nothing (unmeasured)', { ...host, kubeProxyBinary: 'v1.31.4' }, null],
+    ['a --kube-proxy folder before the run matches nothing', { ...host, kubeProxyBinary: '/opt/k8s/server/bin' }, null],
+    ['the model at v1.14 matches the model row for <1.15', { ...host, kubeProxyVersion: 'v1.14' }, 1],
+    ['the model at its default version never matches the binary row', host, 2],
+    ['the model at v1.20 (the flavour) matches no row here, not the binary one', { ...host, kubeProxyVersion: 'v1.20' }, null],
+  ])('%s', (_name, facts, row) => {
+    const e = selectExpectation(rows, 'over-window', facts);
+    expect(e === null ? null : rows.indexOf(e)).toBe(row);
+  });
+});

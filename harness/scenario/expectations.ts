@@ -29,6 +29,12 @@ export const Expectation = z.strictObject({
    * (e.g. "<1.15", ">=1.29"); absent: the default version only (the one the row's run used).
    */
   kubeProxy: KernelRange.optional(),
+  /**
+   * The real kube-proxy the row was measured with (`--kube-proxy v1.20.2`: its version as the
+   * binary prints it). A row with it matches only runs of that binary; a row without it only
+   * runs of resetlab's model.
+   */
+  kubeProxyBinary: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: 'a release as the binary prints it, e.g. v1.20.2' }).optional(),
   note: z.string().optional(),
 });
 export type Expectation = z.infer<typeof Expectation>;
@@ -70,6 +76,8 @@ export interface MatchFacts {
   driver: string;
   /** The modelled kube-proxy (`v1.37`, `v1.20.2`); absent: the default version. */
   kubeProxyVersion?: string;
+  /** The real kube-proxy run (`--kube-proxy`: its version, or the flag's value before the run); absent: the model. */
+  kubeProxyBinary?: string;
 }
 
 /** Whether a row's `kubeProxy` range covers a version (no range: the default version only). */
@@ -92,7 +100,8 @@ export function selectExpectation(list: Expectation[], scenario: string, f: Matc
         kernelInRange(f.kernel, e.kernel) &&
         (!e.proxyMode || e.proxyMode === f.proxyMode) &&
         (!e.driver || e.driver === f.driver || (e.driver === 'netns' && f.driver === 'vm')) &&
-        (e.driver === 'kind' || f.driver === 'kind' || kubeProxyMatches(e.kubeProxy, f.kubeProxyVersion)),
+        (e.kubeProxyBinary ?? null) === (f.kubeProxyBinary ?? null) &&
+        (e.driver === 'kind' || f.driver === 'kind' || e.kubeProxyBinary !== undefined || kubeProxyMatches(e.kubeProxy, f.kubeProxyVersion)),
     ) ?? null
   );
 }

@@ -98,9 +98,11 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
     }
   }
   const missing: InputProblem[] = [];
+  // `--kube-proxy vX.Y.Z` is matched before the run on its value, afterwards on what the binary printed.
+  const binaryFact = typeof flags.kubeProxy === 'string' ? { kubeProxyBinary: flags.kubeProxy } : {};
   for (const kernel of kernels) {
     for (const c of cells) {
-      if (!selectExpectation(list, c.ref, { kernel, proxyMode: c.proxyMode, driver, kubeProxyVersion: c.scenario.topology.kubeProxyVersion })) {
+      if (!selectExpectation(list, c.ref, { kernel, proxyMode: c.proxyMode, driver, kubeProxyVersion: c.scenario.topology.kubeProxyVersion, ...binaryFact })) {
         missing.push({ file, field: 'expectations', message: `no entry for scenario "${c.ref}" on kernel ${kernel}, proxy mode ${c.proxyMode}, driver ${driver}` });
       }
     }
@@ -116,7 +118,8 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
       const report = reports[k * cells.length + i] ?? null;
       const env = report?.environment;
       const kubeProxyVersion = env?.kubeProxy?.version ?? c.scenario.topology.kubeProxyVersion;
-      const e = selectExpectation(list, c.ref, env ? { kernel: env.kernel, proxyMode: env.proxyMode, driver: env.driver, kubeProxyVersion } : { kernel, proxyMode: c.proxyMode, driver, kubeProxyVersion });
+      const binary = env ? (env.kubeProxy?.source === 'real' ? { kubeProxyBinary: env.kubeProxy.version } : {}) : binaryFact;
+      const e = selectExpectation(list, c.ref, env ? { kernel: env.kernel, proxyMode: env.proxyMode, driver: env.driver, kubeProxyVersion, ...binary } : { kernel, proxyMode: c.proxyMode, driver, kubeProxyVersion, ...binary });
       return { kernel, scenario: c.scenario.name, proxyMode: c.proxyMode, expected: e?.expect ?? UNMEASURED, report, reportDir: report ? dirs.get(report) ?? null : null, ...(report ? {} : { error: 'not run (interrupted)' }) };
     }),
   );
