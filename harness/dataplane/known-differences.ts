@@ -3,9 +3,10 @@
  * Debian's source: upstream tree v1.20.2, pkg/proxy/iptables/proxier.go) and resetlab's model,
  * normalised (conformance.ts), each with why it is kept and its source. The conformance test
  * (test/integration/conformance.test.ts) fails on any other difference. Entries may stop
- * occurring as the model gains version flavours (then they can go); none of them changes
- * which path an INVALID reply takes except the INVALID drop itself, which the versioned model
- * writes for v1.15 to v1.28 (PR #74840).
+ * occurring as the model gains version flavours, and then they go: the test also fails on an
+ * entry no path needs. The v1.20 flavour now writes the INVALID drop (v1.15 to v1.28, PR
+ * #74840) and v1.20's two RELATED,ESTABLISHED rules, so those two are gone from here. None of
+ * the entries left changes which path an INVALID reply takes.
  */
 import type { KnownDifference } from './conformance.js';
 
@@ -21,22 +22,6 @@ export const KNOWN_DIFFERENCES_V1_20: KnownDifference[] = [
     why: 'v1.20 jumps from the filter table to KUBE-SERVICES / KUBE-EXTERNAL-SERVICES, which hold REJECT rules for Services without endpoints only; the lab Service has an endpoint, so they are empty and the model leaves them out',
     cite: `${V120}, iptablesJumpChains`,
   })),
-  {
-    side: 'real-only',
-    table: 'filter',
-    chain: 'KUBE-FORWARD',
-    rule: '-m conntrack --ctstate INVALID -j DROP',
-    why: 'kube-proxy v1.15 to v1.28 always writes the INVALID drop; a model of a later version (or one told dropInvalid: false) does not. The versioned model writes it for v1.20',
-    cite: `${V120}; PR #74840 (v1.15)`,
-  },
-  {
-    side: 'real-only',
-    table: 'filter',
-    chain: 'KUBE-FORWARD',
-    rule: '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
-    why: 'v1.20 accepts established traffic with two rules ("pod source rule" and "pod destination rule"; written here without -s/-d), later versions with one ("kubernetes forwarding conntrack rule"): after comments are removed one of the two is extra. Same packets accepted',
-    cite: `${V120}, KUBE-FORWARD "kubernetes forwarding conntrack pod source/destination rule"`,
-  },
   {
     side: 'real-only',
     table: 'nat',
