@@ -20,4 +20,14 @@ describe('check: which scenarios and modes an expectations file names', () => {
     expect(modesFor(list, 'none', 'iptables')).toEqual(['iptables', 'nftables']);
     expect(modesFor(list, 'my-masq', 'ipvs')).toEqual([]);
   });
+  it("with --kube-proxy, only the modes of that binary's rows (a real v1.20.2 has no nftables mode to be run in)", () => {
+    const list = [
+      { scenario: 'over-window', proxyMode: 'ipvs' as const, expect: 'not-reproduced' as const },
+      { scenario: 'over-window', proxyMode: 'nftables' as const, expect: 'reproduced' as const },
+      { scenario: 'over-window', proxyMode: 'iptables' as const, kubeProxyBinary: 'v1.20.2', expect: 'not-reproduced' as const },
+    ];
+    expect(modesFor(list, 'over-window', 'iptables', 'v1.20.2')).toEqual(['iptables']);
+    expect(modesFor(list, 'over-window', 'iptables')).toEqual(['ipvs', 'nftables']);
+    expect(modesFor(list, 'over-window', 'iptables', 'v1.31.4')).toEqual([]);
+  });
 });

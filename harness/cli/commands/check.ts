@@ -35,10 +35,12 @@ export interface CheckFlags extends RunFlags {
 
 /**
  * The proxy modes a scenario is checked on: those its entries name, plus the driver's own
- * mode when an entry names none (pure). Empty: the scenario as it is.
+ * mode when an entry names none (pure). Empty: the scenario as it is. Only the entries of the
+ * kube-proxy being run count: `kubeProxyBinary` (the `--kube-proxy` value) or, without it,
+ * the model's entries.
  */
-export function modesFor(list: Expectation[], name: string, ownMode: string): string[] {
-  const entries = list.filter((e) => e.scenario === name);
+export function modesFor(list: Expectation[], name: string, ownMode: string, kubeProxyBinary?: string): string[] {
+  const entries = list.filter((e) => e.scenario === name && (e.kubeProxyBinary ?? null) === (kubeProxyBinary ?? null));
   const named = entries.flatMap((e) => (e.proxyMode ? [e.proxyMode] : []));
   if (named.length === 0) return [];
   return [...new Set(entries.some((e) => !e.proxyMode) ? [ownMode, ...named] : named)];
@@ -88,7 +90,7 @@ export async function checkCommand(ctx: CliContext, flags: CheckFlags): Promise<
   for (const [i, s] of scenarios.entries()) {
     const ref = names[i] ?? s.name;
     // --kube-proxy-mode M (one value) checks that mode only.
-    const modes = kp.selection.modes.length === 1 ? kp.selection.modes : modesFor(list, ref, labDriver.proxyModeFor(s, flags));
+    const modes = kp.selection.modes.length === 1 ? kp.selection.modes : modesFor(list, ref, labDriver.proxyModeFor(s, flags), typeof flags.kubeProxy === 'string' ? flags.kubeProxy : undefined);
     if (modes.length === 0) cells.push({ scenario: s, proxyMode: labDriver.proxyModeFor(s, flags), ref });
     for (const mode of modes) {
       const pinned = { ...s, topology: { ...s.topology, proxyMode: mode as Scenario['topology']['proxyMode'] } };
