@@ -91,6 +91,12 @@ export interface Lab {
    * kube-proxy that re-syncs (or reads be_liberal at start) can change them between arms.
    */
   dataPlaneRules?(): Promise<Record<string, string[]>>;
+  /**
+   * Optional: called right before an arm's load starts; the function it returns right after
+   * the load ends. The real kube-proxy's lab in an emulated guest pauses its control plane
+   * there (`environment.kubeProxy.controlPlane.pausedDuringLoad`).
+   */
+  duringLoad?(): () => void;
   /** Removes everything the lab created; returns cleanup problems instead of throwing. */
   destroy(): Promise<string[]>;
 }

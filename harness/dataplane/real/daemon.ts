@@ -26,8 +26,10 @@ export interface StartedDaemon {
   hasExited(): boolean;
   /** The last `n` lines of its log. */
   lastLines(n?: number): string[];
-  /** SIGTERM, SIGKILL after `graceMs`; resolves once it is gone. */
+  /** SIGTERM, SIGKILL after `graceMs`; resolves once it is gone (a paused daemon is continued first). */
   stop(graceMs?: number): Promise<DaemonExit>;
+  /** SIGSTOP (pause) or SIGCONT (continue); nothing once it has exited. */
+  signal(sig: 'SIGSTOP' | 'SIGCONT'): void;
 }
 
 /** The last `n` non-empty lines of a text. Pure. */
@@ -68,8 +70,12 @@ export function startDaemon(name: string, argv: readonly string[], logFile: stri
     exited,
     hasExited: () => done !== null,
     lastLines,
+    signal: (sig) => {
+      if (!done) child.kill(sig);
+    },
     stop: async (graceMs = 5000) => {
       if (done) return done;
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       const out = await exited;

@@ -32,7 +32,7 @@ export interface RealKubeProxyFacts {
   sysctlsChanged: Record<string, { before: string | null; after: string | null }>;
   /** Whether kube-proxy wrote KUBE_PROXY_INVALID_DROP (read back). */
   wroteInvalidDrop: boolean;
-  controlPlane: { etcdVersion: string; apiserverHealthySec: number; programmedSec: number; namespace: string };
+  controlPlane: { etcdVersion: string; apiserverHealthySec: number; programmedSec: number; namespace: string; pausedDuringLoad: boolean };
 }
 
 /** A running real data plane. */
@@ -42,6 +42,13 @@ export interface StartedRealDataPlane {
   rules(): Promise<Record<string, string[]>>;
   /** Throws (with kube-proxy's last log lines) if it crashed. */
   assertRunning(): void;
+  /**
+   * With `pauseDuringLoad`: pauses etcd and kube-apiserver (SIGSTOP) and returns the function
+   * that continues them (SIGCONT). kube-proxy keeps running on its own cache and rules; its
+   * watches only stall. Used in emulated guests, where the control plane's idle CPU, times the
+   * emulation's slowness, fills the guest's CPU and starves the load (see startRealDataPlane).
+   */
+  pauseControlPlane?(): () => void;
 }
 
 /** Raw rule read-back commands of node-a per mode. */
@@ -54,7 +61,7 @@ export function ruleCommands(mode: RealProxyMode): string[][] {
 }
 
 /** Starts the real data plane for `path` on node-a. */
-export async function startRealDataPlane(o: { prefix: string; nodeA: LabNode; path: ServicePath; mode: RealProxyMode; masqueradeAll: boolean; binaries: KubernetesBinaries; runner: Runner; cleanup: CleanupStack; timeScale: number; say: (l: string) => void }): Promise<StartedRealDataPlane> {
+export async function startRealDataPlane(o: { prefix: string; nodeA: LabNode; path: ServicePath; mode: RealProxyMode; masqueradeAll: boolean; binaries: KubernetesBinaries; runner: Runner; cleanup: CleanupStack; timeScale: number; say: (l: string) => void; pauseDuringLoad?: boolean }): Promise<StartedRealDataPlane> {
   if (o.mode === 'nftables') throw new ResetlabError(`failed to run kube-proxy ${o.binaries.version} in nftables mode: it has none (nftables mode is v1.29 and later)`);
   const cp = await startControlPlane({ prefix: o.prefix, nodeANamespace: o.nodeA.id, binaries: o.binaries, runner: o.runner, cleanup: o.cleanup, timeoutMs: 240_000 * o.timeScale, say: o.say });
   const nodes = { nodeA: { name: 'node-a', ip: A.nodeAWire, podCidr: A.nodeAPodCidr }, nodeB: { name: 'node-b', ip: A.nodeBWire, podCidr: A.nodeBPodCidr } };
@@ -76,7 +83,7 @@ export async function startRealDataPlane(o: { prefix: string; nodeA: LabNode; pa
       flags: kp.args.map((a) => a.replace(/^--kubeconfig=.*/, '--kubeconfig=<run>/kubeconfig')),
       sysctlsChanged: kp.sysctlsChanged,
       wroteInvalidDrop,
-      controlPlane: { etcdVersion: o.binaries.etcdVersion, apiserverHealthySec: Math.round(cp.healthySec * 10) / 10, programmedSec: Math.round(kp.programmedSec * 10) / 10, namespace: cp.namespace },
+      controlPlane: { etcdVersion: o.binaries.etcdVersion, apiserverHealthySec: Math.round(cp.healthySec * 10) / 10, programmedSec: Math.round(kp.programmedSec * 10) / 10, namespace: cp.namespace, pausedDuringLoad: o.pauseDuringLoad === true },
     },
     rules: async () => {
       const out: Record<string, string[]> = {};
@@ -84,5 +91,17 @@ export async function startRealDataPlane(o: { prefix: string; nodeA: LabNode; pa
       return out;
     },
     assertRunning: kp.assertRunning,
+    ...(o.pauseDuringLoad
+      ? {
+          pauseControlPlane: () => {
+            cp.apiserver.signal('SIGSTOP');
+            cp.etcd.signal('SIGSTOP');
+            return () => {
+              cp.etcd.signal('SIGCONT');
+              cp.apiserver.signal('SIGCONT');
+            };
+          },
+        }
+      : {}),
   };
 }

@@ -107,6 +107,10 @@ export class NetnsLab implements Lab {
     return out;
   }
 
+  duringLoad(): () => void {
+    return this.real?.pauseControlPlane?.() ?? (() => undefined);
+  }
+
   async dataPlaneRules(): Promise<Record<string, string[]>> {
     const a = this.nodes['node-a'];
     const read = async (argv: string[]) => (await a.exec(argv, { check: false })).stdout;
@@ -161,7 +165,8 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
     let kp: NonNullable<DataPlane['kubeProxy']>;
     let dropInvalid: boolean;
     if (options.kubeProxy) {
-      real = await startRealDataPlane({ prefix, nodeA, path, mode, masqueradeAll: topology.masquerade, binaries: options.kubeProxy, runner, cleanup, timeScale: options.timeScale ?? 1, say: options.say ?? (() => {}) });
+      // In an emulated guest (timeScale > 1) the control plane is paused during each arm's load.
+      real = await startRealDataPlane({ prefix, nodeA, path, mode, masqueradeAll: topology.masquerade, binaries: options.kubeProxy, runner, cleanup, timeScale: options.timeScale ?? 1, say: options.say ?? (() => {}), pauseDuringLoad: (options.timeScale ?? 1) > 1 });
       // What kube-proxy wrote decides, read back; the scenario's lab knob does not add a rule to it.
       dropInvalid = real.facts.wroteInvalidDrop;
       kp = {
