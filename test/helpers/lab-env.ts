@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ExecaRunner } from '../../harness/exec/runner.js';
 import { listRunNamespaces, removeLeftovers } from '../../harness/lab/netns/cleanup.js';
 import { liveOwner } from '../../harness/lab/owner.js';
@@ -38,6 +38,24 @@ export async function ourNamespaces(): Promise<string[]> {
 /** Removes leftovers of dead runs (before and after each test file). */
 export async function cleanSlate(): Promise<void> {
   await removeLeftovers(runner);
+}
+
+/**
+ * For a describe block of integration tests: removes leftovers before, and afterwards asserts
+ * that the block left no namespace of ours beyond those present before it, then removes
+ * leftovers again. Returns a getter of the namespaces present before the block.
+ */
+export function useNoLeftoverNamespaces(): () => string[] {
+  let before: string[] = [];
+  beforeAll(async () => {
+    await cleanSlate();
+    before = await ourNamespaces();
+  });
+  afterAll(async () => {
+    expect(await ourNamespaces()).toEqual(before);
+    await cleanSlate();
+  });
+  return () => before;
 }
 
 /**

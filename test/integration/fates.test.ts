@@ -5,26 +5,18 @@
  * the connections they hit are exactly the server's resets; and every one of those connections
  * has a fate (ECONNRESET, a timeout, hung at the stop...). Cleans up before and after.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { provisionNetnsLab } from '../../harness/lab/netns/provider.js';
 import { newPrefix } from '../../harness/lab/prefix.js';
 import { RunReport } from '../../harness/report/schema.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
-import { builtin, cleanSlate, IS_ROOT, ourNamespaces, runner, SKIP_REASON } from '../helpers/lab-env.js';
+import { builtin, IS_ROOT, runner, SKIP_REASON, useNoLeftoverNamespaces } from '../helpers/lab-env.js';
 
 const provision = (topology: Parameters<typeof provisionNetnsLab>[0]['topology']) =>
   provisionNetnsLab({ prefix: newPrefix(), topology, runner });
 
 describe.skipIf(!IS_ROOT)(`the evidence funnel adds up${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let before: string[];
-  beforeAll(async () => {
-    await cleanSlate();
-    before = await ourNamespaces();
-  });
-  afterAll(async () => {
-    expect(await ourNamespaces()).toEqual(before);
-    await cleanSlate();
-  });
+  useNoLeftoverNamespaces();
 
   it('over-window (nftables): leaked = client RSTs = identified; connections = server resets = the sum of their fates', async () => {
     const [over] = await builtin(['over-window'], 10_000);

@@ -4,12 +4,12 @@
  * raw-socket injection. Asserts on real resets and kernel counters (the INVALID drop's among
  * them), and that nothing is left behind.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { provisionNetnsLab } from '../../harness/lab/netns/provider.js';
 import { newPrefix } from '../../harness/lab/prefix.js';
 import { RunReport } from '../../harness/report/schema.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
-import { builtin, cleanSlate, IS_ROOT, ourNamespaces, runner, SKIP_REASON } from '../helpers/lab-env.js';
+import { builtin, IS_ROOT, ourNamespaces, runner, SKIP_REASON, useNoLeftoverNamespaces } from '../helpers/lab-env.js';
 
 const provision = (topology: Parameters<typeof provisionNetnsLab>[0]['topology']) =>
   provisionNetnsLab({ prefix: newPrefix(), topology, runner });
@@ -24,15 +24,7 @@ async function pinned(name: string, kubeProxyVersion?: string, durationMs = 30_0
 }
 
 describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let before: string[];
-  beforeAll(async () => {
-    await cleanSlate();
-    before = await ourNamespaces();
-  });
-  afterAll(async () => {
-    expect(await ourNamespaces()).toEqual(before);
-    await cleanSlate();
-  });
+  const before = useNoLeftoverNamespaces();
 
   it('over-window on kube-proxy v1.14 (before the INVALID drop): resets with liberal=0, none with liberal=1, and the kernel chain behind them', async () => {
     const report = await runScenario(await pinned('over-window', 'v1.14'), { provision, runner, stopping: untilDecided });
@@ -159,7 +151,7 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
     expect(report.arms[0]!.trials).toHaveLength(1);
     expect(report.arms[0]!.requests).toBeGreaterThan(0);
     expect(report.arms[0]!.disturbed.join(' ')).toMatch(/interrupted/);
-    expect(await ourNamespaces()).toEqual(before);
+    expect(await ourNamespaces()).toEqual(before());
   });
 
   it('a provision that fails part-way removes what it created and rethrows the original error', async () => {
