@@ -66,6 +66,18 @@ export interface StartedAgent {
   kill(): void | Promise<void>;
 }
 
+/** A promise of an agent event with its resolve and reject; an unobserved rejection is not reported. */
+function eventPromise(): [Promise<Record<string, unknown>>, (v: Record<string, unknown>) => void, (e: Error) => void] {
+  let resolve!: (v: Record<string, unknown>) => void;
+  let reject!: (e: Error) => void;
+  const p = new Promise<Record<string, unknown>>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  p.catch(() => undefined);
+  return [p, resolve, reject];
+}
+
 /** How long a warm-started agent may wait for `go()` beyond its deadline (a slow arm set-up). */
 export const WARM_WAIT_MS = 120_000;
 
@@ -85,20 +97,8 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
   const countListeners: ((t: Record<string, unknown>) => void)[] = [];
   let killedAtDeadline = false;
   const warm = typeof args === 'object' && args !== null && (args as { startOnSignal?: unknown }).startOnSignal === true;
-  let resolveArmed!: (v: Record<string, unknown>) => void;
-  let rejectArmed!: (e: Error) => void;
-  const armed = new Promise<Record<string, unknown>>((res, rej) => {
-    resolveArmed = res;
-    rejectArmed = rej;
-  });
-  armed.catch(() => undefined);
-  let resolveReady!: (v: Record<string, unknown>) => void;
-  let rejectReady!: (e: Error) => void;
-  const ready = new Promise<Record<string, unknown>>((res, rej) => {
-    resolveReady = res;
-    rejectReady = rej;
-  });
-  ready.catch(() => undefined);
+  const [armed, resolveArmed, rejectArmed] = eventPromise();
+  const [ready, resolveReady, rejectReady] = eventPromise();
   const lines = new AgentLines({
     ready: (e) => resolveReady(e),
     armed: (e) => resolveArmed(e),

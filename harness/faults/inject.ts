@@ -84,13 +84,13 @@ export class InjectFault implements Fault {
     const agent = startAgent(lab.nodes.server, 'inject', injectAgentArgs(this.options, lab.addresses.serverPort), this.options.deadlineMs);
     this.agent = agent;
     cleanup.push('inject agent', async () => agent.kill());
-    const [captured] = await Promise.allSettled([capture ? capture.ready : Promise.resolve(), agent.ready]);
+    const [captured, started] = await Promise.allSettled([capture?.ready, agent.ready]);
     if (capture && captured.status === 'fulfilled') this.capture = capture;
-    else if (capture && captured.status === 'rejected') {
+    if (capture && captured.status === 'rejected') {
       capture.kill();
       this.captureProblem = `no RST capture: ${(captured.reason as Error).message}`;
     }
-    await agent.ready;
+    if (started.status === 'rejected') throw started.reason;
   }
 
   async revert(): Promise<FaultReport> {

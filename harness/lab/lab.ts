@@ -92,11 +92,11 @@ export interface Lab {
    */
   dataPlaneRules?(): Promise<Record<string, string[]>>;
   /**
-   * Optional: called right before an arm's load starts; the function it returns right after
-   * the load ends. The real kube-proxy's lab in an emulated guest pauses its control plane
-   * there (`environment.kubeProxy.controlPlane.pausedDuringLoad`).
+   * Optional: called right before an arm's load starts; the function it returns (if any) right
+   * after the load ends. The real kube-proxy's lab in an emulated guest pauses its control plane
+   * there (`environment.kubeProxy.controlPlane.pausedDuringLoad`); other labs return nothing.
    */
-  duringLoad?(): () => void;
+  duringLoad?(): (() => void) | undefined;
   /** Removes everything the lab created; returns cleanup problems instead of throwing. */
   destroy(): Promise<string[]>;
 }

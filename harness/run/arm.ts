@@ -149,8 +149,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   if (!warmLoad) cleanup.push('load agent', async () => load.kill());
   if (load.go) await load.armed;
   ctx.progress?.({ type: 'arm-start', arm: arm.name, trial, trials: scenario.trials, durationSec });
-  const afterLoad = lab.duringLoad?.() ?? (() => undefined);
-  cleanup.push('after the load (control plane continued)', async () => afterLoad());
+  const afterLoad = lab.duringLoad?.();
+  if (afterLoad) cleanup.push('after the load (control plane continued)', async () => afterLoad());
   load.go?.();
   const ticks: TrialResult['ticks'] = [];
   let resetsSoFar = 0;
@@ -178,7 +178,7 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   // An interrupt that arrived while the arm was being set up: stop the load at once.
   if (ctx.signal?.aborted) onAbort();
   const loadOut = await load.finished;
-  afterLoad();
+  afterLoad?.();
   ctx.signal?.removeEventListener('abort', onAbort);
   const faultReport = await fault.revert(lab);
   await ipvsTimeouts?.restore();

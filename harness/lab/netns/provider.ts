@@ -107,8 +107,8 @@ export class NetnsLab implements Lab {
     return out;
   }
 
-  duringLoad(): () => void {
-    return this.real?.pauseControlPlane?.() ?? (() => undefined);
+  duringLoad(): (() => void) | undefined {
+    return this.real?.pauseControlPlane?.();
   }
 
   async dataPlaneRules(): Promise<Record<string, string[]>> {
