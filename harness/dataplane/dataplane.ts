@@ -13,7 +13,11 @@ export type { KubeProxyPlan, KubeProxyRequest, ProxyMode } from './model/resolve
 
 /** node-a as a data plane sees it: a place that runs argv (a `LabNode` is one). */
 export interface DataPlaneNode {
+  /** The node's namespace (or container) name: a data plane that links node-a to something of its own uses it. */
+  readonly id: string;
   exec(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** The argv prefix that runs a long-lived process (a real kube-proxy) inside the node. */
+  wrap(argv: readonly string[]): string[];
 }
 
 /** What a driver asks for. Validated before anything is created. */
@@ -58,8 +62,22 @@ export type RealKubeProxyRecord = Omit<Partial<DataPlaneFacts>, 'mode'> & {
  * stack the moment `start` returns, so it runs (and its error is collected) on every teardown.
  */
 export interface StartedDataPlane {
-  readonly facts: DataPlaneFacts;
+  /** `environment.kubeProxy`: the model's plan, or what the real kube-proxy was and wrote. */
+  readonly facts: DataPlaneFacts | RealKubeProxyRecord;
+  /** Appended to the data plane's `reason` (e.g. which real binary wrote the rules). */
+  readonly note?: string;
+  /**
+   * The INVALID drop as a rule without a comment (the real kube-proxy's own rule), when the
+   * data plane wrote one; the evidence funnel then reads its counter.
+   */
+  readonly invalidDropRule?: { table: string; chain: string; spec: string };
   stop(): Promise<void>;
+  /** Optional raw read-back of what the data plane wrote, per command (the real kube-proxy's rules for every arm). */
+  rules?(): Promise<Record<string, string[]>>;
+  /** Optional: throws a clear error if the data plane's process died (a crashed kube-proxy, with its last log lines). */
+  assertRunning?(): void;
+  /** Optional: see Lab.duringLoad (the real kube-proxy's control plane paused in emulated guests). */
+  duringLoad?(): (() => void) | undefined;
 }
 
 /**

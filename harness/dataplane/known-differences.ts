@@ -79,3 +79,15 @@ export const KNOWN_DIFFERENCES_V1_20: KnownDifference[] = [
     cite: `${V120}`,
   },
 ];
+
+/** Known differences, real v1.20.2 vs the model, IPVS mode (filled from the guest runs; see docs/kube-proxy.md). */
+export const KNOWN_DIFFERENCES_V1_20_IPVS: KnownDifference[] = [];
+
+/**
+ * The known-differences list for a kube-proxy minor and mode, or null when resetlab has none
+ * (then every difference is reported as unknown).
+ */
+export function knownDifferencesFor(minor: number, mode: 'iptables' | 'ipvs'): KnownDifference[] | null {
+  if (minor !== 20) return null;
+  return mode === 'iptables' ? KNOWN_DIFFERENCES_V1_20 : KNOWN_DIFFERENCES_V1_20_IPVS;
+}

@@ -1,8 +1,11 @@
 /**
  * A real control plane of the run's own: etcd and kube-apiserver in the namespace
- * `<prefix>-kube`, joined to node-a by one veth (`kube0` on node-a, 172.18.1.1/24; the
- * apiserver on 172.18.1.2:6443, its own `kubernetes` Service endpoint). Nothing listens in, or
- * is connected to, the host's namespace. The namespace and the state folder
+ * `<prefix>-kube`. The apiserver listens on 172.18.1.2:6443, an address on the namespace's own
+ * `lo` (its `kubernetes` Service endpoint), so it keeps answering while no node-a is attached.
+ * `attach(nodeA)` links one node-a's namespace to it by a veth (`kube0` on node-a,
+ * 172.18.1.1/24; `eth0` here); the link goes when that node-a's namespace is deleted, so one
+ * control plane can serve several labs one after another (the conformance run does). Nothing
+ * listens in, or is connected to, the host's namespace. The namespace and the state folder
  * (`<run dir>/<prefix>-kube/`: etcd data, token, keys, logs) are registered for cleanup the
  * moment they exist and are found again by prefix after a crash (netns/cleanup.ts kills every
  * process in a run namespace before deleting it). Flags: KNOWLEDGE.md §5 (v1.20 accepts only
@@ -43,7 +46,12 @@ export interface StartedControlPlane {
   /** Seconds from the apiserver's start to healthz `ok`. */
   healthySec: number;
   /** Calls the API from inside the control plane's namespace: returns status and body. */
-  api(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<{ status: number; body: string }>;
+  api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: string }>;
+  /**
+   * Links node-a's namespace to the control plane (one node-a at a time; an earlier node-a's
+   * link must be gone with its namespace). Nothing to undo: the veth goes with node-a.
+   */
+  attach(nodeANamespace: string): Promise<void>;
 }
 
 /** The kube-apiserver argv (pure). */
@@ -88,7 +96,7 @@ export function kubeconfigText(url: string, token: string): string {
  * Starts etcd and kube-apiserver and waits for healthz (up to `timeoutMs`); every resource is
  * pushed on `cleanup` at birth. Throws with the daemons' last log lines when one exits.
  */
-export async function startControlPlane(o: { prefix: string; nodeANamespace: string; binaries: KubernetesBinaries; runner: Runner; cleanup: CleanupStack; timeoutMs: number; say: (l: string) => void }): Promise<StartedControlPlane> {
+export async function startControlPlane(o: { prefix: string; binaries: KubernetesBinaries; runner: Runner; cleanup: CleanupStack; timeoutMs: number; say: (l: string) => void }): Promise<StartedControlPlane> {
   const { prefix, runner, cleanup } = o;
   const a = CONTROL_PLANE_ADDRESSES;
   const ns = controlPlaneNamespace(prefix);
@@ -97,9 +105,12 @@ export async function startControlPlane(o: { prefix: string; nodeANamespace: str
   cleanup.push(`control-plane folder ${dir}`, async () => rmSync(dir, { recursive: true, force: true }));
   await runner.run(['ip', 'netns', 'add', ns]);
   cleanup.push(`network namespace ${ns}`, () => deleteNamespace(runner, ns));
-  await runner.run(['ip', '-n', o.nodeANamespace, 'link', 'add', 'kube0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
-  await runner.run(['ip', '-n', o.nodeANamespace, '-batch', '-'], { input: `link set kube0 up\naddr add ${a.nodeA}/${a.prefixLen} dev kube0\n` });
-  await runner.run(['ip', '-n', ns, '-batch', '-'], { input: `link set lo up\nlink set eth0 up\naddr add ${a.apiserver}/${a.prefixLen} dev eth0\nroute add default via ${a.nodeA}\n` });
+  await runner.run(['ip', '-n', ns, '-batch', '-'], { input: `link set lo up\naddr add ${a.apiserver}/32 dev lo\n` });
+  const attach = async (nodeANamespace: string) => {
+    await runner.run(['ip', '-n', nodeANamespace, 'link', 'add', 'kube0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+    await runner.run(['ip', '-n', nodeANamespace, '-batch', '-'], { input: `link set kube0 up\naddr add ${a.nodeA}/${a.prefixLen} dev kube0\n` });
+    await runner.run(['ip', '-n', ns, '-batch', '-'], { input: `link set eth0 up\nroute add ${a.nodeA}/32 dev eth0 src ${a.apiserver}\nroute replace default via ${a.nodeA} dev eth0 src ${a.apiserver}\n` });
+  };
   const token = randomBytes(16).toString('hex');
   writeFileSync(join(dir, 'token.csv'), `${token},resetlab,resetlab,system:masters\n`, { mode: 0o600 });
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
@@ -136,5 +147,5 @@ export async function startControlPlane(o: { prefix: string; nodeANamespace: str
   }
   const healthySec = (performance.now() - started) / 1000;
   o.say(`control plane: etcd ${o.binaries.etcdVersion} and kube-apiserver ${o.binaries.version} healthy after ${healthySec.toFixed(0)} s in ${ns}`);
-  return { namespace: ns, dir, url, token, kubeconfig, etcd, apiserver, healthySec, api };
+  return { namespace: ns, dir, url, token, kubeconfig, etcd, apiserver, healthySec, api, attach };
 }

@@ -6,6 +6,7 @@
  * evidence funnel reads kube-proxy's own counter. Everything goes on the lab's cleanup stack
  * at birth; the lab's `destroy()` stops it.
  */
+import { join } from 'node:path';
 import type { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import { ResetlabError } from '../../errors.js';
@@ -13,7 +14,7 @@ import type { LabNode } from '../../lab/lab.js';
 import { NETNS_ADDRESSES as A } from '../../lab/netns/addresses.js';
 import type { ServicePath } from '../../lab/netns/service-path.js';
 import type { KubernetesBinaries } from '../../kubernetes/resolve.js';
-import { startControlPlane } from './control-plane.js';
+import { startControlPlane, type StartedControlPlane } from './control-plane.js';
 import type { RealProxyMode } from './flags.js';
 import { startKubeProxy } from './kube-proxy.js';
 import { labObjects } from './objects.js';
@@ -32,7 +33,7 @@ export interface RealKubeProxyFacts {
   sysctlsChanged: Record<string, { before: string | null; after: string | null }>;
   /** Whether kube-proxy wrote KUBE_PROXY_INVALID_DROP (read back). */
   wroteInvalidDrop: boolean;
-  controlPlane: { etcdVersion: string; apiserverHealthySec: number; programmedSec: number; namespace: string; pausedDuringLoad: boolean };
+  controlPlane: { etcdVersion: string; apiserverHealthySec: number; programmedSec: number; namespace: string; pausedDuringLoad: boolean; shared?: boolean };
 }
 
 /** A running real data plane. */
@@ -60,16 +61,49 @@ export function ruleCommands(mode: RealProxyMode): string[][] {
   ];
 }
 
+/** What `startRealDataPlane` needs. */
+export interface RealDataPlaneStart {
+  prefix: string;
+  nodeA: Pick<LabNode, 'id' | 'exec' | 'wrap'>;
+  path: ServicePath;
+  mode: RealProxyMode;
+  masqueradeAll: boolean;
+  binaries: KubernetesBinaries;
+  runner: Runner;
+  /** Everything started here is pushed on it at birth. */
+  cleanup: CleanupStack;
+  timeScale: number;
+  say: (l: string) => void;
+  pauseDuringLoad?: boolean;
+  /**
+   * A running control plane to use (shared by labs one after another, e.g. the conformance
+   * run); its objects for this path are deleted again on `cleanup`. Absent: one of the lab's own.
+   */
+  controlPlane?: StartedControlPlane;
+}
+
+function objectName(obj: { body: Record<string, unknown> }): string {
+  return String((obj.body.metadata as { name: string }).name);
+}
+
 /** Starts the real data plane for `path` on node-a. */
-export async function startRealDataPlane(o: { prefix: string; nodeA: LabNode; path: ServicePath; mode: RealProxyMode; masqueradeAll: boolean; binaries: KubernetesBinaries; runner: Runner; cleanup: CleanupStack; timeScale: number; say: (l: string) => void; pauseDuringLoad?: boolean }): Promise<StartedRealDataPlane> {
+export async function startRealDataPlane(o: RealDataPlaneStart): Promise<StartedRealDataPlane> {
   if (o.mode === 'nftables') throw new ResetlabError(`failed to run kube-proxy ${o.binaries.version} in nftables mode: it has none (nftables mode is v1.29 and later)`);
-  const cp = await startControlPlane({ prefix: o.prefix, nodeANamespace: o.nodeA.id, binaries: o.binaries, runner: o.runner, cleanup: o.cleanup, timeoutMs: 240_000 * o.timeScale, say: o.say });
+  const cp = o.controlPlane ?? (await startControlPlane({ prefix: o.prefix, binaries: o.binaries, runner: o.runner, cleanup: o.cleanup, timeoutMs: 240_000 * o.timeScale, say: o.say }));
+  await cp.attach(o.nodeA.id);
   const nodes = { nodeA: { name: 'node-a', ip: A.nodeAWire, podCidr: A.nodeAPodCidr }, nodeB: { name: 'node-b', ip: A.nodeBWire, podCidr: A.nodeBPodCidr } };
   for (const obj of labObjects(o.path, nodes, o.binaries.version)) {
     const r = await cp.api('POST', obj.path, obj.body);
-    if (r.status !== 201 && r.status !== 200) throw new ResetlabError(`failed to create the ${obj.kind} ${String((obj.body.metadata as { name: string }).name)}: HTTP ${r.status} ${r.body.slice(0, 400)}`);
+    if (r.status !== 201 && r.status !== 200) throw new ResetlabError(`failed to create the ${obj.kind} ${objectName(obj)}: HTTP ${r.status} ${r.body.slice(0, 400)}`);
+    // A shared control plane outlives this lab: its objects go with the lab, so the next lab's kube-proxy sees only its own.
+    if (o.controlPlane) {
+      o.cleanup.push(`${obj.kind} ${objectName(obj)} in ${cp.namespace}`, async () => {
+        const d = await cp.api('DELETE', `${obj.path}/${objectName(obj)}`);
+        if (d.status !== 200 && d.status !== 202 && d.status !== 404) throw new Error(`failed to delete the ${obj.kind} ${objectName(obj)}: HTTP ${d.status} ${d.body.slice(0, 200)}`);
+      });
+    }
   }
-  const kp = await startKubeProxy({ prefix: o.prefix, nodeA: o.nodeA, path: o.path, mode: o.mode, masqueradeAll: o.masqueradeAll, kubeconfig: cp.kubeconfig, logDir: cp.dir, binaries: o.binaries, cleanup: o.cleanup, timeoutMs: 180_000 * o.timeScale, say: o.say });
+  const kp = await startKubeProxy({ prefix: o.prefix, nodeA: o.nodeA, path: o.path, mode: o.mode, masqueradeAll: o.masqueradeAll, kubeconfig: cp.kubeconfig, logFile: join(cp.dir, o.controlPlane ? `kube-proxy-${o.prefix}.log` : 'kube-proxy.log'), binaries: o.binaries, cleanup: o.cleanup, timeoutMs: 180_000 * o.timeScale, say: o.say });
   const save = (await o.nodeA.exec(['iptables-save', '-t', 'filter'], { check: false })).stdout;
   const wroteInvalidDrop = save.split('\n').some((l) => l.trim() === `-A ${KUBE_PROXY_INVALID_DROP.chain} ${KUBE_PROXY_INVALID_DROP.spec}`);
   const b = o.binaries.kubeProxyBinary;
@@ -83,7 +117,7 @@ export async function startRealDataPlane(o: { prefix: string; nodeA: LabNode; pa
       flags: kp.args.map((a) => a.replace(/^--kubeconfig=.*/, '--kubeconfig=<run>/kubeconfig')),
       sysctlsChanged: kp.sysctlsChanged,
       wroteInvalidDrop,
-      controlPlane: { etcdVersion: o.binaries.etcdVersion, apiserverHealthySec: Math.round(cp.healthySec * 10) / 10, programmedSec: Math.round(kp.programmedSec * 10) / 10, namespace: cp.namespace, pausedDuringLoad: o.pauseDuringLoad === true },
+      controlPlane: { etcdVersion: o.binaries.etcdVersion, apiserverHealthySec: Math.round(cp.healthySec * 10) / 10, programmedSec: Math.round(kp.programmedSec * 10) / 10, namespace: cp.namespace, pausedDuringLoad: o.pauseDuringLoad === true, ...(o.controlPlane ? { shared: true } : {}) },
     },
     rules: async () => {
       const out: Record<string, string[]> = {};

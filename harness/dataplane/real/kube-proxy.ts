@@ -4,7 +4,6 @@
  * (programmed.ts, read back every second), watched for crashes. Records its version, flags
  * and the `net.*` sysctls of node-a it changed. Pushed on the cleanup stack at birth.
  */
-import { join } from 'node:path';
 import type { CleanupStack } from '../../exec/cleanup-stack.js';
 import { ResetlabError } from '../../errors.js';
 import type { LabNode } from '../../lab/lab.js';
@@ -30,7 +29,7 @@ export interface StartedKubeProxy {
 
 const VOLATILE = /(_count|\.stats?\.|_max_burst)$/;
 
-async function netSysctls(node: LabNode): Promise<Map<string, string>> {
+async function netSysctls(node: Pick<LabNode, 'exec'>): Promise<Map<string, string>> {
   const out = await node.exec(['sysctl', '-a'], { check: false, timeoutMs: 60_000 });
   const all = parseNetSysctls(out.stdout);
   for (const k of [...all.keys()]) if (VOLATILE.test(k) || k.includes('nf_conntrack_count')) all.delete(k);
@@ -38,12 +37,12 @@ async function netSysctls(node: LabNode): Promise<Map<string, string>> {
 }
 
 /** Starts kube-proxy on node-a and waits until it programmed `path` (up to `timeoutMs`). */
-export async function startKubeProxy(o: { prefix: string; nodeA: LabNode; path: ServicePath; mode: RealProxyMode; masqueradeAll: boolean; kubeconfig: string; logDir: string; binaries: KubernetesBinaries; cleanup: CleanupStack; timeoutMs: number; say: (l: string) => void }): Promise<StartedKubeProxy> {
+export async function startKubeProxy(o: { prefix: string; nodeA: Pick<LabNode, 'id' | 'exec' | 'wrap'>; path: ServicePath; mode: RealProxyMode; masqueradeAll: boolean; kubeconfig: string; logFile: string; binaries: KubernetesBinaries; cleanup: CleanupStack; timeoutMs: number; say: (l: string) => void }): Promise<StartedKubeProxy> {
   const args = kubeProxyArgs({ kubeconfig: o.kubeconfig, mode: o.mode, path: o.path, masqueradeAll: o.masqueradeAll, hostname: 'node-a' });
   const refused = globalStateProblems(args);
   if (refused.length > 0) throw new ResetlabError(`failed to start kube-proxy: flags that would change the host: ${refused.join('; ')}`);
   const before = await netSysctls(o.nodeA);
-  const daemon = startDaemon('kube-proxy', o.nodeA.wrap([o.binaries.kubeProxy, ...args]), join(o.logDir, 'kube-proxy.log'));
+  const daemon = startDaemon('kube-proxy', o.nodeA.wrap([o.binaries.kubeProxy, ...args]), o.logFile);
   o.cleanup.push('kube-proxy', async () => void (await daemon.stop()));
   const started = performance.now();
   const deadline = Date.now() + o.timeoutMs;

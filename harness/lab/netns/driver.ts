@@ -19,6 +19,7 @@ import { kubernetesCacheRoot } from '../../kubernetes/cache.js';
 import { resolveKubernetes } from '../../kubernetes/resolve.js';
 import { KUBE_PROXY_OPTION } from '../../kubernetes/option.js';
 import { parseKubeProxySpec } from '../../kubernetes/spec.js';
+import { modelDataPlane, realDataPlane } from '../../dataplane/index.js';
 
 /** Throws UnsupportedError (exit 2) when the netns driver cannot run here. */
 export function checkNetnsPreconditions(): void {
@@ -49,8 +50,9 @@ export const netnsDriver: LabDriver = {
     const runner = timeScale === 1 ? ctx.runner : new ExecaRunner(timeScale);
     const spec = typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).spec : undefined;
     // A cached build is used as it is; a missing one is built first (minutes; see harness/kubernetes/build.ts).
-    const kubeProxy = spec ? await resolveKubernetes(kubernetesCacheRoot(), spec, { runner: ctx.runner, say: ctx.say }) : undefined;
-    return runEach({ ...ctx, runner, timeScale, stopping: stoppingFor(flags), sideBySide: flags.sideBySide === true }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner, kubeProxy, timeScale, say: ctx.say }), onReport);
+    const binaries = spec ? await resolveKubernetes(kubernetesCacheRoot(), spec, { runner: ctx.runner, say: ctx.say }) : undefined;
+    const dataPlane = binaries ? realDataPlane({ binaries, runner, timeScale, say: ctx.say }) : modelDataPlane;
+    return runEach({ ...ctx, runner, timeScale, stopping: stoppingFor(flags), sideBySide: flags.sideBySide === true }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner, dataPlane }), onReport);
   },
   removeLeftovers: async (ctx) => void (await removeNetnsLeftoversLoudly(ctx, true)),
 };

@@ -14,14 +14,12 @@ import type { LabTopology } from '../topology.js';
 import { evidenceRules } from '../evidence.js';
 import { claimPrefix } from '../owner.js';
 import { deleteNamespace } from './cleanup.js';
-import { kubeProxyVersion, modelDataPlane, type DataPlaneProvider } from '../../dataplane/index.js';
+import { kubeProxyVersion, modelDataPlane, type DataPlaneProvider, type StartedDataPlane } from '../../dataplane/index.js';
 import { ruleComments, summarizeNetnsRules } from './dataplane.js';
 import { servicePath } from './service-path.js';
 import { NetnsNode } from './node.js';
 import { chooseProxyMode, readProxyFacts, type ProxyFacts } from './proxy-mode.js';
 import { topologyPlan, vethCommand } from './provision.js';
-import { describeSource, type KubernetesBinaries } from '../../kubernetes/resolve.js';
-import { KUBE_PROXY_INVALID_DROP, startRealDataPlane, type StartedRealDataPlane } from '../../dataplane/real/data-plane.js';
 
 /** Options for `provisionNetnsLab`. */
 export interface NetnsLabOptions {
@@ -32,13 +30,10 @@ export interface NetnsLabOptions {
   facts?: ProxyFacts;
   /** Kernel release deciding kube-proxy's IPVS sysctls (injected in tests); `os.release()` by default. */
   kernelRelease?: string;
-  /** Run the real kube-proxy with these binaries instead of writing resetlab's copy of its rules. */
-  kubeProxy?: KubernetesBinaries;
-  /** Deadline multiplier (slow guests); 1 by default. */
-  timeScale?: number;
-  /** Progress lines (control plane, kube-proxy); silent by default. */
-  say?: (line: string) => void;
-  /** Who writes node-a's rules: the modelled kube-proxy by default (`dataplane/`). */
+  /**
+   * Who writes node-a's rules: the modelled kube-proxy by default (`dataplane/model`), or the
+   * real binary (`realDataPlane`, dataplane/real/provider.ts). The lab does not know which.
+   */
   dataPlane?: DataPlaneProvider;
 }
 
@@ -55,11 +50,11 @@ export class NetnsLab implements Lab {
     readonly addresses: LabAddresses,
     readonly nodes: Record<NodeRole, NetnsNode>,
     private readonly cleanup: CleanupStack,
-    /** The real kube-proxy and its control plane, when it wrote the rules. */
-    private readonly real?: StartedRealDataPlane,
+    /** What wrote node-a's rules (model or real). */
+    private readonly started: StartedDataPlane,
   ) {
     this.counterRules = ruleComments(prefix);
-    if (real?.facts.wroteInvalidDrop) this.invalidDropRule = KUBE_PROXY_INVALID_DROP;
+    if (started.invalidDropRule) this.invalidDropRule = started.invalidDropRule;
     // The client's namespace and node-a; one namespace when the client runs on node-a itself.
     this.evidenceRoles = nodes.client.id === nodes['node-a'].id ? ['node-a'] : ['client', 'node-a'];
   }
@@ -108,16 +103,16 @@ export class NetnsLab implements Lab {
   }
 
   duringLoad(): (() => void) | undefined {
-    return this.real?.pauseControlPlane?.();
+    return this.started.duringLoad?.();
   }
 
   async dataPlaneRules(): Promise<Record<string, string[]>> {
     const a = this.nodes['node-a'];
     const read = async (argv: string[]) => (await a.exec(argv, { check: false })).stdout;
     const mode = this.dataPlane.proxyMode;
-    if (this.real) {
-      this.real.assertRunning();
-      const raw = await this.real.rules();
+    this.started.assertRunning?.();
+    if (this.started.rules) {
+      const raw = await this.started.rules();
       const first = (k: string) => (raw[k] ?? []).join('\n');
       return { 'node-a': summarizeNetnsRules({ iptablesSave: first('node-a: iptables-save -c').replace(/^\[\d+:\d+\] /gm, ''), ipvsadm: first('node-a: ipvsadm -Ln') }), ...raw };
     }
@@ -160,40 +155,21 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
     for (const v of plan.veths) await runner.run(vethCommand(prefix, v));
     await Promise.all(Object.entries(plan.ipLines).map(([role, lines]) => ns[role as NodeRole].ipBatch(lines)));
     await Promise.all(['node-a', 'node-b'].map((r) => ns[r as NodeRole].exec(sysctlWriteArgv(plan.nodeSysctls))));
-    const nodeA = ns['node-a'];
-    let real: StartedRealDataPlane | undefined;
-    let kp: NonNullable<DataPlane['kubeProxy']>;
-    let dropInvalid: boolean;
-    if (options.kubeProxy) {
-      // In an emulated guest (timeScale > 1) the control plane is paused during each arm's load.
-      real = await startRealDataPlane({ prefix, nodeA, path, mode, masqueradeAll: topology.masquerade, binaries: options.kubeProxy, runner, cleanup, timeScale: options.timeScale ?? 1, say: options.say ?? (() => {}), pauseDuringLoad: (options.timeScale ?? 1) > 1 });
-      // What kube-proxy wrote decides, read back; the scenario's lab knob does not add a rule to it.
-      dropInvalid = real.facts.wroteInvalidDrop;
-      kp = {
-        ...(real.facts as unknown as { kind: 'real'; version: string; mode: string; flags: string[]; wroteInvalidDrop: boolean }),
-        kind: 'real',
-        source: 'real',
-        dropInvalid,
-        dropInvalidBy: 'kube-proxy',
-        dropInvalidReason: `read back from the rules the real kube-proxy ${real.facts.version} wrote`,
-      };
-    } else {
-      const started = await (options.dataPlane ?? modelDataPlane).start(nodeA, {
-        prefix,
-        mode,
-        path,
-        masquerade: topology.masquerade,
-        kubeProxy: {
-          version: kubeProxyVersion(topology.kubeProxyVersion),
-          dropInvalid: topology.dropInvalid,
-          beLiberalAtStart: topology.beLiberalAtStart ?? 0,
-        },
-        kernelRelease: options.kernelRelease ?? release(),
-      });
-      cleanup.push(`${started.facts.source} kube-proxy of ${prefix}`, () => started.stop());
-      kp = started.facts;
-      dropInvalid = started.facts.dropInvalid;
-    }
+    const started = await (options.dataPlane ?? modelDataPlane).start(ns['node-a'], {
+      prefix,
+      mode,
+      path,
+      masquerade: topology.masquerade,
+      kubeProxy: {
+        version: kubeProxyVersion(topology.kubeProxyVersion),
+        dropInvalid: topology.dropInvalid,
+        beLiberalAtStart: topology.beLiberalAtStart ?? 0,
+      },
+      kernelRelease: options.kernelRelease ?? release(),
+    });
+    cleanup.push(`${started.facts.source} kube-proxy of ${prefix}`, () => started.stop());
+    // What the data plane wrote decides (the real kube-proxy's is read back; the lab knob adds no rule to it).
+    const dropInvalid = started.facts.dropInvalid === true;
     const evidence = evidenceRules(prefix, { vip: path.target.ip, servicePort: path.target.port, serverIp: path.backend.ip, serverPort: path.backend.port });
     await Promise.all((['client', 'node-a'] as const).map((r) => ns[r].exec(['nft', '-f', '-'], { input: evidence })));
     const addresses: LabAddresses = {
@@ -206,8 +182,8 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
     const nodes = { ...ns, client: ns[path.clientRole], server: ns[path.serverRole] };
     const dataPlane: DataPlane = {
       proxyMode: mode,
-      reason: real ? `${reason}; the real kube-proxy ${real.facts.version} wrote node-a's rules (${describeSource(real.facts.source)})` : reason,
-      kubeProxy: kp,
+      reason: started.note ? `${reason}; ${started.note}` : reason,
+      kubeProxy: started.facts,
       knobs: {
         masquerade: topology.masquerade,
         dropInvalid,
@@ -219,7 +195,7 @@ export async function provisionNetnsLab(options: NetnsLabOptions): Promise<Netns
         hairpin: path.backendLocal,
       },
     };
-    return new NetnsLab(prefix, dataPlane, addresses, nodes, cleanup, real);
+    return new NetnsLab(prefix, dataPlane, addresses, nodes, cleanup, started);
   } catch (error) {
     const problems = await cleanup.unwind();
     if (problems.length > 0) (error as Error).message += `\n(cleanup after the failure also reported: ${problems.join('; ')})`;
