@@ -23,6 +23,18 @@ export interface ProxyKnobs {
   markOp?: 'or' | 'set-xmark';
   /** KUBE-FORWARD's RELATED,ESTABLISHED accepts: one (v1.21+) or two, pod source and pod destination rules, with no address match (v1.20, as the real v1.20.2 binary wrote them). Default `single`. */
   forwardConntrack?: 'single' | 'pod-source-and-destination';
+  /** IPVS mode's version-dependent chains and sets (ipvs.ts `ipvsFlavour`); default: every one (current versions). */
+  ipvs?: IpvsFlavour;
+}
+
+/** Which of IPVS mode's later chains, rules and sets a version writes (versions.ts FACTS.ipvs*). */
+export interface IpvsFlavour {
+  healthCheckNodePort: boolean;
+  proxyFirewall: boolean;
+  accessFilter: boolean;
+  localhostReturn: boolean;
+  outFilter: boolean;
+  externalLocalReturn: boolean;
 }
 
 /** The Service name rules mention in comments, e.g. `rl-0a1b2c/server:http`. */

@@ -7,7 +7,7 @@
 import { sysctlWriteArgv } from '../../lab/sysctl.js';
 import type { DataPlaneProvider, DataPlaneRequest, StartedDataPlane } from '../dataplane.js';
 import { iptablesProxyRules } from './iptables.js';
-import { ipvsCommands, ipvsIpsets, ipvsIptablesRules } from './ipvs.js';
+import { ipvsCommands, ipvsFlavour, ipvsIpsets, ipvsIptablesRules } from './ipvs.js';
 import type { ProxyKnobs } from './kube-proxy.js';
 import { ipvsSysctls } from './kube-proxy.js';
 import { nftablesProxyRules } from './nftables.js';
@@ -18,7 +18,7 @@ export const modelDataPlane: DataPlaneProvider = {
   source: 'model',
   async start(node, r: DataPlaneRequest): Promise<StartedDataPlane> {
     const plan = resolveKubeProxy(r.mode, r.kubeProxy);
-    const knobs: ProxyKnobs = { masquerade: r.masquerade, dropInvalid: plan.dropInvalid, markOp: plan.markOp, forwardConntrack: plan.forwardConntrack };
+    const knobs: ProxyKnobs = { masquerade: r.masquerade, dropInvalid: plan.dropInvalid, markOp: plan.markOp, forwardConntrack: plan.forwardConntrack, ipvs: ipvsFlavour(r.kubeProxy.version) };
     if (r.mode === 'iptables') {
       await node.exec(['iptables-restore', '-w'], { input: iptablesProxyRules(r.prefix, r.path, knobs) });
     } else if (r.mode === 'nftables') {
@@ -27,7 +27,7 @@ export const modelDataPlane: DataPlaneProvider = {
       // kube-proxy's start-up sysctls, then its dummy link, virtual servers, ipsets and chains.
       await node.exec(sysctlWriteArgv(ipvsSysctls(r.kernelRelease, r.kubeProxy.version.minor)));
       for (const argv of ipvsCommands(r.path)) await node.exec(argv);
-      await node.exec(['ipset', 'restore'], { input: ipvsIpsets(r.path) });
+      await node.exec(['ipset', 'restore'], { input: ipvsIpsets(r.path, knobs.ipvs) });
       await node.exec(['iptables-restore', '-w'], { input: ipvsIptablesRules(r.prefix, r.path, knobs) });
     }
     return { facts: { source: 'model', ...plan }, stop: async () => {} };

@@ -3,7 +3,8 @@ import type { LabTopology } from '../../lab/topology.js';
 import { ruleComments } from '../../lab/netns/dataplane.js';
 import { servicePath } from '../../lab/netns/service-path.js';
 import { iptablesProxyRules } from './iptables.js';
-import { ipvsCommands, ipvsIpsets, ipvsIptablesRules } from './ipvs.js';
+import { ipvsCommands, ipvsFlavour, ipvsIpsets, ipvsIptablesRules } from './ipvs.js';
+import { kubeProxyVersion } from './versions.js';
 import { ipvsSysctls } from './kube-proxy.js';
 import { nftablesProxyRules } from './nftables.js';
 
@@ -146,6 +147,28 @@ describe('IPVS mode (kube-proxy IPVS mode)', () => {
     expect(r.nat).toContain('-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully');
     expect(r.nat).not.toContain('DNAT');
     expect(r.filter!.some((l) => l.includes('INVALID'))).toBe(false);
+  });
+
+  it.each([
+    ['v1.20', { sets: 15, filter: ['KUBE-FORWARD'], firewall: true, localhost: false }],
+    ['v1.21', { sets: 16, filter: ['KUBE-FORWARD', 'KUBE-NODE-PORT'], firewall: true, localhost: false }],
+    ['v1.25', { sets: 16, filter: ['KUBE-FORWARD', 'KUBE-NODE-PORT', 'KUBE-PROXY-FIREWALL'], firewall: false, localhost: false }],
+    ['v1.26', { sets: 17, filter: ['KUBE-FORWARD', 'KUBE-NODE-PORT', 'KUBE-PROXY-FIREWALL', 'KUBE-IPVS-FILTER'], firewall: false, localhost: true }],
+    ['v1.37', { sets: 17, filter: ['KUBE-FORWARD', 'KUBE-NODE-PORT', 'KUBE-PROXY-FIREWALL', 'KUBE-IPVS-FILTER', 'KUBE-IPVS-OUT-FILTER'], firewall: false, localhost: true }],
+  ] as const)('IPVS chains and sets follow the version: %s', (version, want) => {
+    const p = servicePath({ ...BASE, client: 'external', service: 'nodePort', nodePort: 30080 });
+    const flavour = ipvsFlavour(kubeProxyVersion(version));
+    const sets = ipvsIpsets(p, flavour).split('\n').filter((l) => l.startsWith('create '));
+    expect(sets).toHaveLength(want.sets);
+    const r = tables(ipvsIptablesRules(P, p, { masquerade: false, dropInvalid: false, ipvs: flavour }));
+    expectJumpsDeclared(r);
+    expect(r.filter!.filter((l) => /^:KUBE-/.test(l)).map((l) => l.slice(1).split(' ')[0])).toEqual(want.filter);
+    expect(r.nat!.includes('-A KUBE-FIREWALL -j KUBE-MARK-DROP')).toBe(want.firewall);
+    expect(r.nat!.includes('-A KUBE-SERVICES -s 127.0.0.0/8 -j RETURN')).toBe(want.localhost);
+    for (const l of [...r.nat!, ...r.filter!]) {
+      const m = /--match-set (\S+)/.exec(l);
+      if (m) expect(sets.join('\n'), l).toContain(`create ${m[1]} `);
+    }
   });
 
   it.each([

@@ -84,6 +84,25 @@ export const FACTS = {
    * source and pod destination, both matching `--cluster-cidr`). Same switch point as orMark.
    */
   singleForwardConntrack: { since: 21, cite: { file: 'pkg/proxy/iptables/proxier.go (KUBE-FORWARD "kubernetes forwarding conntrack rule")', pr: 'not pinned (v1.20.2 writes two rules; current source one)' } },
+  /**
+   * IPVS mode's filter chain KUBE-NODE-PORT (`-A INPUT -m comment --comment "kubernetes health
+   * check rules" -j KUBE-NODE-PORT`, accepting KUBE-HEALTH-CHECK-NODE-PORT) and that ipset.
+   * v1.20.2's ipsetInfo and its binary have neither.
+   */
+  ipvsHealthCheckNodePort: { since: 21, cite: { file: 'pkg/proxy/ipvs/proxier.go (writeIptablesRules, ipsetInfo)', pr: 'kubernetes#97824' } },
+  /**
+   * IPVS mode's filter chain KUBE-PROXY-FIREWALL (jumped to from INPUT and FORWARD) replaces
+   * the nat chain KUBE-FIREWALL (`-j KUBE-MARK-DROP`) and kube-proxy's use of KUBE-MARK-DROP.
+   */
+  ipvsProxyFirewall: { since: 25, cite: { file: 'pkg/proxy/ipvs/proxier.go (writeIptablesRules)', pr: 'kubernetes#110628' } },
+  /** IPVS mode's filter chain KUBE-IPVS-FILTER (INPUT "kubernetes ipvs access filter") and the ipset KUBE-IPVS-IPS. */
+  ipvsAccessFilter: { since: 26, cite: { file: 'pkg/proxy/ipvs/proxier.go (writeIptablesRules, ipsetInfo)', pr: 'kubernetes#108460' } },
+  /** IPVS mode's first nat rule `-A KUBE-SERVICES -s 127.0.0.0/8 -j RETURN`. */
+  ipvsLocalhostReturn: { since: 26, cite: { file: 'pkg/proxy/ipvs/proxier.go (writeIptablesRules)', pr: 'kubernetes#112950' } },
+  /** IPVS mode's filter chain KUBE-IPVS-OUT-FILTER (OUTPUT "kubernetes ipvs access filter"). */
+  ipvsOutFilter: { since: 29, cite: { file: 'pkg/proxy/ipvs/proxier.go (writeIptablesRules)', pr: 'kubernetes#119791' } },
+  /** KUBE-IPVS-FILTER's `-m set --match-set KUBE-EXTERNAL-IP-LOCAL dst,dst -j RETURN`. */
+  ipvsExternalLocalReturn: { since: 30, cite: { file: 'pkg/proxy/ipvs/proxier.go (writeIptablesRules)', pr: 'kubernetes#121919' } },
 } as const satisfies Record<string, { since: number; cite: Citation }>;
 
 /** Whether a fact holds at a version. */
