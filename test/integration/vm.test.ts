@@ -8,35 +8,18 @@
  * One boot, one scenario: about 5-15 minutes under TCG depending on the machine's load.
  */
 import { execa } from 'execa';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveKernel } from '../../harness/kernels/resolve.js';
-import { vmPreconditions } from '../../harness/lab/vm/preconditions.js';
 import { findQemuProcesses } from '../../harness/qemu/orphans.js';
 import { liveOwner, ownerDir } from '../../harness/lab/owner.js';
 import { REPO_ROOT } from '../../harness/repo-root.js';
 import { diffHost, snapshotHost } from '../helpers/host-state.js';
 import { ourNamespaces, useLabScratch } from '../helpers/lab-env.js';
+import { kernel61Flags } from '../helpers/vm-kernel.js';
 
 const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
-const PREFETCHED = { vmlinuz: '/var/tmp/rl-kernels/6.1/boot/vmlinuz-6.1.0-56-amd64', modules: '/var/tmp/rl-kernels/6.1/lib/modules/6.1.0-56-amd64' };
-
-/** The --kernel flags to use, or the reason this machine cannot run the test. */
-async function kernelFlags(): Promise<string[] | string> {
-  const missing = vmPreconditions();
-  if (missing.length > 0) return `the vm driver cannot run here: needs ${missing.join(', ')}`;
-  if (process.env.RESETLAB_VM_KERNEL && process.env.RESETLAB_VM_MODULES) return ['--kernel', process.env.RESETLAB_VM_KERNEL, '--modules', process.env.RESETLAB_VM_MODULES];
-  try {
-    await resolveKernel({ kind: 'series', series: '6.1' }, { say: (l) => process.stderr.write(l + '\n') });
-    return ['--kernel', '6.1'];
-  } catch (error) {
-    if (existsSync(PREFETCHED.vmlinuz) && existsSync(PREFETCHED.modules)) return ['--kernel', PREFETCHED.vmlinuz, '--modules', PREFETCHED.modules];
-    return `no 6.1 kernel: the cache cannot fetch it (${(error as Error).message}) and ${PREFETCHED.vmlinuz} is absent`;
-  }
-}
-
-const kernel = await kernelFlags();
+const kernel = await kernel61Flags();
 
 describe.skipIf(typeof kernel === 'string')(`vm driver${typeof kernel === 'string' ? ` (skipped: ${kernel})` : ''}`, () => {
   const scratch = useLabScratch();

@@ -1,11 +1,14 @@
 /**
- * `resetlab kube-proxy list|fetch|prune`: the cache of real Kubernetes binaries that
+ * `resetlab kube-proxy list|fetch|prune|conformance`: the cache of real Kubernetes binaries that
  * `--kube-proxy` runs (harness/kubernetes). `fetch v1.20.2` builds kube-proxy and
  * kube-apiserver from Debian's source package (slow the first time: minutes of Go builds;
  * resumable) and fetches etcd; a folder checks a user's server/bin. `prune` removes partial
- * builds (everything with --all).
+ * builds (everything with --all). `conformance` checks the model against the real binary
+ * (commands/conformance.ts).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { CONFORMANCE_PATHS } from '../../conformance/run.js';
+import { conformanceCommand, DEFAULT_CONFORMANCE_KUBE_PROXY, type ConformanceFlags } from './conformance.js';
 import { InputError, type InputProblem } from '../../errors.js';
 import { kubernetesCacheRoot, listCachedEtcd, listCachedKubernetes, listPartialBuilds, pruneKubernetes } from '../../kubernetes/cache.js';
 import { describeSource, resolveKubernetes, type KubernetesBinaries } from '../../kubernetes/resolve.js';
@@ -71,6 +74,21 @@ export function registerKubeProxyCommands(program: Command, getCtx: () => CliCon
     .option('--offline', 'do not touch the network: only what is cached')
     .option('--json', 'print one JSON document (resetlab/kube-proxy-fetch@1)')
     .action((args: string[], flags: { offline?: boolean; json?: boolean }) => kubeProxyFetchCommand(getCtx(), args, flags));
+  kp.command('conformance')
+    .description("check resetlab's model of kube-proxy against the real binary for every path of the netns lab (exit 3 on an unknown or stale difference)")
+    .option('--kube-proxy <version|dir>', `the real kube-proxy (default ${DEFAULT_CONFORMANCE_KUBE_PROXY}, whose known differences are listed)`)
+    .option('--kube-proxy-mode <mode>', 'iptables (default on this host) or ipvs (default with --driver vm)')
+    .option('--only <paths>', `comma-separated subset of ${CONFORMANCE_PATHS.join(', ')}`)
+    .option('--driver <name>', 'netns (this host; default) or vm (one guest: --kernel)')
+    .option('--kernel <kernel>', 'vm: one kernel: a Debian series (6.1), a package version, or a vmlinuz path with --modules')
+    .option('--modules <dir>', 'vm: the lib/modules/VERSION folder of a --kernel path')
+    .option('--memory <MiB>', 'vm: guest memory (default 3072)')
+    .option('--accel <mode>', 'vm: auto, kvm or tcg')
+    .option('--vm-timeout <duration>', 'vm: upper bound for the guest')
+    .option('--out <dir>', "vm: where the guest's console log is kept (default: results/)")
+    .option('--json', 'print one JSON document (resetlab/conformance@1)')
+    .addOption(new Option('--time-scale <x>', 'multiply deadlines (set by the vm driver in its guests)').hideHelp())
+    .action((flags: ConformanceFlags) => conformanceCommand(getCtx(), flags));
   kp.command('prune')
     .description('remove partial builds and leftovers (--all: every build, etcd and the package index)')
     .option('--all', 'remove everything in the cache')

@@ -78,6 +78,12 @@ export interface Stage2Options {
    * `floorSec`: arms run at most the longer of the probe's size and this written duration.
    */
   cells: { index: number; file: string; autoDuration: boolean; floorSec?: number }[];
+  /**
+   * Other resetlab commands run after the cells, each as `resetlab <args> --time-scale S`, its
+   * stdout into `<outFile>` (relative to the share); reported on the console like cells
+   * (`cell-start=<index>` / `cell-end=<index> exit=<code>`).
+   */
+  commands?: { index: number; args: string[]; outFile: string }[];
 }
 
 /**
@@ -94,6 +100,13 @@ export function stage2Script(o: Stage2Options): string {
       // stderr through a pipe: the guest's progress is plain lines, not a redrawn terminal line.
       (c) => `say cell-start=${c.index}
 ( ${shq(o.node)} ${shq(o.resetlab)} run ${GUEST_OUT}/${c.file} --driver netns --json --out ${GUEST_OUT}/results --time-scale "$scale"${(o.runArgs ?? []).map((a) => ` ${shq(a)}`).join('')}${durationArg(c)} 2>&1 > ${GUEST_OUT}/cells/${c.index}.json
+  say cell-end=${c.index} exit=$? ) | cat`,
+    )
+    .join('\n');
+  const commands = (o.commands ?? [])
+    .map(
+      (c) => `say cell-start=${c.index}
+( ${shq(o.node)} ${shq(o.resetlab)}${c.args.map((a) => ` ${shq(a)}`).join('')} --time-scale "$scale" 2>&1 > ${GUEST_OUT}/${c.outFile}
   say cell-end=${c.index} exit=$? ) | cat`,
     )
     .join('\n');
@@ -131,6 +144,7 @@ duration=$(echo "$out" | sed -n 's/.* duration=\\([0-9]*\\).*/\\1/p')
 [ -n "$duration" ] || duration=10
 mkdir -p ${GUEST_OUT}/cells ${GUEST_OUT}/results
 ${cells}
+${commands}
 say done
 `;
 }

@@ -10,7 +10,7 @@
  * A guest that stopped part-way turns the unfinished cells into `inconclusive` reports.
  */
 import { setupHint } from '../setup-hint.js';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { UnsupportedError } from '../../errors.js';
@@ -29,7 +29,8 @@ import { hostProbeMs, PROBE_SCRIPT } from './calibrate.js';
 import { cellBudgetMs, durationChanges, type VmCell } from './cells.js';
 import { vmRunDir } from './cleanup.js';
 import type { VmSettings } from './flags.js';
-import { INITRAMFS_MODULES, stage1Init, stage2Script, TAGS } from './guest-init.js';
+import { INITRAMFS_MODULES, stage1Init, stage2Script, TAGS, type Stage2Options } from './guest-init.js';
+import type { BootState } from './console-markers.js';
 import { findBusybox } from './preconditions.js';
 import { failedCellReport, readCellReport, withVmFacts, type BootFacts } from './results.js';
 
@@ -54,8 +55,93 @@ function guestLine(line: string): string {
   return `  │ ${line}`;
 }
 
+/** What one boot runs, and how its results come home. */
+interface GuestJob<T> {
+  /** For the "booting" line, e.g. "3 scenario run(s)". */
+  label: string;
+  /** Stage 2's jobs (cells and commands) with the input files they need written into `out`. */
+  prepare(out: string): Pick<Stage2Options, 'cells' | 'commands' | 'runArgs'>;
+  /** Upper bound for the whole boot unless --vm-timeout says otherwise. */
+  budgetMs: number;
+  /** Reads what the guest wrote into `out`, before the run folder is removed. */
+  collect(out: string, state: BootState, facts: BootFacts, keptLog: string, stopped: string): T;
+}
+
 /** Runs `cells` in one guest booted from `artefact` (see module doc). */
 export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact, cells: VmCell[], settings: VmSettings): Promise<RunReport[]> {
+  // A real kube-proxy brings a control plane per cell (kube-apiserver took 88 s in a 6.1 TCG guest, KNOWLEDGE.md §5).
+  const perCellKube = settings.kubeProxy ? 240_000 : 0;
+  return runGuest(ctx, artefact, settings, {
+    label: `${cells.length} scenario run(s)`,
+    budgetMs: 300_000 + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10) + perCellKube, 0),
+    prepare: (out) => {
+      mkdirSync(join(out, 'cells'), { recursive: true });
+      for (const c of cells) writeFileSync(join(out, 'cells', `${c.index}.yaml`), stringify(toScenarioFile(c.scenario)));
+      return {
+        runArgs: [...(settings.stopping.kind === 'fixed' ? ['--fixed'] : ['--schedule', settings.stopping.schedule]), ...(settings.kubeProxy ? ['--kube-proxy', settings.kubeProxy] : [])],
+        cells: cells.map((c) => ({ index: c.index, file: `cells/${c.index}.yaml`, autoDuration: c.autoDuration, ...(c.stretchDuration ? { floorSec: c.scenario.load.durationMs / 1000 } : {}) })),
+      };
+    },
+    collect: (out, st, facts, keptLog, stopped) => {
+      const reports: RunReport[] = [];
+      for (const cell of cells) {
+        const exitCode = st.cells.get(cell.index);
+        if (exitCode === undefined && ctx.signal.aborted) break;
+        const { report, problem } = readCellReport(out, cell);
+        if (report) {
+          const c = st.calibration;
+          const sized = c ? durationChanges(cell, c) : [];
+          reports.push(withVmFacts(report, { ...cell, adjusted: [...cell.adjusted, ...sized] }, facts));
+          continue;
+        }
+        const why =
+          exitCode === undefined
+            ? `not run: ${stopped}.`
+            : exitCode === null
+              ? `${stopped} (during this scenario).`
+              : `the run in the guest failed (exit ${exitCode}): ${problem}; see ${keptLog}.`;
+        reports.push(failedCellReport(cell, facts, why));
+      }
+      return reports;
+    },
+  });
+}
+
+/** What a resetlab command run in a guest gave back. */
+export interface GuestCommandResult {
+  /** Its exit code; null when the guest stopped before it ended. */
+  exitCode: number | null;
+  /** What it printed on stdout (its --json document). */
+  stdout: string;
+  facts: BootFacts;
+  /** Why it did not finish, when it did not. */
+  stopped: string | null;
+}
+
+/**
+ * Runs one resetlab command (`args`, e.g. `kube-proxy conformance ... --json`) in a guest booted
+ * from `artefact`, with the guest's `--time-scale` appended, and brings its stdout home.
+ */
+export async function runGuestCommand(ctx: KernelRunContext, artefact: KernelArtefact, settings: VmSettings, args: string[], budgetMs: number): Promise<GuestCommandResult> {
+  return runGuest(ctx, artefact, settings, {
+    label: `resetlab ${args.slice(0, 2).join(' ')}`,
+    budgetMs,
+    prepare: () => ({ cells: [], commands: [{ index: 0, args, outFile: 'command.out' }] }),
+    collect: (out, st, facts, _keptLog, stopped) => {
+      let stdout = '';
+      try {
+        stdout = readFileSync(join(out, 'command.out'), 'utf8');
+      } catch {
+        // nothing came back: exitCode and stopped say why
+      }
+      const exitCode = st.cells.get(0) ?? null;
+      return { exitCode, stdout, facts, stopped: exitCode === null ? stopped : null };
+    },
+  });
+}
+
+/** Boots one guest for `job` (see module doc). */
+async function runGuest<T>(ctx: KernelRunContext, artefact: KernelArtefact, settings: VmSettings, job: GuestJob<T>): Promise<T> {
   const busybox = findBusybox();
   if (!busybox) throw new UnsupportedError(`the vm driver needs a static busybox: ${setupHint(['busybox-static'])}`);
   const prefix = newPrefix();
@@ -66,8 +152,8 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     cleanup.push(`run folder ${dir}`, async () => rmSync(dir, { recursive: true, force: true }));
     const out = join(dir, 'out');
-    mkdirSync(join(out, 'cells'), { recursive: true });
-    for (const c of cells) writeFileSync(join(out, 'cells', `${c.index}.yaml`), stringify(toScenarioFile(c.scenario)));
+    mkdirSync(out, { recursive: true });
+    const jobs = job.prepare(out);
     writeFileSync(join(out, 'calibrate.mjs'), PROBE_SCRIPT);
     const hostMs = hostProbeMs(join(out, 'calibrate.mjs'));
     writeFileSync(
@@ -78,9 +164,8 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
         required: REQUIRED_MODULES,
         optional: OPTIONAL_MODULES,
         hostProbeMs: hostMs,
-        runArgs: [...(settings.stopping.kind === 'fixed' ? ['--fixed'] : ['--schedule', settings.stopping.schedule]), ...(settings.kubeProxy ? ['--kube-proxy', settings.kubeProxy] : [])],
         busybox,
-        cells: cells.map((c) => ({ index: c.index, file: `cells/${c.index}.yaml`, autoDuration: c.autoDuration, ...(c.stretchDuration ? { floorSec: c.scenario.load.durationMs / 1000 } : {}) })),
+        ...jobs,
       }),
     );
     chmodSync(join(out, 'stage2.sh'), 0o755);
@@ -92,11 +177,10 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
       out: join(dir, 'initramfs.cpio'),
     });
     const qemu = (await qemuVersion(ctx.runner)) ?? 'unknown';
-    ctx.say(`resetlab: booting ${artefact.release} (qemu ${qemu}, ${settings.cpus} CPU${settings.cpus === 1 ? '' : 's'}, ${settings.memoryMiB} MiB, initramfs ${(initrd.bytes / 1e6).toFixed(1)} MB, ${cells.length} scenario run(s) in this guest)`);
+    ctx.say(`resetlab: booting ${artefact.release} (qemu ${qemu}, ${settings.cpus} CPU${settings.cpus === 1 ? '' : 's'}, ${settings.memoryMiB} MiB, initramfs ${(initrd.bytes / 1e6).toFixed(1)} MB, ${job.label} in this guest)`);
     const consoleLog = join(dir, 'console.log');
-    // A real kube-proxy brings a control plane per cell (kube-apiserver took 88 s in a 6.1 TCG guest, KNOWLEDGE.md §5).
-    const perCellKube = settings.kubeProxy ? 240_000 : 0;
-    const timeoutMs = settings.timeoutMs ?? 300_000 + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10) + perCellKube, 0);
+    const timeoutMs = settings.timeoutMs ?? job.budgetMs;
+    const autoSized = jobs.cells.some((x) => x.autoDuration);
     const boot = await bootGuest({
       machine: {
         name: `${prefix}-vm`,
@@ -121,7 +205,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
           if (/stage=root/.test(line)) ctx.say(`resetlab: guest ${state.uname ?? ''} is up; loading modules, calibrating`);
           else if (/calibrate/.test(line) && state.calibration) {
             const c = state.calibration;
-            ctx.say(`resetlab: guest is ${c.scale.toFixed(1)}x slower than this host (loopback HTTP probe, ${c.rate} req/s): deadlines x${c.scale.toFixed(1)}${cells.some((x) => x.autoDuration) ? `, built-in scenarios' arms ${c.durationSec}s` : ''}${cells.some((x) => x.stretchDuration && durationChanges(x, c).length > 0) ? `, shorter written arms up to ${c.durationSec}s` : ''}`);
+            ctx.say(`resetlab: guest is ${c.scale.toFixed(1)}x slower than this host (loopback HTTP probe, ${c.rate} req/s): deadlines x${c.scale.toFixed(1)}${autoSized ? `, built-in scenarios' arms ${c.durationSec}s` : ''}${jobs.cells.some((x) => x.floorSec !== undefined && Math.ceil(x.floorSec) < c.durationSec) ? `, shorter written arms up to ${c.durationSec}s` : ''}`);
           }
           else if (/fatal=/.test(line)) ctx.say(`resetlab: guest: ${state.fatal ?? line}`);
           return;
@@ -160,26 +244,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
       consoleLog: keptLog,
     };
     const stopped = boot.stoppedBecause ?? st.panic ?? (boot.exit.timedOut ? `the guest overran its ${Math.round(timeoutMs / 1000)} s budget` : `the guest stopped before this scenario finished`);
-    const reports: RunReport[] = [];
-    for (const cell of cells) {
-      const exitCode = st.cells.get(cell.index);
-      if (exitCode === undefined && ctx.signal.aborted) break;
-      const { report, problem } = readCellReport(out, cell);
-      if (report) {
-        const c = st.calibration;
-        const sized = c ? durationChanges(cell, c) : [];
-        reports.push(withVmFacts(report, { ...cell, adjusted: [...cell.adjusted, ...sized] }, facts));
-        continue;
-      }
-      const why =
-        exitCode === undefined
-          ? `not run: ${stopped}.`
-          : exitCode === null
-            ? `${stopped} (during this scenario).`
-            : `the run in the guest failed (exit ${exitCode}): ${problem}; see ${keptLog}.`;
-      reports.push(failedCellReport(cell, facts, why));
-    }
-    return reports;
+    return job.collect(out, st, facts, keptLog, stopped);
   } finally {
     for (const p of await cleanup.unwind()) ctx.say(`resetlab: ${p}`);
   }

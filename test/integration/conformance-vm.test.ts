@@ -1,0 +1,73 @@
+/**
+ * Conformance in IPVS mode: `resetlab kube-proxy conformance --driver vm --kernel 6.1` boots
+ * one guest, where the same command runs the real kube-proxy v1.20.2 in IPVS mode and
+ * resetlab's v1.20 model for every path of the netns lab (one shared control plane), and the
+ * JSON comes home. Asserts that the guest compared IPVS for real (virtual servers, ipsets and
+ * kube-ipvs0 on both sides), that every difference is known and cited and none stale, and that
+ * nothing is left on the host. About 6-10 minutes under TCG; under `npm test` the guest starts
+ * at the beginning of the run, beside the other files (test/helpers/guest-prewarm.ts).
+ */
+import { execa } from 'execa';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { CONFORMANCE_PATHS, type ConformanceReport } from '../../harness/conformance/run.js';
+import { liveOwner, ownerDir } from '../../harness/lab/owner.js';
+import { findQemuProcesses } from '../../harness/qemu/orphans.js';
+import { REPO_ROOT } from '../../harness/repo-root.js';
+import { conformanceIpvsArgs } from '../helpers/guest-prewarm.js';
+import { diffHost, snapshotHost, type HostState } from '../helpers/host-state.js';
+import { ourNamespaces, useLabScratch } from '../helpers/lab-env.js';
+import { kernel61Flags } from '../helpers/vm-kernel.js';
+
+const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
+const kernel = await kernel61Flags();
+
+/**
+ * The job's result: the one `npm test` started in the background at the beginning of the run
+ * (guest-prewarm.ts), waited for; or, without one, the command run here.
+ */
+async function conformanceJob(kernelArgs: string[], out: string): Promise<{ stdout: string; stderr: string; exitCode: number | null; hostBefore: HostState }> {
+  const job = inject('guestJobs')?.conformanceIpvs;
+  if (!job) {
+    const hostBefore = await snapshotHost();
+    const r = await execa('node', [bin, ...conformanceIpvsArgs(kernelArgs, out)], { reject: false, timeout: 39 * 60_000 });
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? null, hostBefore };
+  }
+  process.stderr.write(`conformance-vm: waiting for the guest job started at the beginning of the run (${job.stderr})\n`);
+  while (!existsSync(job.rc)) await new Promise((res) => setTimeout(res, 2000));
+  const rc = readFileSync(job.rc, 'utf8');
+  return { stdout: readFileSync(job.stdout, 'utf8'), stderr: readFileSync(job.stderr, 'utf8'), exitCode: /^\d+$/.test(rc) ? Number(rc) : null, hostBefore: JSON.parse(readFileSync(job.hostBefore, 'utf8')) as HostState };
+}
+
+describe.skipIf(typeof kernel === 'string')(`conformance in IPVS mode in a 6.1 guest${typeof kernel === 'string' ? ` (skipped: ${kernel})` : ''}`, () => {
+  const scratch = useLabScratch();
+
+  it('every path: the real kube-proxy v1.20.2 in IPVS mode and the v1.20 model differ only where known and cited', { timeout: 40 * 60_000 }, async () => {
+    const r = await conformanceJob(kernel as string[], scratch());
+    const host = r.hostBefore;
+    const doc = JSON.parse(r.stdout || '{}') as ConformanceReport & { vm?: { kernelRelease: string } };
+    expect(doc.schema, r.stderr.slice(-3000)).toBe('resetlab/conformance@1');
+    expect(doc.mode).toBe('ipvs');
+    expect(doc.kernel).toMatch(/^6\.1\./);
+    expect(doc.vm?.kernelRelease).toMatch(/^6\.1\./);
+    expect(doc.kubeProxy.version).toBe('v1.20.2');
+    expect(doc.paths.map((p) => p.scenario)).toEqual([...CONFORMANCE_PATHS]);
+    for (const p of doc.paths) {
+      // Both sides really are IPVS: a virtual server for the ClusterIP and the ClusterIP in its ipset.
+      for (const side of ['real', 'model'] as const) {
+        expect(p.raw[side]['ipvsadm -Ln'], `${p.scenario} ${side}`).toMatch(/TCP {2}10\.96\.0\.10:80 rr/);
+        expect(p.raw[side]['ipset list'], `${p.scenario} ${side}`).toContain('10.96.0.10,tcp:80');
+      }
+      expect(p.differences.filter((d) => !d.known), `${p.scenario}: ${JSON.stringify(p.raw.real, null, 1).slice(0, 4000)}`).toEqual([]);
+    }
+    expect(doc.stale).toEqual([]);
+    expect(doc.ok).toBe(true);
+    expect(r.exitCode, r.stderr.slice(-2000)).toBe(0);
+    // Nothing left: no qemu of ours, no vm run folder, no namespaces; the host untouched.
+    expect(findQemuProcesses().filter((q) => q.name.endsWith('-vm') && liveOwner(q.prefix) === null)).toEqual([]);
+    expect(readdirSync(ownerDir()).filter((f) => f.endsWith('-vm') && liveOwner(f.slice(0, -'-vm'.length)) === null)).toEqual([]);
+    expect(await ourNamespaces()).toEqual([]);
+    expect(diffHost(host, await snapshotHost())).toEqual({});
+  });
+});
