@@ -43,6 +43,8 @@ describe.skipIf(!IS_ROOT)(`bad input is refused with exit 2 and nothing created$
     [['run', '/nonexistent/scenario.yaml'], '/nonexistent/scenario.yaml: no such scenario file'],
     [['run', 'no-such-builtin'], 'no-such-builtin: no such scenario file or built-in scenario'],
     [['run', 'over-window', '--bogus-flag'], "unknown option '--bogus-flag'"],
+    [['kube-proxy', 'conformance', '--only', 'over-window,nope', '--kube-proxy-mode', 'nftables'], 'flags: --only: not a path of the netns lab: nope'],
+    [['kube-proxy', 'conformance', '--kube-proxy-mode', 'ipvs'], 'IPVS mode needs ip_vs, which resetlab never loads on the host'],
   ])('flags %j', async (args, message) => {
     const r = await cli(args);
     expect(r.exitCode).toBe(2);

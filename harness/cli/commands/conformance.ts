@@ -15,6 +15,7 @@ import { resolveKubernetes } from '../../kubernetes/resolve.js';
 import { parseKubeProxySpec, type KubeProxySpec } from '../../kubernetes/spec.js';
 import { checkNetnsPreconditions } from '../../lab/netns/driver.js';
 import { removeNetnsLeftoversLoudly } from '../../lab/netns/leftovers.js';
+import { chooseProxyMode, readProxyFacts } from '../../lab/netns/proxy-mode.js';
 import { parseVmFlags, type VmSettings } from '../../lab/vm/flags.js';
 import { assertVmPreconditions } from '../../lab/vm/preconditions.js';
 import { runGuestCommand } from '../../lab/vm/provider.js';
@@ -101,17 +102,18 @@ export async function conformanceCommand(ctx: CliContext, flags: ConformanceFlag
   if (!plan) throw new InputError(problems);
   if (plan.driver === 'vm') return conformanceInGuest(ctx, plan, flags);
   checkNetnsPreconditions();
-  await removeNetnsLeftoversLoudly(ctx);
-  const runner = plan.timeScale === 1 ? ctx.runner : new ExecaRunner(plan.timeScale);
-  const binaries = await resolveKubernetes(kubernetesCacheRoot(), plan.spec, { runner: ctx.runner, say: ctx.say });
-  const scenarios = await loadScenarios(plan.paths, { builtinDir: BUILTIN_DIR });
-  let report: ConformanceReport;
+  // Before anything is built or started: the mode must run on this machine (IPVS needs ip_vs, never loaded here).
   try {
-    report = await runConformance({ binaries, mode: plan.mode, scenarios, runner, timeScale: plan.timeScale, say: ctx.say, signal: ctx.signal });
+    chooseProxyMode(plan.mode, readProxyFacts());
   } catch (error) {
     if (error instanceof UnsupportedError && plan.mode === 'ipvs') error.message += '\n(IPVS mode needs ip_vs, which resetlab never loads on the host: run it in a guest with --driver vm --kernel 6.1)';
     throw error;
   }
+  await removeNetnsLeftoversLoudly(ctx);
+  const runner = plan.timeScale === 1 ? ctx.runner : new ExecaRunner(plan.timeScale);
+  const binaries = await resolveKubernetes(kubernetesCacheRoot(), plan.spec, { runner: ctx.runner, say: ctx.say });
+  const scenarios = await loadScenarios(plan.paths, { builtinDir: BUILTIN_DIR });
+  const report = await runConformance({ binaries, mode: plan.mode, scenarios, runner, timeScale: plan.timeScale, say: ctx.say, signal: ctx.signal });
   print(report, flags.json);
   gate(report, ctx);
 }
