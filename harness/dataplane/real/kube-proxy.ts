@@ -54,7 +54,7 @@ export async function startKubeProxy(o: { prefix: string; nodeA: Pick<LabNode, '
       nextSay = Date.now() + 30_000;
     }
     if (daemon.hasExited()) throw new ResetlabError(`failed to run kube-proxy ${o.binaries.version}: ${describeDaemonExit(daemon, await daemon.exited)}`);
-    if (o.mode === 'ipvs') problems = ipvsProgramProblems((await o.nodeA.exec(['ipvsadm', '-Ln'], { check: false })).stdout, o.path);
+    if (o.mode === 'ipvs') problems = ipvsProgramProblems((await o.nodeA.exec(['ipvsadm', '-Ln'], { check: false })).stdout, o.path, (await o.nodeA.exec(['iptables-save'], { check: false })).stdout);
     else if (o.mode === 'iptables') problems = iptablesProgramProblems((await o.nodeA.exec(['iptables-save', '-t', 'nat'], { check: false })).stdout, o.path);
     else problems = ['nftables mode readiness is not implemented'];
     if (problems.length === 0) break;

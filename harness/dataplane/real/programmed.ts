@@ -2,7 +2,11 @@
  * Has kube-proxy programmed the Service we expect? Pure checks on what it wrote, read back
  * (never a sleep): in iptables mode `iptables-save -t nat` must lead the VIP:port (and the
  * NodePort) through KUBE-SVC-* to exactly one KUBE-SEP-* DNAT to the backend; in IPVS mode
- * `ipvsadm -Ln` must hold the virtual server with exactly the backend as real server.
+ * `ipvsadm -Ln` must hold the virtual server with exactly the backend as real server, and
+ * `iptables-save` the chains kube-proxy writes last in its sync (one iptables-restore after the
+ * virtual servers and ipsets): KUBE-SERVICES' accept of KUBE-CLUSTER-IP and KUBE-FORWARD's
+ * accept of marked packets. (A read between the two once showed the virtual servers with empty
+ * chains, under heavy load in a guest.)
  * Returns the problems ([] = programmed as expected).
  */
 import type { ServicePath } from '../../lab/netns/service-path.js';
@@ -12,17 +16,19 @@ interface NatRule {
   text: string;
 }
 
-function natRules(save: string): NatRule[] {
+function tableRules(save: string, wanted: string): NatRule[] {
   const out: NatRule[] = [];
   let table = '';
   for (const raw of save.split('\n')) {
     const line = raw.replace(/^\[\d+:\d+\]\s+/, '').trim();
     if (line.startsWith('*')) table = line.slice(1);
     const m = /^-A (\S+) (.*)$/.exec(line);
-    if (m && table === 'nat') out.push({ chain: m[1]!, text: m[2]! });
+    if (m && table === wanted) out.push({ chain: m[1]!, text: m[2]! });
   }
   return out;
 }
+
+const natRules = (save: string) => tableRules(save, 'nat');
 
 const target = (r: NatRule) => /-j (\S+)/.exec(r.text)?.[1] ?? '';
 
@@ -45,8 +51,8 @@ export function iptablesProgramProblems(save: string, p: ServicePath): string[] 
   return problems;
 }
 
-/** Problems with the IPVS-mode programming of `p`. */
-export function ipvsProgramProblems(ipvsadm: string, p: ServicePath): string[] {
+/** Problems with the IPVS-mode programming of `p`: `ipvsadm -Ln` and `iptables-save` (both tables). */
+export function ipvsProgramProblems(ipvsadm: string, p: ServicePath, save: string): string[] {
   const services = new Map<string, string[]>();
   let current: string | null = null;
   for (const line of ipvsadm.split('\n')) {
@@ -65,7 +71,10 @@ export function ipvsProgramProblems(ipvsadm: string, p: ServicePath): string[] {
     if (!real) return [`no IPVS virtual server ${vs} yet`];
     return real.length === 1 && real[0] === want ? [] : [`IPVS ${vs} has real servers ${real.join(', ') || 'none'}, expected ${want}`];
   };
-  return [...check(`${p.vip}:${p.servicePort}`), ...(p.nodePort ? check(`${p.nodeIps[0]}:${p.nodePort}`) : [])];
+  const chains: string[] = [];
+  if (!natRules(save).some((r) => r.chain === 'KUBE-SERVICES' && /--match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT$/.test(r.text))) chains.push('no KUBE-SERVICES accept of KUBE-CLUSTER-IP yet');
+  if (!tableRules(save, 'filter').some((r) => r.chain === 'KUBE-FORWARD' && /-m mark --mark 0x4000\/0x4000 -j ACCEPT$/.test(r.text))) chains.push('no KUBE-FORWARD rules yet');
+  return [...check(`${p.vip}:${p.servicePort}`), ...(p.nodePort ? check(`${p.nodeIps[0]}:${p.nodePort}`) : []), ...chains];
 }
 
 /** `sysctl -a` output as a map of `net.*` keys (pure). */

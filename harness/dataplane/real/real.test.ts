@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../repo-root.js';
 import { servicePath } from '../../lab/netns/service-path.js';
 import type { LabTopology } from '../../lab/topology.js';
 import { tailLines } from './daemon.js';
@@ -7,6 +10,7 @@ import { endpointSliceApi, labObjects } from './objects.js';
 import { changedSysctls, iptablesProgramProblems, ipvsProgramProblems, parseNetSysctls } from './programmed.js';
 
 const topo = (t: Partial<LabTopology> = {}) => ({ proxyMode: 'iptables', client: 'pod', service: 'clusterIP', hairpin: false, masquerade: false, dropInvalid: false, servicePort: 80, serverPort: 8080, ...t }) as unknown as LabTopology;
+const fixture = (f: string) => readFileSync(join(REPO_ROOT, 'test/fixtures/kube-proxy/v1.20.2-ipvs-6.1', f), 'utf8');
 const nodes = { nodeA: { name: 'node-a', ip: '172.18.0.2', podCidr: '10.244.1.0/24' }, nodeB: { name: 'node-b', ip: '172.18.0.3', podCidr: '10.244.2.0/24' } };
 
 describe('kube-proxy flags', () => {
@@ -58,8 +62,13 @@ describe('programmed checks', () => {
   });
   it('read IPVS virtual servers', () => {
     const out = 'IP Virtual Server version 1.2.1\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\nTCP  10.96.0.10:80 rr\n  -> 10.244.2.10:8080             Masq    1      0          0\n';
-    expect(ipvsProgramProblems(out, p)).toEqual([]);
-    expect(ipvsProgramProblems(out.replace(/  -> 10.*\n/, ''), p)[0]).toMatch(/real servers none/);
+    const synced = fixture('iptables-save.txt');
+    expect(ipvsProgramProblems(out, p, synced)).toEqual([]);
+    expect(ipvsProgramProblems(out.replace(/  -> 10.*\n/, ''), p, synced)[0]).toMatch(/real servers none/);
+  });
+  it('in IPVS mode, wait for the chains kube-proxy restores after the virtual servers (a read caught between the two)', () => {
+    const out = fixture('ipvsadm.txt');
+    expect(ipvsProgramProblems(out, p, fixture('iptables-save-mid-sync.txt'))).toEqual(['no KUBE-SERVICES accept of KUBE-CLUSTER-IP yet', 'no KUBE-FORWARD rules yet']);
   });
   it('diff net sysctls', () => {
     const before = parseNetSysctls('net.ipv4.conf.all.route_localnet = 0\nkernel.x = 1\n');
