@@ -49,6 +49,16 @@ describe('renderConformance', () => {
   });
 });
 
+describe('renderConformance, a path that failed', () => {
+  it('shows its error and says NOT conformant', () => {
+    const failed = { ...report({}).paths[0]!, differences: [], ruleCount: { real: 0, model: 0 }, error: 'failed to run kube-proxy v1.20.2: the Service was not programmed\nlast lines' };
+    const text = renderConformance(report({ ok: false, paths: [failed] }));
+    expect(text).toContain('over-window  NOT COMPARED: failed to run kube-proxy v1.20.2: the Service was not programmed');
+    expect(text).toMatch(/NOT conformant: 1 path\(s\) failed/);
+    expect(text).not.toContain('a side wrote no rules');
+  });
+});
+
 describe('parseConformanceFlags', () => {
   it('defaults: v1.20.2, iptables on this host, every path', () => {
     const { plan, problems } = parseConformanceFlags({});

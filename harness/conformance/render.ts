@@ -14,6 +14,10 @@ export function renderConformance(r: ConformanceReport): string {
   ];
   const width = Math.max(...r.paths.map((p) => p.scenario.length), 10);
   for (const p of r.paths) {
+    if (p.error) {
+      lines.push(`  ${p.scenario.padEnd(width)}  NOT COMPARED: ${p.error.split('\n')[0]}`);
+      continue;
+    }
     const known = p.differences.length - p.unknown;
     const what = p.differences.length === 0 ? 'identical' : p.unknown === 0 ? `${known} difference(s), all known` : `${p.unknown} UNKNOWN difference(s) (+${known} known)`;
     lines.push(`  ${p.scenario.padEnd(width)}  ${what}  [${p.ruleCount.real} real / ${p.ruleCount.model} model rules; programmed after ${p.kubeProxy.programmedSec} s]`);
@@ -29,7 +33,7 @@ export function renderConformance(r: ConformanceReport): string {
     '',
     r.ok
       ? `Conformant: every difference is known and cited; no entry is stale (${r.elapsedSec} s).`
-      : `NOT conformant: ${[unknown > 0 ? `${unknown} unknown difference(s)` : '', r.stale.length > 0 ? `${r.stale.length} stale known difference(s)` : '', r.notRun.length > 0 ? `${r.notRun.length} path(s) not compared` : '', r.paths.some((p) => p.ruleCount.real === 0 || p.ruleCount.model === 0) ? 'a side wrote no rules' : ''].filter(Boolean).join(', ')} (${r.elapsedSec} s).`,
+      : `NOT conformant: ${[unknown > 0 ? `${unknown} unknown difference(s)` : '', r.stale.length > 0 ? `${r.stale.length} stale known difference(s)` : '', r.notRun.length > 0 ? `${r.notRun.length} path(s) not compared` : '', r.paths.some((p) => p.error) ? `${r.paths.filter((p) => p.error).length} path(s) failed` : '', r.paths.some((p) => !p.error && (p.ruleCount.real === 0 || p.ruleCount.model === 0)) ? 'a side wrote no rules' : ''].filter(Boolean).join(', ')} (${r.elapsedSec} s).`,
   );
   return lines.join('\n') + '\n';
 }

@@ -11,8 +11,11 @@
  * Nothing here sends traffic. Everything is registered for cleanup at birth; the labs are
  * destroyed before the next path starts, the control plane at the end or on abort.
  *
- * The result passes (`ok`) when no path has an unknown difference and, when every path of
- * the netns lab ran, no known difference went unused (a stale entry is a failure too).
+ * The result passes (`ok`) when every path was compared, no path has an unknown difference or
+ * a side without rules and, when every path of the netns lab was compared, no known difference
+ * went unused (a stale entry is a failure too). A path whose labs fail to come up is recorded
+ * with its `error` (the run goes on with the next path); a machine that cannot run the mode at
+ * all (UnsupportedError) ends the run.
  */
 import { release } from 'node:os';
 import { diffRules, unexplained, type KnownDifference, type RuleDifference } from '../dataplane/conformance.js';
@@ -50,6 +53,8 @@ export interface PathConformance {
   kubeProxy: { flags: string[]; programmedSec: number };
   /** The raw read-back of both sides. */
   raw: { real: RawRules; model: RawRules };
+  /** Why this path could not be compared (its labs failed to come up); the run is then not conformant. */
+  error?: string;
 }
 
 /** The conformance document (`--json`). */
@@ -134,17 +139,24 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
         const unknown = c.differences.filter((d) => !d.known).length;
         paths.push({ scenario: scenario.name, differences: c.differences, unknown, ruleCount: { real: r.length, model: m.length }, kubeProxy: { flags: facts.flags, programmedSec: facts.controlPlane.programmedSec }, raw: { real: rawReal, model: rawModel } });
         o.say(`conformance: ${scenario.name}: ${c.differences.length} difference(s), ${unknown} unknown (${r.length} real rules, ${m.length} model rules)`);
+      } catch (error) {
+        // The machine cannot do the mode at all: nothing else will work either.
+        if (error instanceof UnsupportedError) throw error;
+        // One path failing (kube-proxy never programmed it, an API error) keeps what the others compared.
+        const message = (error as Error).message;
+        paths.push({ scenario: scenario.name, differences: [], unknown: 0, ruleCount: { real: 0, model: 0 }, kubeProxy: { flags: [], programmedSec: 0 }, raw: { real: {}, model: {} }, error: message });
+        o.say(`conformance: ${scenario.name}: not compared: ${message.split('\n')[0]}`);
       } finally {
         const problems = [...(realLab.status === 'fulfilled' ? await realLab.value.destroy() : []), ...(modelLab.status === 'fulfilled' ? await modelLab.value.destroy() : [])];
         if (problems.length > 0) o.say(`conformance: cleanup problems: ${problems.join('; ')}`);
       }
     }
     const notRun = o.scenarios.map((s) => s.name).filter((n) => !paths.some((p) => p.scenario === n));
-    const everyPath = CONFORMANCE_PATHS.every((n) => paths.some((p) => p.scenario === n));
+    const everyPath = CONFORMANCE_PATHS.every((n) => paths.some((p) => p.scenario === n && !p.error));
     const stale = everyPath && known ? known.filter((k) => !used.has(k)).map((k) => ({ side: k.side, table: k.table, chain: k.chain, rule: String(k.rule) })) : [];
     return {
       schema: 'resetlab/conformance@1',
-      ok: notRun.length === 0 && paths.every((p) => p.unknown === 0 && p.ruleCount.real > 0 && p.ruleCount.model > 0) && stale.length === 0,
+      ok: notRun.length === 0 && paths.every((p) => !p.error && p.unknown === 0 && p.ruleCount.real > 0 && p.ruleCount.model > 0) && stale.length === 0,
       complete: notRun.length === 0,
       mode: o.mode,
       kernel: release(),

@@ -27,17 +27,17 @@ const kernel = await kernel61Flags();
  * The job's result: the one `npm test` started in the background at the beginning of the run
  * (guest-prewarm.ts), waited for; or, without one, the command run here.
  */
-async function conformanceJob(kernelArgs: string[], out: string): Promise<{ stdout: string; stderr: string; exitCode: number | null; hostBefore: HostState }> {
+async function conformanceJob(kernelArgs: string[], out: string): Promise<{ stdout: string; stderr: string; exitCode: number | null; hostBefore: HostState; hostAfter: HostState }> {
   const job = inject('guestJobs')?.conformanceIpvs;
   if (!job) {
     const hostBefore = await snapshotHost();
     const r = await execa('node', [bin, ...conformanceIpvsArgs(kernelArgs, out)], { reject: false, timeout: 39 * 60_000 });
-    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? null, hostBefore };
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? null, hostBefore, hostAfter: await snapshotHost() };
   }
   process.stderr.write(`conformance-vm: waiting for the guest job started at the beginning of the run (${job.stderr})\n`);
   while (!existsSync(job.rc)) await new Promise((res) => setTimeout(res, 2000));
   const rc = readFileSync(job.rc, 'utf8');
-  return { stdout: readFileSync(job.stdout, 'utf8'), stderr: readFileSync(job.stderr, 'utf8'), exitCode: /^\d+$/.test(rc) ? Number(rc) : null, hostBefore: JSON.parse(readFileSync(job.hostBefore, 'utf8')) as HostState };
+  return { stdout: readFileSync(job.stdout, 'utf8'), stderr: readFileSync(job.stderr, 'utf8'), exitCode: /^\d+$/.test(rc) ? Number(rc) : null, hostBefore: JSON.parse(readFileSync(job.hostBefore, 'utf8')) as HostState, hostAfter: JSON.parse(readFileSync(job.hostAfter, 'utf8')) as HostState };
 }
 
 describe.skipIf(typeof kernel === 'string')(`conformance in IPVS mode in a 6.1 guest${typeof kernel === 'string' ? ` (skipped: ${kernel})` : ''}`, () => {
@@ -45,7 +45,7 @@ describe.skipIf(typeof kernel === 'string')(`conformance in IPVS mode in a 6.1 g
 
   it('every path: the real kube-proxy v1.20.2 in IPVS mode and the v1.20 model differ only where known and cited', { timeout: 40 * 60_000 }, async () => {
     const r = await conformanceJob(kernel as string[], scratch());
-    const host = r.hostBefore;
+
     const doc = JSON.parse(r.stdout || '{}') as ConformanceReport & { vm?: { kernelRelease: string } };
     expect(doc.schema, r.stderr.slice(-3000)).toBe('resetlab/conformance@1');
     expect(doc.mode).toBe('ipvs');
@@ -61,6 +61,8 @@ describe.skipIf(typeof kernel === 'string')(`conformance in IPVS mode in a 6.1 g
       }
       expect(p.differences.filter((d) => !d.known), `${p.scenario}: ${JSON.stringify(p.raw.real, null, 1).slice(0, 4000)}`).toEqual([]);
     }
+    expect(doc.knownDifferences.list).toBe('v1.20');
+    expect(doc.paths.every((p) => !p.error && p.ruleCount.real > 20 && p.ruleCount.model > 20)).toBe(true);
     expect(doc.stale).toEqual([]);
     expect(doc.ok).toBe(true);
     expect(r.exitCode, r.stderr.slice(-2000)).toBe(0);
@@ -68,6 +70,6 @@ describe.skipIf(typeof kernel === 'string')(`conformance in IPVS mode in a 6.1 g
     expect(findQemuProcesses().filter((q) => q.name.endsWith('-vm') && liveOwner(q.prefix) === null)).toEqual([]);
     expect(readdirSync(ownerDir()).filter((f) => f.endsWith('-vm') && liveOwner(f.slice(0, -'-vm'.length)) === null)).toEqual([]);
     expect(await ourNamespaces()).toEqual([]);
-    expect(diffHost(host, await snapshotHost())).toEqual({});
+    expect(diffHost(r.hostBefore, r.hostAfter)).toEqual({});
   });
 });

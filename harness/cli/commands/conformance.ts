@@ -4,8 +4,9 @@
  * (`--driver netns`, iptables mode: the host has no ip_vs) or in a guest (`--driver vm
  * --kernel K`, IPVS or iptables mode: the guest runs this same command with `--driver netns`
  * and its JSON comes home). Every flag problem is listed at once (exit 2) before anything is
- * built or booted. Exit 0: conformant; 3: an unknown or stale difference, or a path not
- * compared; 130: interrupted (after cleanup, with what was compared printed).
+ * built or booted. Exit 0: conformant; 3: an unknown or stale difference, a path that failed
+ * to come up (its error is in the report), or a side that wrote no rules; 130: interrupted
+ * (after cleanup, with what was compared printed).
  */
 import { GateError, InputError, InterruptedError, UnsupportedError, type InputProblem } from '../../errors.js';
 import { ExecaRunner } from '../../exec/runner.js';

@@ -107,6 +107,9 @@ export async function startControlPlane(o: { prefix: string; binaries: Kubernete
   cleanup.push(`network namespace ${ns}`, () => deleteNamespace(runner, ns));
   await runner.run(['ip', '-n', ns, '-batch', '-'], { input: `link set lo up\naddr add ${a.apiserver}/32 dev lo\n` });
   const attach = async (nodeANamespace: string) => {
+    // `ip netns del` of the previous node-a returns before the kernel has removed its devices:
+    // its veth peer may still be here. Deleting it (absent is fine) removes the pair at once.
+    await runner.run(['ip', '-n', ns, 'link', 'del', 'eth0'], { check: false });
     await runner.run(['ip', '-n', nodeANamespace, 'link', 'add', 'kube0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
     await runner.run(['ip', '-n', nodeANamespace, '-batch', '-'], { input: `link set kube0 up\naddr add ${a.nodeA}/${a.prefixLen} dev kube0\n` });
     await runner.run(['ip', '-n', ns, '-batch', '-'], { input: `link set eth0 up\nroute add ${a.nodeA}/32 dev eth0 src ${a.apiserver}\nroute replace default via ${a.nodeA} dev eth0 src ${a.apiserver}\n` });

@@ -93,15 +93,16 @@ export async function startRealDataPlane(o: RealDataPlaneStart): Promise<Started
   await cp.attach(o.nodeA.id);
   const nodes = { nodeA: { name: 'node-a', ip: A.nodeAWire, podCidr: A.nodeAPodCidr }, nodeB: { name: 'node-b', ip: A.nodeBWire, podCidr: A.nodeBPodCidr } };
   for (const obj of labObjects(o.path, nodes, o.binaries.version)) {
-    const r = await cp.api('POST', obj.path, obj.body);
-    if (r.status !== 201 && r.status !== 200) throw new ResetlabError(`failed to create the ${obj.kind} ${objectName(obj)}: HTTP ${r.status} ${r.body.slice(0, 400)}`);
-    // A shared control plane outlives this lab: its objects go with the lab, so the next lab's kube-proxy sees only its own.
+    // A shared control plane outlives this lab: its objects go with the lab, so the next lab's
+    // kube-proxy sees only its own. Registered before the POST: a timed-out POST may still have created it.
     if (o.controlPlane) {
       o.cleanup.push(`${obj.kind} ${objectName(obj)} in ${cp.namespace}`, async () => {
         const d = await cp.api('DELETE', `${obj.path}/${objectName(obj)}`);
         if (d.status !== 200 && d.status !== 202 && d.status !== 404) throw new Error(`failed to delete the ${obj.kind} ${objectName(obj)}: HTTP ${d.status} ${d.body.slice(0, 200)}`);
       });
     }
+    const r = await cp.api('POST', obj.path, obj.body);
+    if (r.status !== 201 && r.status !== 200) throw new ResetlabError(`failed to create the ${obj.kind} ${objectName(obj)}: HTTP ${r.status} ${r.body.slice(0, 400)}`);
   }
   const kp = await startKubeProxy({ prefix: o.prefix, nodeA: o.nodeA, path: o.path, mode: o.mode, masqueradeAll: o.masqueradeAll, kubeconfig: cp.kubeconfig, logFile: join(cp.dir, o.controlPlane ? `kube-proxy-${o.prefix}.log` : 'kube-proxy.log'), binaries: o.binaries, cleanup: o.cleanup, timeoutMs: 180_000 * o.timeScale, say: o.say });
   const save = (await o.nodeA.exec(['iptables-save', '-t', 'filter'], { check: false })).stdout;

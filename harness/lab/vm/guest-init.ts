@@ -90,7 +90,9 @@ export interface Stage2Options {
  * Stage 2 (`/rl-out/stage2.sh`, the host's /bin/sh, pid 1 in the overlay root): fresh
  * proc/sys/dev/run (not /tmp: see below), modprobe via the bound modules folder, calibrate, then one
  * `resetlab run --driver netns --json` per cell (report on stdout into `cells/<i>.json`,
- * progress on the console), then power off. Any exit path powers off.
+ * progress on the console), then each of `commands` (stdout into its `outFile`), then power
+ * off. Cells and commands share the `cell-start`/`cell-end` markers, so their indices must
+ * not collide (the vm driver boots a guest for either, never both). Any exit path powers off.
  */
 export function stage2Script(o: Stage2Options): string {
   const durationArg = (c: Stage2Options['cells'][number]): string =>

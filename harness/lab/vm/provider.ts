@@ -1,7 +1,9 @@
 /**
  * One guest for one kernel: resolve the kernel, prepare the run folder (claimed with the
  * run's prefix: initramfs, stage 2, calibration probe, one scenario file per cell), boot and
- * supervise it (boot.ts), then bring every cell's report home (results.ts). Everything it
+ * supervise it (boot.ts), then bring every cell's report home (results.ts). `runGuestCommand`
+ * boots the same way for one other resetlab command (e.g. `kube-proxy conformance`) and brings
+ * its stdout home; both go through `runGuest`. Everything it
  * creates (owner file, run folder, qemu) is registered for cleanup at birth and removed before
  * it returns or throws; the console log is copied next to the results first.
  *
