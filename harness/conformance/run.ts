@@ -18,7 +18,7 @@
  * all (UnsupportedError) ends the run.
  */
 import { release } from 'node:os';
-import { diffRules, unexplained, type KnownDifference, type RuleDifference } from '../dataplane/conformance.js';
+import { diffRules, matchKnown, type KnownDifference, type RuleDifference } from '../dataplane/conformance.js';
 import { kubeProxyVersion } from '../dataplane/index.js';
 import { knownDifferencesFor } from '../dataplane/known-differences.js';
 import { startControlPlane } from '../dataplane/real/control-plane.js';
@@ -67,7 +67,8 @@ export interface ConformanceReport {
   kubeProxy: { version: string; source: string; sha256: string };
   /** The model version compared (the real binary's minor). */
   model: { version: string };
-  knownDifferences: { list: 'v1.20' | null; count: number };
+  /** The known-differences list used (the model version it is for), or null when resetlab has none. */
+  knownDifferences: { list: string | null; count: number };
   controlPlane: { etcdVersion: string; apiserverHealthySec: number };
   paths: PathConformance[];
   /** Known differences no path needed (judged only when every path ran). */
@@ -93,11 +94,10 @@ const minorOf = (version: string) => Number(/^v?\d+\.(\d+)/.exec(version)?.[1] ?
 
 /** Classifies a path's differences against the known list (pure). */
 export function classify(diffs: RuleDifference[], known: KnownDifference[] | null): { differences: ReportedDifference[]; used: Set<KnownDifference> } {
-  const { unknown } = unexplained(diffs, known ?? []);
   const used = new Set<KnownDifference>();
   const differences = diffs.map((d): ReportedDifference => {
-    if (unknown.includes(d)) return d;
-    const k = (known ?? []).find((k) => k.side === d.side && k.table === d.table && k.chain === d.chain && (typeof k.rule === 'string' ? k.rule === d.rule : k.rule.test(d.rule)))!;
+    const k = matchKnown(d, known ?? []);
+    if (!k) return d;
     used.add(k);
     return { ...d, known: { why: k.why, cite: k.cite } };
   });
@@ -162,7 +162,7 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
       kernel: release(),
       kubeProxy: { version: o.binaries.version, source: describeSource(o.binaries.source), sha256: o.binaries.kubeProxyBinary.sha256 },
       model: { version: modelVersion },
-      knownDifferences: { list: known ? 'v1.20' : null, count: known?.length ?? 0 },
+      knownDifferences: { list: known ? modelVersion : null, count: known?.length ?? 0 },
       controlPlane: { etcdVersion: o.binaries.etcdVersion, apiserverHealthySec: Math.round(cp.healthySec * 10) / 10 },
       paths,
       stale,

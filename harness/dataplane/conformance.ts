@@ -94,10 +94,15 @@ function split(side: RuleDifference['side'], k: string): RuleDifference {
 }
 
 /** Differences not explained by `known`, and the known ones that did not occur (stale entries). */
+/** The known entry that explains `d`, if any (same side, table and chain; the rule equal or matching). */
+export function matchKnown(d: RuleDifference, known: readonly KnownDifference[]): KnownDifference | undefined {
+  return known.find((k) => k.side === d.side && k.table === d.table && k.chain === d.chain && (typeof k.rule === 'string' ? k.rule === d.rule : k.rule.test(d.rule)));
+}
+
 export function unexplained(diffs: RuleDifference[], known: KnownDifference[]): { unknown: RuleDifference[]; unused: KnownDifference[] } {
   const used = new Set<KnownDifference>();
   const unknown = diffs.filter((d) => {
-    const k = known.find((k) => k.side === d.side && k.table === d.table && k.chain === d.chain && (typeof k.rule === 'string' ? k.rule === d.rule : k.rule.test(d.rule)));
+    const k = matchKnown(d, known);
     if (k) used.add(k);
     return !k;
   });

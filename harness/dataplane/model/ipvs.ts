@@ -14,7 +14,7 @@
  * kube-proxy's IPVS mode has no INVALID drop; `dropInvalid` adds one for the lab. Pure argv and text.
  */
 import type { IpvsFlavour, ProxyKnobs } from './kube-proxy.js';
-import { holds, type KubeProxyVersion } from './versions.js';
+import { holds, MODELLED_MINORS, type KubeProxyVersion } from './versions.js';
 import { forwardChainRules, masqueradeChainRules } from './iptables.js';
 import type { ServicePath } from '../service.js';
 
@@ -35,8 +35,8 @@ export function ipvsFlavour(v: KubeProxyVersion): IpvsFlavour {
   };
 }
 
-/** Current versions' flavour: what the builders write when no version is given. */
-const CURRENT: IpvsFlavour = { healthCheckNodePort: true, proxyFirewall: true, accessFilter: true, localhostReturn: true, outFilter: true, externalLocalReturn: true };
+/** The newest modelled version's flavour: what the builders write when no version is given. */
+const CURRENT: IpvsFlavour = ipvsFlavour({ minor: MODELLED_MINORS.newest, text: `v1.${MODELLED_MINORS.newest}` });
 
 /** `ip` and `ipvsadm` argv, in order: dummy link, VIP on it, virtual servers and their real server (masq). */
 export function ipvsCommands(p: ServicePath): string[][] {

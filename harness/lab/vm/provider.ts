@@ -65,6 +65,8 @@ interface GuestJob<T> {
   prepare(out: string): Pick<Stage2Options, 'cells' | 'commands' | 'runArgs'>;
   /** Upper bound for the whole boot unless --vm-timeout says otherwise. */
   budgetMs: number;
+  /** What the guest's calibration means for this job's arms, appended to its line (e.g. ", built-in scenarios' arms 115s"). */
+  calibrationNote?(c: NonNullable<BootState['calibration']>): string;
   /** Reads what the guest wrote into `out`, before the run folder is removed. */
   collect(out: string, state: BootState, facts: BootFacts, keptLog: string, stopped: string): T;
 }
@@ -76,6 +78,8 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
   return runGuest(ctx, artefact, settings, {
     label: `${cells.length} scenario run(s)`,
     budgetMs: 300_000 + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10) + perCellKube, 0),
+    calibrationNote: (c) =>
+      `${cells.some((x) => x.autoDuration) ? `, built-in scenarios' arms ${c.durationSec}s` : ''}${cells.some((x) => x.stretchDuration && durationChanges(x, c).length > 0) ? `, shorter written arms up to ${c.durationSec}s` : ''}`,
     prepare: (out) => {
       mkdirSync(join(out, 'cells'), { recursive: true });
       for (const c of cells) writeFileSync(join(out, 'cells', `${c.index}.yaml`), stringify(toScenarioFile(c.scenario)));
@@ -182,7 +186,6 @@ async function runGuest<T>(ctx: KernelRunContext, artefact: KernelArtefact, sett
     ctx.say(`resetlab: booting ${artefact.release} (qemu ${qemu}, ${settings.cpus} CPU${settings.cpus === 1 ? '' : 's'}, ${settings.memoryMiB} MiB, initramfs ${(initrd.bytes / 1e6).toFixed(1)} MB, ${job.label} in this guest)`);
     const consoleLog = join(dir, 'console.log');
     const timeoutMs = settings.timeoutMs ?? job.budgetMs;
-    const autoSized = jobs.cells.some((x) => x.autoDuration);
     const boot = await bootGuest({
       machine: {
         name: `${prefix}-vm`,
@@ -207,7 +210,7 @@ async function runGuest<T>(ctx: KernelRunContext, artefact: KernelArtefact, sett
           if (/stage=root/.test(line)) ctx.say(`resetlab: guest ${state.uname ?? ''} is up; loading modules, calibrating`);
           else if (/calibrate/.test(line) && state.calibration) {
             const c = state.calibration;
-            ctx.say(`resetlab: guest is ${c.scale.toFixed(1)}x slower than this host (loopback HTTP probe, ${c.rate} req/s): deadlines x${c.scale.toFixed(1)}${autoSized ? `, built-in scenarios' arms ${c.durationSec}s` : ''}${jobs.cells.some((x) => x.floorSec !== undefined && Math.ceil(x.floorSec) < c.durationSec) ? `, shorter written arms up to ${c.durationSec}s` : ''}`);
+            ctx.say(`resetlab: guest is ${c.scale.toFixed(1)}x slower than this host (loopback HTTP probe, ${c.rate} req/s): deadlines x${c.scale.toFixed(1)}${job.calibrationNote?.(c) ?? ''}`);
           }
           else if (/fatal=/.test(line)) ctx.say(`resetlab: guest: ${state.fatal ?? line}`);
           return;
