@@ -6,9 +6,13 @@
  * Go's own build cache there); the finished binaries are assembled in `.tmp-<pid>-*` and
  * renamed to `<cache>/<version>/`, so an interrupted build leaves no half entry. The build
  * folder is removed once the entry exists. Holds the version's lock throughout.
+ *
+ * What is built is additive: a lab needs kube-proxy and kube-apiserver (BUILT_BINARIES); a kind
+ * node image also needs NODE_BINARIES. Asking for binaries an entry lacks builds only those
+ * and replaces the entry by one holding all (the old binaries copied, byte for byte).
  */
 import { cpus } from 'node:os';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ResetlabError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
@@ -19,8 +23,12 @@ import { buildDir, entryLock, KUBERNETES_JSON_SCHEMA, listCachedKubernetes, vers
 import { DEBIAN_BUILDS, RSYNC_PACKAGE } from './debian.js';
 import { BuildSteps } from './steps.js';
 
-/** The two binaries built. */
+/** The two binaries a lab's real data plane runs (always built). */
 export const BUILT_BINARIES = ['kube-proxy', 'kube-apiserver'] as const;
+/** What a kind node image adds (harness/kind-image): the node's and the control plane's other binaries. */
+export const NODE_BINARIES = ['kubelet', 'kubeadm', 'kubectl', 'kube-controller-manager', 'kube-scheduler', 'pause'] as const;
+/** A binary the cache can build. */
+export type KubeBinary = (typeof BUILT_BINARIES)[number] | (typeof NODE_BINARIES)[number];
 
 /** Dependencies of a build. */
 export interface BuildDeps {
@@ -30,10 +38,19 @@ export interface BuildDeps {
 
 const BUILD_TIMEOUT_MS = 3 * 3600_000;
 
-/** `--version`'s first line and the size and sha256 of a binary. */
+/** How each binary prints its version (kubeadm and kubectl have a subcommand; the rest `--version`). */
+export function versionArgv(bin: string): string[] {
+  const name = bin.split('/').pop();
+  if (name === 'kubeadm') return ['version', '-o', 'short'];
+  if (name === 'kubectl') return ['version', '--client', '--short'];
+  if (name === 'pause') return ['-v'];
+  return ['--version'];
+}
+
+/** The version output's first line and the size and sha256 of a binary. */
 export async function describeBinary(runner: Runner, dir: string, rel: string): Promise<BinaryRecord> {
   const path = join(dir, rel);
-  const out = await runner.run([path, '--version'], { timeoutMs: 30_000 });
+  const out = await runner.run([path, ...versionArgv(rel)], { timeoutMs: 30_000 });
   return { path: rel, sizeBytes: (await stat(path)).size, sha256: await sha256File(path), versionOutput: (out.stdout || out.stderr).trim().split('\n')[0] ?? '' };
 }
 
@@ -45,23 +62,38 @@ export function versionLdflags(version: string): string {
   return `-s -w -X ${pkg}.gitVersion=${version} -X ${pkg}.gitMajor=${m[1]} -X ${pkg}.gitMinor=${m[2]} -X ${pkg}.gitTreeState=archive`;
 }
 
+/** The pause image's tag in the tree's build/pause/Makefile (`TAG = 3.4`), pure. */
+export function pauseTag(makefile: string): string {
+  const m = /^TAG\s*\??=\s*(\S+)\s*$/m.exec(makefile);
+  if (!m) throw new ResetlabError('failed to read build/pause/Makefile: no TAG line');
+  return m[1]!;
+}
+
+/** The binaries of `want` that `entry` lacks (pure). */
+export function missingBinaries(entry: Pick<KubernetesRecord, 'binaries'> | undefined, want: readonly KubeBinary[]): KubeBinary[] {
+  const have = entry?.binaries as Partial<Record<KubeBinary, BinaryRecord>> | undefined;
+  const all: KubeBinary[] = [...BUILT_BINARIES, ...want.filter((b) => !(BUILT_BINARIES as readonly string[]).includes(b))];
+  return entry ? all.filter((b) => !have?.[b]) : all;
+}
+
 /**
- * Builds `version` (a key of DEBIAN_BUILDS) unless cached (checked again under its lock).
- * Returns the entry and whether this call built it.
+ * Builds `version` (a key of DEBIAN_BUILDS) unless cached with every binary of `want` (checked
+ * again under its lock). Returns the entry and whether this call built anything.
  */
-export async function buildKubernetes(root: string, version: string, deps: BuildDeps): Promise<{ entry: CachedKubernetes; built: boolean }> {
+export async function buildKubernetes(root: string, version: string, deps: BuildDeps, want: readonly KubeBinary[] = BUILT_BINARIES): Promise<{ entry: CachedKubernetes; built: boolean }> {
   const plan = DEBIAN_BUILDS[version];
   if (!plan) throw new ResetlabError(`failed to build Kubernetes ${version}: resetlab builds only ${Object.keys(DEBIAN_BUILDS).join(', ')} from Debian's source`);
   const cached = async () => (await listCachedKubernetes(root)).find((k) => k.version === version);
   await mkdir(join(root, 'locks'), { recursive: true });
   return withLock(entryLock(root, version), async () => {
     const hit = await cached();
-    if (hit) return { entry: hit, built: false };
+    const toBuild = missingBinaries(hit, want);
+    if (hit && toBuild.length === 0) return { entry: hit, built: false };
     const b = buildDir(root, version);
     await mkdir(b, { recursive: true });
     const steps = new BuildSteps(b, deps.say);
     const { runner } = deps;
-    deps.say(`kubernetes ${version}: building kube-proxy and kube-apiserver from Debian's ${plan.source.name} ${plan.source.version} in ${b} (resumable)`);
+    deps.say(`kubernetes ${version}: building ${toBuild.join(', ')} from Debian's ${plan.source.name} ${plan.source.version} in ${b} (resumable)${hit ? `; ${Object.keys(hit.binaries).join(', ')} already cached` : ''}`);
     const apt = await kubernetesApt(root, runner, deps.say);
     const source = await steps.step('source', `downloading ${plan.source.name} ${plan.source.version} (source) and checking its sha256`, async () => {
       const { record, orig } = await downloadSource(root, apt, runner, plan.source, join(b, 'dl-source'));
@@ -104,11 +136,23 @@ export async function buildKubernetes(root: string, version: string, deps: Build
       `KUBE_GIT_VERSION=${version}`,
     ];
     const goVersion = (await runner.run([...env, 'go', 'version'], { timeoutMs: 30_000 })).stdout.trim().split(' ')[2] ?? 'unknown';
-    await steps.step('generated', 'make generated_files (OpenAPI and other generated code kube-apiserver needs)', async () => {
-      await runner.run([...env, 'make', 'generated_files'], { cwd: src, timeoutMs: BUILD_TIMEOUT_MS });
-      return {};
-    });
-    for (const bin of BUILT_BINARIES) {
+    if (toBuild.some((bin) => bin !== 'pause'))
+      await steps.step('generated', 'make generated_files (OpenAPI and other generated code kube-apiserver needs)', async () => {
+        await runner.run([...env, 'make', 'generated_files'], { cwd: src, timeoutMs: BUILD_TIMEOUT_MS });
+        return {};
+      });
+    for (const bin of toBuild) {
+      if (bin === 'pause') {
+        // The pod sandbox's process, from the tree's build/pause (C, static, as its Makefile builds it).
+        await steps.step(bin, 'gcc -static build/pause/linux/pause.c', async () => {
+          const tag = pauseTag(await readFile(join(src, 'build', 'pause', 'Makefile'), 'utf8'));
+          const out = join(b, 'out', `${bin}.tmp`);
+          await runner.run(['gcc', '-Os', '-Wall', '-Werror', '-static', `-DVERSION=v${tag}-resetlab`, '-o', out, join(src, 'build', 'pause', 'linux', 'pause.c')], { timeoutMs: 300_000 });
+          await rename(out, join(b, 'out', bin));
+          return { tag };
+        });
+        continue;
+      }
       await steps.step(bin, `go build ./cmd/${bin}`, async () => {
         const out = join(b, 'out', `${bin}.tmp`);
         await runner.run([...env, 'GOFLAGS=-mod=vendor', 'go', 'build', '-trimpath', '-o', out, '-ldflags', versionLdflags(version), `./cmd/${bin}`], { cwd: src, timeoutMs: BUILD_TIMEOUT_MS });
@@ -120,11 +164,12 @@ export async function buildKubernetes(root: string, version: string, deps: Build
     try {
       await mkdir(join(tmp, 'bin'));
       const binaries = {} as KubernetesRecord['binaries'];
-      for (const bin of BUILT_BINARIES) {
-        await copyFile(join(b, 'out', bin), join(tmp, 'bin', bin));
+      const keep = hit ? (Object.keys(hit.binaries) as KubeBinary[]) : [];
+      for (const bin of [...keep, ...toBuild]) {
+        await copyFile(keep.includes(bin) ? join(hit!.dir, hit!.binaries[bin]!.path) : join(b, 'out', bin), join(tmp, 'bin', bin));
         await chmod(join(tmp, 'bin', bin), 0o755);
         binaries[bin] = await describeBinary(runner, tmp, join('bin', bin));
-        if (!binaries[bin].versionOutput.includes(version)) throw new ResetlabError(`failed to build ${bin} ${version}: \`${bin} --version\` printed "${binaries[bin].versionOutput}"`);
+        if (!binaries[bin]!.versionOutput.includes(bin === 'pause' ? 'pause.c v' : version)) throw new ResetlabError(`failed to build ${bin} ${version}: \`${bin} --version\` printed "${binaries[bin]!.versionOutput}"`);
       }
       const record: KubernetesRecord = {
         schema: KUBERNETES_JSON_SCHEMA,
@@ -133,14 +178,20 @@ export async function buildKubernetes(root: string, version: string, deps: Build
         go: { version: goVersion, packages: go.packages },
         binaries,
         builtAt: new Date().toISOString(),
-        timings: steps.timings,
+        timings: { ...(hit?.timings ?? {}), ...steps.timings },
         cpus: cpus().length,
       };
       await writeFile(join(tmp, 'kubernetes.json'), JSON.stringify(record, null, 2) + '\n');
-      await rename(tmp, versionDir(root, version));
+      if (hit) {
+        // Replace the entry: old out of the way by rename, new in by rename, then the old removed.
+        const old = join(root, `.tmp-${process.pid}-${version}-replaced`);
+        await rename(versionDir(root, version), old);
+        await rename(tmp, versionDir(root, version));
+        await rm(old, { recursive: true, force: true });
+      } else await rename(tmp, versionDir(root, version));
       await rm(b, { recursive: true, force: true });
       const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
-      deps.say(`kubernetes ${version}: cached in ${versionDir(root, version)} (kube-proxy ${mb(binaries['kube-proxy'].sizeBytes)}, kube-apiserver ${mb(binaries['kube-apiserver'].sizeBytes)})`);
+      deps.say(`kubernetes ${version}: cached in ${versionDir(root, version)} (${Object.entries(binaries).map(([n, r]) => `${n} ${mb(r!.sizeBytes)}`).join(', ')})`);
       return { entry: { ...record, dir: versionDir(root, version) }, built: true };
     } finally {
       await rm(tmp, { recursive: true, force: true });

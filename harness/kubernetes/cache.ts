@@ -62,7 +62,8 @@ export interface KubernetesRecord {
         files: { name: string; sha256: string; size: number }[];
       };
   go: { version: string; packages: { name: string; version: string; sha256: string }[] };
-  binaries: { 'kube-proxy': BinaryRecord; 'kube-apiserver': BinaryRecord };
+  /** kube-proxy and kube-apiserver always; the node image's binaries (build.ts NODE_BINARIES) once asked for. */
+  binaries: { 'kube-proxy': BinaryRecord; 'kube-apiserver': BinaryRecord } & Partial<Record<'kubelet' | 'kubeadm' | 'kubectl' | 'kube-controller-manager' | 'kube-scheduler' | 'pause', BinaryRecord>>;
   builtAt: string;
   /** Build steps (source, go, rsync, generated, kube-proxy, kube-apiserver). */
   timings: Record<string, StepTiming>;

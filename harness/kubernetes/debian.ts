@@ -32,13 +32,15 @@ export const DEBIAN_BUILDS: Record<string, { source: PinnedPackage; go: PinnedPa
 
 /** etcd for the lab's control plane: bookworm's etcd-server (extracted, never installed: the package starts a service). */
 export const ETCD_PACKAGE: PinnedPackage = { name: 'etcd-server', version: '3.4.23-4+b4', suite: 'bookworm' };
+/** kind, which creates the clusters in a guest (the vm driver hosting the kind driver); sid only. */
+export const KIND_PACKAGE: PinnedPackage = { name: 'kind', version: '0.33.0-1', suite: 'sid' };
 /** rsync, which `make generated_files` of v1.20 needs (hack/lib/golang.sh); extracted, not installed. */
 export const RSYNC_PACKAGE: PinnedPackage = { name: 'rsync', version: '3.2.7-1+deb12u6', suite: 'bookworm' };
 
 /**
  * The private sources.list of the Kubernetes cache: bookworm's source indexes (deb-src; the
  * kubernetes package lives in bookworm main, point releases in -updates, fixes in -security)
- * and the amd64 Packages indexes of bullseye (Go 1.15) and bookworm (etcd, rsync).
+ * and the amd64 Packages indexes of bullseye (Go 1.15), bookworm (etcd, rsync) and sid (kind).
  */
 export function kubernetesSourcesList(mirrors: { archive: string; security?: string }): string {
   const src = '[targets=Sources]';
@@ -48,6 +50,8 @@ export function kubernetesSourcesList(mirrors: { archive: string; security?: str
     `deb-src ${src} ${mirrors.archive} bookworm-updates main`,
     `deb ${bin} ${mirrors.archive} bullseye main`,
     `deb ${bin} ${mirrors.archive} bookworm main`,
+    // kind (0.33) is packaged only in sid; its Go binary runs on bookworm (libc6 >= 2.34).
+    `deb ${bin} ${mirrors.archive} sid main`,
   ];
   if (mirrors.security) lines.push(`deb-src ${src} ${mirrors.security} bookworm-security main`);
   return lines.join('\n') + '\n';
