@@ -14,6 +14,7 @@ import { compareCommand, type CompareFlags } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
 import { registerKernelCommands } from './commands/kernels.js';
 import { registerKubeProxyCommands } from './commands/kube-proxy.js';
+import { registerKindCommands } from './commands/kind-image.js';
 import { listCommand } from './commands/list.js';
 import { registerNodeCommands } from './commands/node.js';
 import { reportCommand } from './commands/report.js';
@@ -91,6 +92,7 @@ export function buildProgram(getCtx: () => CliContext): Command {
   registerBenchCommands(program, getCtx);
   registerKernelCommands(program, getCtx);
   registerKubeProxyCommands(program, getCtx);
+  registerKindCommands(program, getCtx);
   program.command('list').description('list the built-in scenarios').action(() => listCommand());
   program
     .command('doctor')
