@@ -25,7 +25,9 @@ describe('run/reproduce/check --help is grouped', () => {
     expect(g.get('Load:')).toEqual(['--duration', '--trials']);
     expect(g.get('Stopping:')).toEqual(['--fixed', '--schedule']);
     expect(g.get('Output:')).toEqual(expect.arrayContaining(['--out', '--json']));
-    expect(g.get(driverHelpGroup(['vm']))).toEqual(expect.arrayContaining(['--kernel', '--accel', '--parallel']));
+    expect(g.get(driverHelpGroup(['vm']))).toEqual(expect.arrayContaining(['--modules', '--parallel', '--full-load']));
+    // The guest's flags: kind runs its cluster in a guest with them too.
+    expect(g.get(driverHelpGroup(['kind', 'vm']))).toEqual(expect.arrayContaining(['--kernel', '--accel', '--memory', '--cpus', '--vm-timeout']));
     expect(g.get(driverHelpGroup(['kind']))).toEqual(expect.arrayContaining(['--keep-cluster', '--node-image']));
     expect(g.get('Options:')).toEqual(['--help']);
     expect([...g.keys()].indexOf('Lab:')).toBeLessThan([...g.keys()].indexOf('Load:'));

@@ -12,9 +12,13 @@ describe('driver registry', () => {
   });
   it('rejects an unknown driver and options of another driver, listing all', () => {
     expect(fields({ driver: 'docker' })[0]).toBe('--driver: unknown driver "docker"; expected one of netns, kind, vm');
-    expect(fields({ keepCluster: true, kernel: '6.1' })).toEqual(['--keep-cluster: only applies with --driver kind', '--kernel: only applies with --driver vm']);
+    expect(fields({ keepCluster: true, kernel: '6.1' })).toEqual(['--keep-cluster: only applies with --driver kind', '--kernel: only applies with --driver kind or vm']);
     // --kube-proxy-mode is a flag of every driver now, checked with the scenarios (scenario/kube-proxy-flags.ts).
-    expect(fields({ driver: 'kind', kernel: '6.1', kubeProxyMode: 'userspace' })).toEqual(['--kernel: only applies with --driver vm']);
+    // kind takes --kernel (the cluster in a guest), but not the vm driver's --parallel.
+    expect(fields({ driver: 'kind', kernel: '6.1', kubeProxyMode: 'userspace' })).toEqual([]);
+    expect(fields({ driver: 'kind', kernel: '6.1', parallel: '2' })).toEqual(['--parallel: only applies with --driver vm']);
+    expect(fields({ driver: 'kind', memory: '4096' })).toEqual(['--memory: only applies with --kernel (kind hosted in a guest)']);
+    expect(fields({ driver: 'kind', kernel: '6.1', nodeImage: 'kindest/node:v1.33.1' })).toEqual([expect.stringMatching(/^--node-image: kind in a guest runs resetlab's offline node image/)]);
   });
   it('validates the chosen driver\'s flags and the hidden time scale', () => {
     expect(fields({ driver: 'vm' })).toEqual([expect.stringMatching(/^--kernel: the vm driver needs a kernel/)]);

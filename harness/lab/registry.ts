@@ -39,12 +39,15 @@ export function driverFlagProblems(flags: DriverFlags): InputProblem[] {
   const p = (field: string, message: string) => problems.push({ file: 'flags', field, message });
   const chosen = driverFor(flags);
   if (!chosen) p('--driver', `unknown driver "${flags.driver}"; expected one of ${DRIVERS.map((d) => d.name).join(', ')}`);
+  // One problem per flag, naming every driver that has it (kind and vm share the guest's flags).
+  const owners = new Map<string, string[]>();
   for (const d of DRIVERS) {
     if (d === chosen) continue;
     for (const o of d.options) {
-      if (flags[o.key] !== undefined && !(chosen?.options.some((c) => c.key === o.key))) p(flagName(o), `only applies with --driver ${d.name}`);
+      if (flags[o.key] !== undefined && !(chosen?.options.some((c) => c.key === o.key))) owners.set(flagName(o), [...(owners.get(flagName(o)) ?? []), d.name]);
     }
   }
+  for (const [flag, names] of owners) p(flag, `only applies with --driver ${names.join(' or ')}`);
   if (flags.timeScale !== undefined) {
     const n = Number(flags.timeScale);
     if (!Number.isFinite(n) || n < 1 || n > 1000) p('--time-scale', `must be a number from 1 to 1000, got "${flags.timeScale}"`);

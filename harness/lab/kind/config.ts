@@ -19,6 +19,12 @@ export interface KindConfigOptions {
   nodeImage?: string;
   /** kube-proxy `masqueradeAll` (SNAT every Service connection, as `topology.masquerade`). */
   masqueradeAll?: boolean;
+  /** No kindnet (resetlab's offline node image has none: the driver writes each node's CNI config itself). */
+  disableDefaultCNI?: boolean;
+  /** More kubeadm merge patches (e.g. the offline image's etcd image and a longer control-plane timeout). */
+  kubeadmPatches?: string[];
+  /** Workers (default 2; 1 for the offline image in a guest, where node B is the control plane). */
+  workers?: 1 | 2;
 }
 
 /** The KubeProxyConfiguration patch setting masqueradeAll for the chosen mode (kubeadm merges it). */
@@ -34,10 +40,11 @@ export function kindClusterConfig(options: KindConfigOptions): string {
   const config: Record<string, unknown> = {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
-    networking: { kubeProxyMode: options.kubeProxyMode },
-    nodes: [node('control-plane'), node('worker'), node('worker')],
+    networking: { kubeProxyMode: options.kubeProxyMode, ...(options.disableDefaultCNI ? { disableDefaultCNI: true } : {}) },
+    nodes: [node('control-plane'), ...Array.from({ length: options.workers ?? 2 }, () => node('worker'))],
   };
-  if (options.masqueradeAll) config.kubeadmConfigPatches = [masqueradePatch(options.kubeProxyMode)];
+  const patches = [...(options.masqueradeAll ? [masqueradePatch(options.kubeProxyMode)] : []), ...(options.kubeadmPatches ?? [])];
+  if (patches.length > 0) config.kubeadmConfigPatches = patches;
   return stringify(config);
 }
 
@@ -50,9 +57,13 @@ export interface KindNodeNames {
   worker2: string;
 }
 
-/** kind's node names for `cluster`: `<cluster>-control-plane`, `<cluster>-worker`, `<cluster>-worker2`. */
-export function kindNodeNames(cluster: string): KindNodeNames {
-  return { controlPlane: `${cluster}-control-plane`, worker: `${cluster}-worker`, worker2: `${cluster}-worker2` };
+/**
+ * kind's node names for `cluster`: `<cluster>-control-plane`, `<cluster>-worker`, `<cluster>-worker2`;
+ * with one worker, node B's `worker2` is the control plane itself.
+ */
+export function kindNodeNames(cluster: string, workers: 1 | 2 = 2): KindNodeNames {
+  const controlPlane = `${cluster}-control-plane`;
+  return { controlPlane, worker: `${cluster}-worker`, worker2: workers === 1 ? controlPlane : `${cluster}-worker2` };
 }
 
 /** The kubeconfig context kind creates for `cluster`; every kubectl call names it explicitly. */

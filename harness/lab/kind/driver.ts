@@ -19,6 +19,10 @@ import { removeKindLeftovers } from './cleanup.js';
 import type { KubeProxyMode } from './config.js';
 import { assertKindPreconditions, kindPreconditions, kindReadiness } from './preconditions.js';
 import { provisionKindLab } from './provider.js';
+import type { OfflineNodeImage } from './provision.js';
+import { KIND_GUEST_OPTIONS, kindGuestFlagProblems, kindVmFlags, runKindInGuest } from './in-guest.js';
+import { parseVmFlags } from '../vm/flags.js';
+import { kernelVersionOf } from '../vm/run-on-kernels.js';
 
 /** kind flags as commander hands them over (strings, unvalidated). */
 export interface KindFlags {
@@ -73,6 +77,7 @@ export function kindScenarioProblems(scenarios: Scenario[]): InputProblem[] {
  */
 export async function prepareKindDriver(ctx: { runner: Runner }, flags: KindFlags): Promise<LabFactory> {
   await assertKindPreconditions(ctx.runner);
+  const offlineImage = flags.nodeImage !== undefined ? await findOfflineImage(flags.nodeImage) : undefined;
   return (topology) =>
     provisionKindLab({
       prefix: newPrefix(),
@@ -83,7 +88,16 @@ export async function prepareKindDriver(ctx: { runner: Runner }, flags: KindFlag
       ...(flags.nodeImage !== undefined ? { nodeImage: flags.nodeImage } : {}),
       ...(flags.kubeProxyMode !== undefined ? { kubeProxyMode: flags.kubeProxyMode as KubeProxyMode } : {}),
       ...(flags.agentImage !== undefined ? { agentImage: flags.agentImage } : {}),
+      ...(offlineImage ? { offlineImage } : {}),
     });
+}
+
+/** resetlab's offline node image named `image`, from its cache (`resetlab kind node-image build`), or undefined. */
+async function findOfflineImage(image: string): Promise<OfflineNodeImage | undefined> {
+  const { listNodeImages, nodeImageCacheRoot } = await import('../../kind-image/build.js');
+  const record = (await listNodeImages(nodeImageCacheRoot())).find((i) => i.name === image);
+  const etcd = record?.images.find((i) => i.name === 'etcd');
+  return record && etcd ? { key: record.key, etcdImage: etcd.tag } : undefined;
 }
 
 /** Removes what dead kind runs left (containers, run-named clusters) and says so on stderr. */
@@ -120,14 +134,17 @@ export const kindDriver: LabDriver = {
     { flags: '--cluster <name>', key: 'cluster', description: 'kind: the cluster to create or reuse' },
     { flags: '--node-image <image>', key: 'nodeImage', description: 'kind: kindest/node image (the Kubernetes version)' },
     { flags: '--agent-image <image>', key: 'agentImage', description: 'kind: a prebuilt agent image instead of building docker/Dockerfile' },
+    ...KIND_GUEST_OPTIONS,
   ],
-  flagProblems: (flags) => kindFlagProblems(flags as KindFlags),
+  flagProblems: (flags) => [...kindFlagProblems(flags as KindFlags), ...kindGuestFlagProblems(flags)],
   readiness: async (runner) => kindReadiness(await kindPreconditions(runner)),
   scenarioProblems: kindScenarioProblems,
   // kube-proxy's mode: ipvs unless overridden.
   proxyModeFor: (s, flags) => (flags.kubeProxyMode as string | undefined) ?? (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode),
-  kernelsFor: () => [release()],
+  kernelsFor: (flags) => (flags.kernel !== undefined ? (parseVmFlags(kindVmFlags(flags)).settings?.kernels.map(kernelVersionOf) ?? []) : [release()]),
   async execute(ctx, scenarios, flags, onReport) {
+    // With --kernel the cluster runs in a guest of that kernel (in-guest.ts), from resetlab's offline node image.
+    if (flags.kernel !== undefined) return runKindInGuest(ctx, scenarios, flags, onReport);
     const provision = await prepareKindDriver(ctx, flags as KindFlags);
     return runEach({ ...ctx, stopping: stoppingFor(flags) }, scenarios, provision, onReport);
   },

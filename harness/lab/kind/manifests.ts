@@ -24,6 +24,8 @@ export interface WorkloadSpec {
   serverPort: number;
   /** Whether to create the client pod (topology.client === 'pod'). */
   clientPod: boolean;
+  /** Pods may run on the control plane (the two-node cluster of the offline image, where node B is the control plane). */
+  tolerateControlPlane?: boolean;
 }
 
 /** Names of the run's objects; the namespace is the prefix itself. */
@@ -47,6 +49,7 @@ function holderDeployment(spec: WorkloadSpec, name: string, node: string, ports:
         metadata: { labels },
         spec: {
           nodeSelector: { 'kubernetes.io/hostname': node },
+          ...(spec.tolerateControlPlane ? { tolerations: [{ key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' }, { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
           terminationGracePeriodSeconds: 0,
           containers: [
             {

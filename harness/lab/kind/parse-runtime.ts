@@ -60,6 +60,20 @@ export interface SandboxFacts {
   state: string;
 }
 
+/**
+ * Parses `ctr -n k8s.io tasks ls` (columns TASK, PID, STATUS) into task id -> pid and status:
+ * where a node image has no crictl (resetlab's offline image: Debian has no cri-tools), the
+ * sandbox's task gives the pause process, whose netns is the pod's.
+ */
+export function parseCtrTasks(text: string): Map<string, { pid: number; status: string }> {
+  const out = new Map<string, { pid: number; status: string }>();
+  for (const line of text.split('\n').slice(1)) {
+    const [id, pid, status] = line.trim().split(/\s+/);
+    if (id && pid && /^\d+$/.test(pid) && Number(pid) > 0) out.set(id, { pid: Number(pid), status: status ?? 'UNKNOWN' });
+  }
+  return out;
+}
+
 /** Parses `crictl inspectp <sandbox>` JSON (containerd CRI: `status` + `info.pid`). */
 export function parseCrictlInspectp(text: string): SandboxFacts {
   const source = 'crictl inspectp output';

@@ -30,6 +30,8 @@ describe('provisionKindLab: command sequence', () => {
       `${K} -n kube-system get configmap kube-proxy -o jsonpath…`,
       `${K} -n kube-system get pods -l k8s-app=kube-proxy -o jsonpath…`,
       `${K} -n kube-system logs kube-proxy-w8v4n --tail=-1`,
+      // kind's own version, recorded in the result's data plane knobs.
+      'kind version',
       `docker exec ${P}-worker sh -c …`,
       `kind load docker-image resetlab-agent:local --name ${P}`,
       `${K} apply -f -`,

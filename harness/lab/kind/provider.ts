@@ -22,6 +22,7 @@ import type { KubeProxyMode } from './config.js';
 import { dataPlaneSummary, invalidDropArgv, invalidDropTable, nftInvalidDrop, type NodeRuleOutputs } from './dataplane.js';
 import { KindContainer, type AgentContainers, type KindNode } from './node.js';
 import { preparePlan, provisionSteps, type KindProvisioned } from './steps.js';
+import type { OfflineNodeImage } from './provision.js';
 import { ClusterSysctls } from './sysctls.js';
 import type { WaitOptions } from './workloads.js';
 
@@ -40,6 +41,8 @@ export interface KindLabOptions {
   kubeProxyMode?: KubeProxyMode;
   /** A prebuilt agent image; default: build `resetlab-agent:local` from docker/Dockerfile. */
   agentImage?: string;
+  /** `nodeImage` is resetlab's offline node image (provision.ts OfflineNodeImage). */
+  offlineImage?: OfflineNodeImage;
   /** Wait timeouts (tests shorten them). */
   wait?: WaitOptions;
   /** The container layer (default: testcontainers; tests pass a FakeContainerEngine). */
@@ -71,7 +74,8 @@ export class KindLab implements Lab {
     this.counterRules = evidenceComments(this.prefix);
     this.evidenceRoles = p.nodes.client.id === p.nodes['node-a'].id ? ['node-a'] : ['client', 'node-a'];
     const controlPlane = new KindContainer({ container: p.plan.nodes.controlPlane }, runner, p.containers);
-    this.clusterNodes = [{ key: 'control-plane', node: controlPlane }, { key: 'node-a', node: p.nodes['node-a'] }, { key: 'node-b', node: p.nodes['node-b'] }];
+    // With one worker node B is the control plane: listed once.
+    this.clusterNodes = [{ key: 'control-plane', node: controlPlane }, { key: 'node-a', node: p.nodes['node-a'] }, ...(p.plan.nodes.worker2 === p.plan.nodes.controlPlane ? [] : [{ key: 'node-b', node: p.nodes['node-b'] }])];
     this.sysctls = new ClusterSysctls(p.nodes, this.clusterNodes, p.plan.keep ? cleanup : null);
   }
 
@@ -147,7 +151,9 @@ export async function provisionKindLab(options: KindLabOptions): Promise<KindLab
     if (!exists && !plan.keep) cleanup.push(`kind cluster ${plan.cluster}`, () => deleteCluster(runner, plan.cluster));
     const engine = options.engine ?? testcontainersEngine;
     const containers: AgentContainers = { prefix, image: plan.image, missingTools: new Set(), sequence: { next: 0 }, engine, toolboxes: new Map() };
-    const p = await provisionSteps(runner, plan, exists, topology, options.wait ?? {}, {
+    // Guests under TCG start pods in minutes, not seconds.
+    const wait = plan.offlineImage ? { rolloutMs: 900_000, endpointsMs: 300_000, ...options.wait } : (options.wait ?? {});
+    const p = await provisionSteps(runner, plan, exists, topology, wait, {
       // LIFO: at unwind the containers (running in the pods' namespaces) go before the namespace.
       workloadsMayExist: () => {
         if (plan.keep) cleanup.push(`namespace ${plan.names.namespace} in kept cluster ${plan.cluster}`, () => deleteRunNamespace(runner, plan.cluster, plan.names.namespace));

@@ -11,7 +11,7 @@ import type { LabTopology } from '../topology.js';
 import { kindClusterConfig, kindContext, kindNodeNames, type KindNodeNames, type KubeProxyMode } from './config.js';
 import { workloadNames } from './manifests.js';
 import { KUBE_PROXY_PODS_JSONPATH, parseKubeProxyConfig, parseKubeProxyPods, parseProxierFromLogs } from './parse-kube-proxy.js';
-import { parseCrictlInspectp, parseKindClusters, parseTabLines } from './parse-runtime.js';
+import { parseCrictlInspectp, parseCtrTasks, parseKindClusters, parseTabLines } from './parse-runtime.js';
 
 /** The agent image built from docker/Dockerfile when no other is given. */
 export const DEFAULT_AGENT_IMAGE = 'resetlab-agent:local';
@@ -30,7 +30,29 @@ export interface KindPlan {
   /** Build `image` from docker/Dockerfile (false when the caller named a prebuilt image). */
   buildImage: boolean;
   nodeImage?: string;
+  /**
+   * Set when `nodeImage` is resetlab's offline node image (harness/kind-image, found by name
+   * in its cache): no kindnet (the driver installs the pod network, cni.ts), kubeadm told
+   * the etcd image it carries and given longer to start the control plane (guests under TCG),
+   * and the agent image built without a registry.
+   */
+  offlineImage?: OfflineNodeImage;
   names: ReturnType<typeof workloadNames>;
+}
+
+/** What the driver must know about resetlab's offline node image. */
+export interface OfflineNodeImage {
+  /** Its cache key (harness/kind-image/spec.ts). */
+  key: string;
+  /** The etcd image it carries, `repo/etcd:tag` (Debian's etcd, not kubeadm's default). */
+  etcdImage: string;
+}
+
+/** kubeadm merge patches for the offline image (pure): its etcd image, and 15 min for the control plane. */
+export function offlineKubeadmPatches(image: OfflineNodeImage): string[] {
+  const m = /^(.+)\/etcd:(.+)$/.exec(image.etcdImage);
+  if (!m) throw new Error(`failed to use the offline node image ${image.key}: etcd image "${image.etcdImage}" is not repo/etcd:tag`);
+  return [`kind: ClusterConfiguration\napiServer:\n  timeoutForControlPlane: 15m0s\netcd:\n  local:\n    imageRepository: ${m[1]}\n    imageTag: "${m[2]}"\n`];
 }
 
 /** Builds the plan. Pure. The cluster is `<prefix>` (deleted at the end) unless kept or named. */
@@ -42,6 +64,7 @@ export function kindPlan(o: {
   nodeImage?: string;
   kubeProxyMode?: KubeProxyMode;
   agentImage?: string;
+  offlineImage?: OfflineNodeImage;
 }): KindPlan {
   const keep = o.keepCluster === true;
   const cluster = o.clusterName ?? (keep ? DEFAULT_KEPT_CLUSTER : o.prefix);
@@ -55,12 +78,14 @@ export function kindPlan(o: {
     prefix: o.prefix,
     cluster,
     keep,
-    nodes: kindNodeNames(cluster),
+    // The offline image runs in a guest under emulation: two nodes (node B is the control plane) instead of three.
+    nodes: kindNodeNames(cluster, o.offlineImage ? 1 : 2),
     mode,
     modeReason,
     image: o.agentImage ?? DEFAULT_AGENT_IMAGE,
     buildImage: o.agentImage === undefined,
     ...(o.nodeImage ? { nodeImage: o.nodeImage } : {}),
+    ...(o.offlineImage ? { offlineImage: o.offlineImage } : {}),
     names: workloadNames(o.prefix),
   };
 }
@@ -84,9 +109,16 @@ export function refuseForeignCluster(plan: KindPlan): never {
 
 /** `kind create cluster` from the generated config (stdin); kind removes a half-made cluster itself unless kept (`--retain`). */
 export async function createCluster(runner: Runner, plan: KindPlan, masqueradeAll: boolean): Promise<void> {
-  const config = kindClusterConfig({ kubeProxyMode: plan.mode, masqueradeAll, ...(plan.nodeImage ? { nodeImage: plan.nodeImage } : {}) });
-  const argv = ['kind', 'create', 'cluster', '--name', plan.cluster, '--config', '-', '--wait', '120s', ...(plan.keep ? ['--retain'] : [])];
-  await runner.run(argv, { input: config, timeoutMs: 600_000 });
+  const offline = plan.offlineImage;
+  const config = kindClusterConfig({
+    kubeProxyMode: plan.mode,
+    masqueradeAll,
+    ...(plan.nodeImage ? { nodeImage: plan.nodeImage } : {}),
+    ...(offline ? { disableDefaultCNI: true, kubeadmPatches: offlineKubeadmPatches(offline), workers: 1 as const } : {}),
+  });
+  // Without kindnet no node is Ready until the driver installs the pod network: do not wait for it here.
+  const argv = ['kind', 'create', 'cluster', '--name', plan.cluster, '--config', '-', '--wait', offline ? '0s' : '120s', ...(plan.keep ? ['--retain'] : [])];
+  await runner.run(argv, { input: config, timeoutMs: offline ? 3_600_000 : 600_000 });
 }
 
 /** Checks the cluster has the three nodes the lab needs (a reused cluster may not). */
@@ -94,14 +126,15 @@ export async function checkNodes(runner: Runner, plan: KindPlan): Promise<void> 
   const names = (await runner.run(['kind', 'get', 'nodes', '--name', plan.cluster])).stdout.split('\n').map((l) => l.trim());
   const missing = Object.values(plan.nodes).filter((n) => !names.includes(n));
   if (missing.length > 0) {
-    throw new Error(`failed to use kind cluster "${plan.cluster}": nodes ${missing.join(', ')} are missing (the lab needs one control plane and two workers)`);
+    throw new Error(`failed to use kind cluster "${plan.cluster}": nodes ${missing.join(', ')} are missing (the lab needs one control plane and ${plan.nodes.worker2 === plan.nodes.controlPlane ? 'one worker' : 'two workers'})`);
   }
 }
 
 /** Builds our agent image from docker/Dockerfile through the container layer (when planned; needs `dist/`, i.e. `npm run build`). */
 export async function buildImage(engine: ContainerEngine, plan: KindPlan): Promise<void> {
   if (!plan.buildImage) return;
-  await engine.buildImage(plan.image, 'dockerfile');
+  // Offline (resetlab's node image): FROM scratch with this machine's node and tools; else docker/Dockerfile.
+  await engine.buildImage(plan.image, plan.offlineImage ? 'local' : 'dockerfile');
 }
 
 /** Loads our agent image into every node of the cluster (pods use it with imagePullPolicy: Never). */
@@ -159,8 +192,13 @@ export interface LocatedPod {
   netnsPath: string;
 }
 
-/** Finds the one Running pod of `deployment` on `node` and its sandbox's network namespace (crictl in the node). */
-export async function locatePod(runner: Runner, plan: KindPlan, deployment: string, node: string): Promise<LocatedPod> {
+/**
+ * Finds the one Running pod of `deployment` on `node` and its sandbox's network namespace:
+ * with crictl in the node (kindest/node images), or with containerd's own ctr where the node
+ * has no crictl (the sandbox container's labels name the pod; its task's pid is the pause
+ * process).
+ */
+export async function locatePod(runner: Runner, plan: KindPlan, deployment: string, node: string, cli: 'crictl' | 'ctr' = 'crictl'): Promise<LocatedPod> {
   const jsonpath = 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\t"}{.status.podIP}{"\\t"}{.status.phase}{"\\n"}{end}';
   const pods = parseTabLines(
     (await runner.run(kubectl(plan, '-n', plan.names.namespace, 'get', 'pods', '-l', `app=${deployment}`, '-o', jsonpath))).stdout,
@@ -170,6 +208,14 @@ export async function locatePod(runner: Runner, plan: KindPlan, deployment: stri
   const pod = pods[0];
   if (pods.length !== 1 || !pod) throw new Error(`failed to locate ${deployment}: expected one Running pod, found ${pods.length}`);
   if (pod.node !== node) throw new Error(`failed to locate ${deployment}: its pod runs on ${pod.node}, not ${node}`);
+  if (cli === 'ctr') {
+    const filter = `labels."io.kubernetes.pod.name"==${pod.name},labels."io.kubernetes.pod.namespace"==${plan.names.namespace},labels."io.cri-containerd.kind"==sandbox`;
+    const sandboxes = (await runner.run(['docker', 'exec', node, 'ctr', '-n', 'k8s.io', 'containers', 'ls', '-q', filter])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    const tasks = parseCtrTasks((await runner.run(['docker', 'exec', node, 'ctr', '-n', 'k8s.io', 'tasks', 'ls'])).stdout);
+    const running = sandboxes.map((id) => tasks.get(id)).filter((t) => t?.status === 'RUNNING');
+    if (running.length !== 1) throw new Error(`failed to locate ${deployment}: ctr on ${node} lists ${running.length} running sandboxes for pod ${pod.name}`);
+    return { name: pod.name, node, ip: pod.ip, netnsPath: `/proc/${running[0]!.pid}/ns/net` };
+  }
   const ids = await runner.run(['docker', 'exec', node, 'crictl', 'pods', '--namespace', plan.names.namespace, '--name', pod.name, '--state', 'ready', '-q']);
   const id = ids.stdout.split('\n').map((l) => l.trim()).find((l) => l !== '');
   if (!id) throw new Error(`failed to locate ${deployment}: crictl on ${node} lists no ready sandbox for pod ${pod.name}`);

@@ -16,6 +16,7 @@ import {
   clusterExists,
   createCluster,
   kindPlan,
+  kubectl,
   loadImage,
   locatePod,
   probeNodeTools,
@@ -23,10 +24,13 @@ import {
   refuseForeignCluster,
   type KindPlan,
 } from './provision.js';
+import { installPtpCni } from './cni.js';
 import { applyWorkloads, nodeIp, serviceClusterIp, waitForEndpoint, waitForWorkloads, type WaitOptions } from './workloads.js';
 
 /** Tools the lab runs inside kind node containers; the node image must have them. */
-export const REQUIRED_NODE_TOOLS = ['sh', 'cat', 'sysctl', 'conntrack', 'iptables', 'iptables-save', 'nsenter', 'crictl'] as const;
+export const REQUIRED_NODE_TOOLS = ['sh', 'cat', 'sysctl', 'conntrack', 'iptables', 'iptables-save', 'nsenter'] as const;
+/** One of these finds a pod's sandbox (crictl in kindest/node images, containerd's ctr in resetlab's). */
+export const SANDBOX_TOOLS = ['crictl', 'ctr'] as const;
 /** Tools run from our agent image when the node image lacks them. */
 export const TOOLBOX_TOOLS = ['nft', 'ipvsadm'] as const;
 
@@ -70,9 +74,17 @@ export async function provisionSteps(
   await buildImage(hooks.containers.engine, plan);
   if (!exists) await createCluster(runner, plan, topology.masquerade);
   await checkNodes(runner, plan);
+  if (!exists && plan.offlineImage) {
+    // No kindnet in the offline image: the pod network is ours (cni.ts), then every node must turn Ready.
+    await installPtpCni(runner, (...args) => kubectl(plan, ...args), { timeoutMs: wait.nodesMs ?? 600_000, expectNodes: new Set(Object.values(plan.nodes)).size });
+    await runner.run(kubectl(plan, 'wait', '--for=condition=Ready', 'nodes', '--all', `--timeout=${Math.round((wait.nodesMs ?? 600_000) / 1000)}s`), { timeoutMs: (wait.nodesMs ?? 600_000) + 30_000 });
+  }
   const kubeProxy = await readKubeProxy(runner, plan, topology.masquerade);
-  const present = await probeNodeTools(runner, plan.nodes.worker, [...REQUIRED_NODE_TOOLS, ...TOOLBOX_TOOLS]);
-  const lacking = REQUIRED_NODE_TOOLS.filter((t) => !present.has(t));
+  const kindVersion = (await runner.run(['kind', 'version'], { check: false })).stdout.trim() || null;
+  const present = await probeNodeTools(runner, plan.nodes.worker, [...REQUIRED_NODE_TOOLS, ...TOOLBOX_TOOLS, ...SANDBOX_TOOLS]);
+  const lacking: string[] = REQUIRED_NODE_TOOLS.filter((t) => !present.has(t));
+  if (!SANDBOX_TOOLS.some((t) => present.has(t))) lacking.push(SANDBOX_TOOLS.join(' or '));
+  const sandboxCli = present.has('crictl') ? 'crictl' : 'ctr';
   if (lacking.length > 0) throw new UnsupportedError(`the kind node image of ${plan.cluster} lacks ${lacking.join(', ')}; use a current kindest/node image`);
   for (const t of TOOLBOX_TOOLS) if (!present.has(t)) (hooks.containers.missingTools as Set<string>).add(t);
   await loadImage(runner, plan);
@@ -81,8 +93,8 @@ export async function provisionSteps(
   hooks.workloadsMayExist();
   await applyWorkloads(runner, plan, topology, clientPod);
   await waitForWorkloads(runner, plan, clientPod, wait);
-  const server = await locatePod(runner, plan, plan.names.server, plan.nodes.worker2);
-  const client = clientPod ? await locatePod(runner, plan, plan.names.client, plan.nodes.worker) : null;
+  const server = await locatePod(runner, plan, plan.names.server, plan.nodes.worker2, sandboxCli);
+  const client = clientPod ? await locatePod(runner, plan, plan.names.client, plan.nodes.worker, sandboxCli) : null;
   await waitForEndpoint(runner, plan, server.ip, wait);
   const vip = await serviceClusterIp(runner, plan);
   const clientIp = client ? client.ip : await nodeIp(runner, plan.nodes.worker);
@@ -113,6 +125,8 @@ export async function provisionSteps(
       kubeProxyImage: kubeProxy.image,
       kubeProxyTcpBeLiberal: kubeProxy.tcpBeLiberal,
       nodeImage: plan.nodeImage ?? 'kind default',
+      kindVersion,
+      ...(plan.offlineImage ? { offlineNodeImage: plan.offlineImage.key, podNetwork: 'resetlab ptp + host-local (no kindnet)' } : {}),
       agentImage: plan.image,
     },
   };

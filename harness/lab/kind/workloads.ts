@@ -11,6 +11,8 @@ import { kubectl, type KindPlan } from './provision.js';
 
 /** Timeouts of the waits (ms); defaults suit a fresh kind cluster on a small machine. */
 export interface WaitOptions {
+  /** For nodes to get podCIDRs and turn Ready after the driver's pod network (offline node image). */
+  nodesMs?: number;
   rolloutMs?: number;
   endpointsMs?: number;
   /** Poll interval for the endpoints (tests set 0). */
@@ -33,6 +35,7 @@ export async function applyWorkloads(
       servicePort: ports.servicePort,
       serverPort: ports.serverPort,
       clientPod,
+      ...(plan.nodes.worker2 === plan.nodes.controlPlane ? { tolerateControlPlane: true } : {}),
     }),
   );
   await runner.run(kubectl(plan, 'apply', '-f', '-'), { input: yaml, timeoutMs: 120_000 });

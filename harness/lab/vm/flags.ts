@@ -39,6 +39,22 @@ export interface VmSettings {
   stopping: StoppingMode;
   /** `--kube-proxy` for every cell (a cached version or an absolute folder), resolved on the host first. */
   kubeProxy?: string;
+  /** Another driver hosted in the guest instead of netns (the kind driver: harness/lab/kind/in-guest.ts). */
+  guestDriver?: GuestDriver;
+}
+
+/** A driver the guest runs its cells on, and what the guest must do for it first. */
+export interface GuestDriver {
+  /** Replaces `--driver netns` on every cell's `resetlab run`. */
+  args: string[];
+  /** Stage 2's prelude (guest-init.ts). */
+  prelude: string;
+  /** tmpfs of the guest root's writable layer. */
+  overlaySize: string;
+  /** Added to each cell's budget (e.g. creating a cluster). */
+  perCellMs: number;
+  /** Added once to the guest's budget (e.g. starting dockerd, importing the node image). */
+  setupMs: number;
 }
 
 /**

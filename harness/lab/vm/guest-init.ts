@@ -71,6 +71,8 @@ export interface Stage2Options {
   hostProbeMs: number;
   /** Extra `resetlab run` arguments every cell gets (the stopping mode: `--fixed`, `--schedule X`). */
   runArgs?: string[];
+  /** The driver every cell runs on in the guest (default `--driver netns`; the kind host: `--driver kind --node-image X`). */
+  cellDriverArgs?: string[];
   /** The static busybox (seen at the same path through the shared root): powers off with reboot(2). */
   busybox: string;
   /**
@@ -84,6 +86,12 @@ export interface Stage2Options {
    * (`cell-start=<index>` / `cell-end=<index> exit=<code>`).
    */
   commands?: { index: number; args: string[]; outFile: string }[];
+  /**
+   * Shell run after the modules are loaded and before calibration (e.g. the kind host's
+   * cgroups, dockerd and node image, harness/kind-image/guest.ts); its failure is fatal
+   * (it should `say fatal=...` and `exit 1` itself to say why).
+   */
+  prelude?: string;
 }
 
 /**
@@ -101,7 +109,7 @@ export function stage2Script(o: Stage2Options): string {
     .map(
       // stderr through a pipe: the guest's progress is plain lines, not a redrawn terminal line.
       (c) => `say cell-start=${c.index}
-( ${shq(o.node)} ${shq(o.resetlab)} run ${GUEST_OUT}/${c.file} --driver netns --json --out ${GUEST_OUT}/results --time-scale "$scale"${(o.runArgs ?? []).map((a) => ` ${shq(a)}`).join('')}${durationArg(c)} 2>&1 > ${GUEST_OUT}/cells/${c.index}.json
+( ${shq(o.node)} ${shq(o.resetlab)} run ${GUEST_OUT}/${c.file}${(o.cellDriverArgs ?? ['--driver', 'netns']).map((a) => ` ${/^[\w./:=@-]+$/.test(a) ? a : shq(a)}`).join('')} --json --out ${GUEST_OUT}/results --time-scale "$scale"${(o.runArgs ?? []).map((a) => ` ${shq(a)}`).join('')}${durationArg(c)} 2>&1 > ${GUEST_OUT}/cells/${c.index}.json
   say cell-end=${c.index} exit=$? ) | cat`,
     )
     .join('\n');
@@ -138,6 +146,7 @@ for m in ${o.optional.join(' ')}; do
   modprobe $m 2>/dev/null || missing="$missing,$m"
 done
 say modules=ok modules-missing=\${missing#,}
+${o.prelude ?? ''}
 out=$(${shq(o.node)} ${GUEST_OUT}/calibrate.mjs ${o.hostProbeMs.toFixed(1)})
 echo "$out"
 scale=$(echo "$out" | sed -n 's/.* scale=\\([0-9.]*\\).*/\\1/p')

@@ -62,7 +62,9 @@ interface GuestJob<T> {
   /** For the "booting" line, e.g. "3 scenario run(s)". */
   label: string;
   /** Stage 2's jobs (cells and commands) with the input files they need written into `out`. */
-  prepare(out: string): Pick<Stage2Options, 'cells' | 'commands' | 'runArgs'>;
+  prepare(out: string): Pick<Stage2Options, 'cells' | 'commands' | 'runArgs' | 'prelude'>;
+  /** tmpfs size of the guest root's writable layer (default 1g). */
+  overlaySize?: string;
   /** Upper bound for the whole boot unless --vm-timeout says otherwise. */
   budgetMs: number;
   /** What the guest's calibration means for this job's arms, appended to its line (e.g. ", built-in scenarios' arms 115s"). */
@@ -74,10 +76,12 @@ interface GuestJob<T> {
 /** Runs `cells` in one guest booted from `artefact` (see module doc). */
 export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact, cells: VmCell[], settings: VmSettings): Promise<RunReport[]> {
   // A real kube-proxy brings a control plane per cell (kube-apiserver took 88 s in a 6.1 TCG guest, KNOWLEDGE.md §5).
-  const perCellKube = settings.kubeProxy ? 240_000 : 0;
+  const perCellKube = (settings.kubeProxy ? 240_000 : 0) + (settings.guestDriver?.perCellMs ?? 0);
+  const g = settings.guestDriver;
   return runGuest(ctx, artefact, settings, {
-    label: `${cells.length} scenario run(s)`,
-    budgetMs: 300_000 + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10) + perCellKube, 0),
+    label: `${cells.length} scenario run(s)${g ? ` on ${g.args.slice(0, 2).join(' ')}` : ''}`,
+    budgetMs: 300_000 + (g?.setupMs ?? 0) + cells.reduce((sum, c) => sum + cellBudgetMs(c, 10) + perCellKube, 0),
+    ...(g ? { overlaySize: g.overlaySize } : {}),
     calibrationNote: (c) =>
       `${cells.some((x) => x.autoDuration) ? `, built-in scenarios' arms ${c.durationSec}s` : ''}${cells.some((x) => x.stretchDuration && durationChanges(x, c).length > 0) ? `, shorter written arms up to ${c.durationSec}s` : ''}`,
     prepare: (out) => {
@@ -85,6 +89,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
       for (const c of cells) writeFileSync(join(out, 'cells', `${c.index}.yaml`), stringify(toScenarioFile(c.scenario)));
       return {
         runArgs: [...(settings.stopping.kind === 'fixed' ? ['--fixed'] : ['--schedule', settings.stopping.schedule]), ...(settings.kubeProxy ? ['--kube-proxy', settings.kubeProxy] : [])],
+        ...(g ? { cellDriverArgs: g.args, prelude: g.prelude } : {}),
         cells: cells.map((c) => ({ index: c.index, file: `cells/${c.index}.yaml`, autoDuration: c.autoDuration, ...(c.stretchDuration ? { floorSec: c.scenario.load.durationMs / 1000 } : {}) })),
       };
     },
@@ -128,11 +133,19 @@ export interface GuestCommandResult {
  * Runs one resetlab command (`args`, e.g. `kube-proxy conformance ... --json`) in a guest booted
  * from `artefact`, with the guest's `--time-scale` appended, and brings its stdout home.
  */
-export async function runGuestCommand(ctx: KernelRunContext, artefact: KernelArtefact, settings: VmSettings, args: string[], budgetMs: number): Promise<GuestCommandResult> {
+export async function runGuestCommand(
+  ctx: KernelRunContext,
+  artefact: KernelArtefact,
+  settings: VmSettings,
+  args: string[],
+  budgetMs: number,
+  extra: { prelude?: string; overlaySize?: string; label?: string } = {},
+): Promise<GuestCommandResult> {
   return runGuest(ctx, artefact, settings, {
-    label: `resetlab ${args.slice(0, 2).join(' ')}`,
+    label: extra.label ?? `resetlab ${args.slice(0, 2).join(' ')}`,
     budgetMs,
-    prepare: () => ({ cells: [], commands: [{ index: 0, args, outFile: 'command.out' }] }),
+    ...(extra.overlaySize ? { overlaySize: extra.overlaySize } : {}),
+    prepare: () => ({ cells: [], commands: [{ index: 0, args, outFile: 'command.out' }], ...(extra.prelude ? { prelude: extra.prelude } : {}) }),
     collect: (out, st, facts, _keptLog, stopped) => {
       let stdout = '';
       try {
@@ -179,7 +192,7 @@ async function runGuest<T>(ctx: KernelRunContext, artefact: KernelArtefact, sett
       busybox,
       modulesDir: artefact.modulesDir,
       modules: INITRAMFS_MODULES,
-      init: stage1Init({ modulesDir: artefact.modulesDir, overlaySize: '1g' }),
+      init: stage1Init({ modulesDir: artefact.modulesDir, overlaySize: job.overlaySize ?? '1g' }),
       out: join(dir, 'initramfs.cpio'),
     });
     const qemu = (await qemuVersion(ctx.runner)) ?? 'unknown';
