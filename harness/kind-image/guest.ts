@@ -54,7 +54,7 @@ export function kindGuestPrelude(o: KindGuestOptions): string {
     .join('\n');
   return `kt0=$(date +%s)
 kt() { echo $(( $(date +%s) - kt0 )); }
-export PATH=${o.pathDirs.map(shq).join(':')}:$PATH
+${o.pathDirs.length > 0 ? `export PATH=${o.pathDirs.map(shq).join(':')}:$PATH` : ''}
 mount -t tmpfs -o mode=755 cgroup /sys/fs/cgroup || { say "fatal=mount a tmpfs on /sys/fs/cgroup failed"; exit 1; }
 for c in ${CGROUP_V1_CONTROLLERS.join(' ')}; do
   mkdir -p /sys/fs/cgroup/$c

@@ -48,11 +48,18 @@ export interface OfflineNodeImage {
   etcdImage: string;
 }
 
-/** kubeadm merge patches for the offline image (pure): its etcd image, and 15 min for the control plane. */
+/**
+ * kubeadm merge patches for the offline image (pure): its etcd image; 15 min for the control
+ * plane; and no leader election for the controller-manager and scheduler (one control plane:
+ * nothing to elect; measured in a 6.1 TCG guest, a slow apiserver made the controller-manager
+ * lose its lease and restart, adding load while workers joined).
+ */
 export function offlineKubeadmPatches(image: OfflineNodeImage): string[] {
   const m = /^(.+)\/etcd:(.+)$/.exec(image.etcdImage);
   if (!m) throw new Error(`failed to use the offline node image ${image.key}: etcd image "${image.etcdImage}" is not repo/etcd:tag`);
-  return [`kind: ClusterConfiguration\napiServer:\n  timeoutForControlPlane: 15m0s\netcd:\n  local:\n    imageRepository: ${m[1]}\n    imageTag: "${m[2]}"\n`];
+  return [
+    `kind: ClusterConfiguration\napiServer:\n  timeoutForControlPlane: 15m0s\ncontrollerManager:\n  extraArgs:\n    leader-elect: "false"\nscheduler:\n  extraArgs:\n    leader-elect: "false"\netcd:\n  local:\n    imageRepository: ${m[1]}\n    imageTag: "${m[2]}"\n`,
+  ];
 }
 
 /** Builds the plan. Pure. The cluster is `<prefix>` (deleted at the end) unless kept or named. */
@@ -107,8 +114,11 @@ export function refuseForeignCluster(plan: KindPlan): never {
   );
 }
 
-/** `kind create cluster` from the generated config (stdin); kind removes a half-made cluster itself unless kept (`--retain`). */
-export async function createCluster(runner: Runner, plan: KindPlan, masqueradeAll: boolean): Promise<void> {
+/**
+ * `kind create cluster` from the generated config (stdin); kind removes a half-made cluster
+ * itself unless kept (`--retain`). With the offline image, one retry; returns the attempts.
+ */
+export async function createCluster(runner: Runner, plan: KindPlan, masqueradeAll: boolean, onRetry?: (line: string) => void): Promise<number> {
   const offline = plan.offlineImage;
   const config = kindClusterConfig({
     kubeProxyMode: plan.mode,
@@ -118,7 +128,18 @@ export async function createCluster(runner: Runner, plan: KindPlan, masqueradeAl
   });
   // Without kindnet no node is Ready until the driver installs the pod network: do not wait for it here.
   const argv = ['kind', 'create', 'cluster', '--name', plan.cluster, '--config', '-', '--wait', offline ? '0s' : '120s', ...(plan.keep ? ['--retain'] : [])];
-  await runner.run(argv, { input: config, timeoutMs: offline ? 3_600_000 : 600_000 });
+  if (!offline) {
+    await runner.run(argv, { input: config, timeoutMs: 600_000 });
+    return 1;
+  }
+  // Under emulation kubeadm's 10 s client timeouts are sometimes missed (measured: a worker's
+  // join failed patching its Node); kind removes the half-made cluster itself, so try once more.
+  for (let attempt = 1; ; attempt++) {
+    const r = await runner.run(argv, { input: config, timeoutMs: 3_600_000, check: attempt >= 2 });
+    if (r.exitCode === 0) return attempt;
+    const why = (r.stderr.split('\n').find((l) => l.startsWith('ERROR:')) ?? r.stderr.trim().split('\n').at(-1) ?? '').slice(0, 300);
+    onRetry?.(`kind create cluster failed (${why}); trying once more`);
+  }
 }
 
 /** Checks the cluster has the three nodes the lab needs (a reused cluster may not). */

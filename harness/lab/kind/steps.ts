@@ -72,7 +72,7 @@ export async function provisionSteps(
 ): Promise<KindProvisioned> {
   // Build first: a broken image fails before the expensive cluster creation.
   await buildImage(hooks.containers.engine, plan);
-  if (!exists) await createCluster(runner, plan, topology.masquerade);
+  const createAttempts = exists ? 0 : await createCluster(runner, plan, topology.masquerade, (line) => process.stderr.write(`resetlab: ${line}\n`));
   await checkNodes(runner, plan);
   if (!exists && plan.offlineImage) {
     // No kindnet in the offline image: the pod network is ours (cni.ts), then every node must turn Ready.
@@ -126,6 +126,7 @@ export async function provisionSteps(
       kubeProxyTcpBeLiberal: kubeProxy.tcpBeLiberal,
       nodeImage: plan.nodeImage ?? 'kind default',
       kindVersion,
+      clusterCreateAttempts: createAttempts,
       ...(plan.offlineImage ? { offlineNodeImage: plan.offlineImage.key, podNetwork: 'resetlab ptp + host-local (no kindnet)' } : {}),
       agentImage: plan.image,
     },
