@@ -6,7 +6,7 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Files that wait for a background guest job. */
-export const WAITS_FOR_GUEST = ['conformance-vm.test.ts'];
+export const WAITS_FOR_GUEST = ['conformance-vm.test.ts', 'kind-node-image.test.ts'];
 
 export default class GuestLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

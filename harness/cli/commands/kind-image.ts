@@ -57,20 +57,21 @@ export function registerKindCommands(program: Command, getCtx: () => CliContext)
   ni.command('check')
     .description('boot a guest, load the node image into its own dockerd and start one node as kind does: kind\'s readiness line, containerd, the images imported, kubelet waiting for kubeadm (exit 3 if a step fails)')
     .option('--kernel <kernel>', 'the guest\'s kernel: a Debian series (6.1), a package version', '6.1')
+    .option('--modules <dir>', 'the lib/modules/VERSION folder of a --kernel path')
     .option('--memory <MiB>', `guest memory (default ${KIND_GUEST_DEFAULTS.memoryMiB})`)
     .option('--accel <mode>', 'auto, kvm or tcg')
     .option('--out <dir>', "where the guest's console log is kept (default: results/)")
     .option('--json', 'print one JSON document (resetlab/kind-node-check@1)')
     .addOption(new Option('--here <image>', 'run the check with this machine\'s Docker (what the guest runs)').hideHelp())
     .addOption(new Option('--time-scale <x>', 'multiply deadlines (set by the vm driver in its guests)').hideHelp())
-    .action(async (flags: { kernel: string; memory?: string; accel?: string; out?: string; json?: boolean; here?: string }) => {
+    .action(async (flags: { kernel: string; modules?: string; memory?: string; accel?: string; out?: string; json?: boolean; here?: string }) => {
       const ctx = getCtx();
       const print = (r: NodeCheckResult) => {
         process.stdout.write(flags.json ? JSON.stringify(r, null, 2) + '\n' : r.steps.map((s) => `${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(14)} ${s.atSec === null ? '' : `${s.atSec} s  `}${s.detail}`).join('\n') + '\n');
         if (!r.ok) throw new GateError(`the node image ${r.image} did not boot to "kubelet waits for kubeadm"`);
       };
       if (flags.here) return print(await checkNodeImage(ctx.runner, flags.here, 'resetlab-node-check', { timeoutMs: 900_000, say: ctx.say }));
-      const v = parseVmFlags({ kernel: flags.kernel, memory: flags.memory ?? String(KIND_GUEST_DEFAULTS.memoryMiB), cpus: String(KIND_GUEST_DEFAULTS.cpus), ...(flags.accel ? { accel: flags.accel } : {}) });
+      const v = parseVmFlags({ kernel: flags.kernel, ...(flags.modules ? { modules: flags.modules } : {}), memory: flags.memory ?? String(KIND_GUEST_DEFAULTS.memoryMiB), cpus: String(KIND_GUEST_DEFAULTS.cpus), ...(flags.accel ? { accel: flags.accel } : {}) });
       if (!v.settings) throw new InputError(v.problems);
       assertVmPreconditions();
       const cleanup = new CleanupStack();
