@@ -23,6 +23,7 @@ import { dataPlaneSummary, invalidDropArgv, invalidDropTable, nftInvalidDrop, ty
 import { KindContainer, type AgentContainers, type KindNode } from './node.js';
 import { preparePlan, provisionSteps, type KindProvisioned } from './steps.js';
 import type { OfflineNodeImage } from './provision.js';
+import { retryingKubectl } from './kubectl-retry.js';
 import { ClusterSysctls } from './sysctls.js';
 import type { WaitOptions } from './workloads.js';
 
@@ -143,8 +144,10 @@ function claimOwner(prefix: string): () => Promise<void> {
  * is removed (the cluster unless kept) and the error rethrown.
  */
 export async function provisionKindLab(options: KindLabOptions): Promise<KindLab> {
-  const { prefix, topology, runner } = options;
+  const { prefix, topology } = options;
   const { plan, exists } = await preparePlan(options);
+  // In an emulated guest (the offline image) the API server sometimes does not answer in time: kubectl is retried.
+  const runner = plan.offlineImage ? retryingKubectl(options.runner, { say: (line) => process.stderr.write(`resetlab: ${line}\n`) }) : options.runner;
   const cleanup = new CleanupStack();
   try {
     cleanup.push(`owner file of ${prefix}`, claimOwner(prefix));

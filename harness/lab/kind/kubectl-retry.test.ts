@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { RunOptions, RunResult, Runner } from '../../exec/runner.js';
+import { isTransientKubectlFailure, retryingKubectl } from './kubectl-retry.js';
+
+/** A runner answering from a script, one result per call. */
+function scripted(results: RunResult[]): Runner & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async run(argv: readonly string[], _o?: RunOptions) {
+      calls.push(argv.join(' '));
+      return results.shift() ?? { stdout: '', stderr: '', exitCode: 0 };
+    },
+  };
+}
+const tls = { stdout: '', stderr: 'Unable to connect to the server: net/http: TLS handshake timeout\n', exitCode: 1 };
+
+describe('kubectl retried while the API server does not answer', () => {
+  it('tells a server that did not answer from one that said no', () => {
+    expect(isTransientKubectlFailure(tls)).toBe(true);
+    expect(isTransientKubectlFailure({ stdout: '', stderr: 'Error from server (NotFound): pods "x" not found', exitCode: 1 })).toBe(false);
+    expect(isTransientKubectlFailure({ stdout: '', stderr: 'error: timed out waiting for the condition', exitCode: 1 })).toBe(false);
+    expect(isTransientKubectlFailure({ ...tls, exitCode: 0 })).toBe(false);
+  });
+  it('retries kubectl until it succeeds, and says so', async () => {
+    const inner = scripted([tls, tls, { stdout: 'ok', stderr: '', exitCode: 0 }]);
+    const said: string[] = [];
+    const r = await retryingKubectl(inner, { delayMs: 1, say: (l) => said.push(l) }).run(['kubectl', 'apply', '-f', '-']);
+    expect(r.stdout).toBe('ok');
+    expect(inner.calls).toHaveLength(3);
+    expect(said).toHaveLength(2);
+    expect(said[0]).toContain('TLS handshake timeout');
+  });
+  it('gives up after its attempts, and throws only when asked to check', async () => {
+    await expect(retryingKubectl(scripted([tls, tls, tls]), { attempts: 3, delayMs: 1 }).run(['kubectl', 'get', 'nodes'])).rejects.toThrow(/TLS handshake timeout/);
+    const r = await retryingKubectl(scripted([tls, tls]), { attempts: 2, delayMs: 1 }).run(['kubectl', 'get', 'nodes'], { check: false });
+    expect(r.exitCode).toBe(1);
+  });
+  it('passes other failures and other commands through at once', async () => {
+    const notFound = scripted([{ stdout: '', stderr: 'Error from server (NotFound)', exitCode: 1 }]);
+    await expect(retryingKubectl(notFound, { delayMs: 1 }).run(['kubectl', 'get', 'pod', 'x'])).rejects.toThrow(/NotFound/);
+    expect(notFound.calls).toHaveLength(1);
+    const docker = scripted([tls]);
+    expect((await retryingKubectl(docker, { delayMs: 1 }).run(['docker', 'exec', 'n', 'true'], { check: false })).exitCode).toBe(1);
+    expect(docker.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * A Runner that retries kubectl when the API server did not answer (TLS handshake timeout,
+ * connection refused, client timeouts, an overloaded server), for clusters in an emulated
+ * guest: measured in a 6.1 TCG guest, `kubectl apply` of the run's workloads failed with "TLS
+ * handshake timeout" while `kind load` kept the control plane's node busy. Other commands, and
+ * kubectl's answers from a server (NotFound, invalid objects, a rollout timing out), pass
+ * through unchanged. Retried commands are all idempotent here (apply, get, wait, logs, rollout
+ * status). `isTransientKubectlFailure` is pure.
+ */
+import { CommandError, tail } from '../../errors.js';
+import { commandLine, type RunOptions, type RunResult, type Runner } from '../../exec/runner.js';
+
+/** What a kubectl that never reached (or was dropped by) the API server prints. */
+export const TRANSIENT = /TLS handshake timeout|Unable to connect to the server|connection refused|i\/o timeout|Client\.Timeout exceeded|context deadline exceeded|the server is currently unable to handle the request|etcdserver: request timed out|http2: server sent GOAWAY|connection reset by peer|the server was unable to return a response/;
+
+/** Whether a failed kubectl's output says the server did not answer (pure). */
+export function isTransientKubectlFailure(r: RunResult): boolean {
+  return r.exitCode !== 0 && TRANSIENT.test(`${r.stderr}\n${r.stdout}`);
+}
+
+/** Wraps `inner`: kubectl retried up to `attempts` times, `delayMs` x attempt apart; `say` hears each retry. */
+export function retryingKubectl(inner: Runner, o: { attempts?: number; delayMs?: number; say?: (line: string) => void } = {}): Runner {
+  const attempts = o.attempts ?? 6;
+  const delayMs = o.delayMs ?? 10_000;
+  return {
+    async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+      if (argv[0] !== 'kubectl') return inner.run(argv, options);
+      for (let i = 1; ; i++) {
+        const r = await inner.run(argv, { ...options, check: false });
+        if (r.exitCode === 0 || !isTransientKubectlFailure(r) || i >= attempts) {
+          if (r.exitCode !== 0 && options.check !== false) throw new CommandError(commandLine(argv), r.exitCode, tail(r.stderr || r.stdout));
+          return r;
+        }
+        o.say?.(`kubectl: the API server did not answer (${(TRANSIENT.exec(r.stderr + r.stdout)?.[0] ?? '').trim()}); retry ${i}/${attempts - 1} in ${(delayMs * i) / 1000} s`);
+        await new Promise((res) => setTimeout(res, delayMs * i));
+      }
+    },
+  };
+}
