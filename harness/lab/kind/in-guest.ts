@@ -70,6 +70,7 @@ export async function runKindInGuest(ctx: Parameters<LabDriver['execute']>[0], s
     const { kind } = await ensureKind(kroot, { runner: ctx.runner, say: ctx.say });
     ctx.say(`resetlab: kind ${kind!.version} and the node image ${image.name} (${(image.nodeTarBytes / 1e6).toFixed(0)} MB) go into the guest; its dockerd starts there`);
     settings.guestDriver = {
+      name: 'kind',
       args: ['--driver', 'kind', '--node-image', image.name, ...(typeof flags.kubeProxyMode === 'string' ? ['--kube-proxy-mode', flags.kubeProxyMode] : [])],
       prelude: kindGuestPrelude({
         nodeTar: image.tar,

@@ -45,6 +45,8 @@ export interface VmSettings {
 
 /** A driver the guest runs its cells on, and what the guest must do for it first. */
 export interface GuestDriver {
+  /** The driver's name, as reports give it (`kind`; their `vm` facts say it ran in a guest). */
+  name: string;
   /** Replaces `--driver netns` on every cell's `resetlab run`. */
   args: string[];
   /** Stage 2's prelude (guest-init.ts). */

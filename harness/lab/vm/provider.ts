@@ -102,7 +102,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
         if (report) {
           const c = st.calibration;
           const sized = c ? durationChanges(cell, c) : [];
-          reports.push(withVmFacts(report, { ...cell, adjusted: [...cell.adjusted, ...sized] }, facts));
+          reports.push(withVmFacts(report, { ...cell, adjusted: [...cell.adjusted, ...sized] }, facts, g?.name));
           continue;
         }
         const why =
@@ -111,7 +111,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
             : exitCode === null
               ? `${stopped} (during this scenario).`
               : `the run in the guest failed (exit ${exitCode}): ${problem}; see ${keptLog}.`;
-        reports.push(failedCellReport(cell, facts, why));
+        reports.push(failedCellReport(cell, facts, why, g?.name));
       }
       return reports;
     },

@@ -28,6 +28,9 @@ describe('results from the guest', () => {
     expect(out.environment.vm?.loadAdjusted).toEqual(cell!.adjusted);
     expect(out.scenario.source).toBe('built-in:over-window');
     expect(out.notes[0]).toMatch(/^vm driver: lighter load for software emulation: load.connections 50 -> 10/);
+    // kind hosted in the guest keeps its name; the vm facts say where it ran.
+    expect(withVmFacts({ ...guest, environment: { ...guest.environment, driver: 'kind' } }, cell!, facts, 'kind').environment).toMatchObject({ driver: 'kind', vm: { accel: 'tcg' } });
+    expect(failedCellReport(cell!, facts, 'x', 'kind').environment.driver).toBe('kind');
   });
   it('reads cells/<i>.json and says what is wrong with it', () => {
     const dir = tempDir('rl-vmout-');

@@ -16,15 +16,15 @@ import { cellProxyMode, type VmCell } from './cells.js';
 /** The vm facts shared by every cell of one boot (Environment['vm'] minus per-cell fields). */
 export type BootFacts = Omit<NonNullable<Environment['vm']>, 'loadAdjusted' | 'pinnedProxyMode'>;
 
-/** Adds the vm facts to a report the guest wrote (pure). */
-export function withVmFacts(report: RunReport, cell: VmCell, facts: BootFacts): RunReport {
+/** Adds the vm facts to a report the guest wrote (pure); `driver` is the one the user chose (vm, or kind hosted in the guest). */
+export function withVmFacts(report: RunReport, cell: VmCell, facts: BootFacts, driver = 'vm'): RunReport {
   const adjustedNote = cell.adjusted.length > 0 ? [`vm driver: lighter load for software emulation: ${cell.adjusted.join(', ')} (use --full-load to run the scenario as written)`] : [];
   return {
     ...report,
     scenario: { ...report.scenario, source: cell.original.source },
     environment: {
       ...report.environment,
-      driver: 'vm',
+      driver,
       vm: { ...facts, loadAdjusted: cell.adjusted, ...(cell.proxyMode ? { pinnedProxyMode: cell.proxyMode } : {}) },
     },
     notes: [...adjustedNote, ...report.notes],
@@ -32,7 +32,7 @@ export function withVmFacts(report: RunReport, cell: VmCell, facts: BootFacts): 
 }
 
 /** An `inconclusive` report for a cell that produced none (pure apart from the clock). */
-export function failedCellReport(cell: VmCell, facts: BootFacts, why: string): RunReport {
+export function failedCellReport(cell: VmCell, facts: BootFacts, why: string, driver = 'vm'): RunReport {
   const now = new Date().toISOString();
   const arms = cell.scenario.arms.map((a) => poolArm(a.name, []));
   return {
@@ -44,7 +44,7 @@ export function failedCellReport(cell: VmCell, facts: BootFacts, why: string): R
     scenario: { ...toScenarioFile(cell.scenario), name: cell.scenario.name, source: cell.original.source },
     environment: {
       kernel: facts.kernelRelease,
-      driver: 'vm',
+      driver,
       proxyMode: cellProxyMode(cell),
       proxyModeReason: 'not measured: the scenario did not finish in the guest',
       knobs: {},

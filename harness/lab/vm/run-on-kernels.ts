@@ -64,7 +64,7 @@ export async function runOnKernels(ctx: Parameters<LabDriver['execute']>[0], sce
         }
         say(`resetlab: ${error.message}`);
         const facts = { kernelRelease: artefact.release, kernelSource: { ...artefact.source }, accel: 'none', qemuVersion: 'unknown', memoryMiB: settings.memoryMiB, cpus: settings.cpus, bootSec: 0, timeScale: 1 };
-        return cells.map((c) => failedCellReport(c, facts, `kernel ${artefact.release} did not run: ${error.message.split('\n')[0]}`));
+        return cells.map((c) => failedCellReport(c, facts, `kernel ${artefact.release} did not run: ${error.message.split('\n')[0]}`, settings.guestDriver?.name));
       }
     }),
   );
