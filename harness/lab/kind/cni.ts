@@ -53,7 +53,8 @@ export async function installPtpCni(runner: Runner, kubectlArgv: (...args: strin
   const deadline = Date.now() + o.timeoutMs;
   let nodes: PodNetworkNode[] = [];
   for (;;) {
-    const out = await runner.run(kubectlArgv('get', 'nodes', '-o', NODES_JSONPATH), { check: false });
+    // A starved API server may not answer at all: keep polling until the deadline.
+    const out = await runner.run(kubectlArgv('get', 'nodes', '-o', NODES_JSONPATH), { check: false, timeoutMs: 120_000 }).catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
     nodes = out.exitCode === 0 ? parseTabLines(out.stdout, ['name', 'podCIDR', 'internalIP'], 'nodes').map((n) => ({ name: n.name, podCIDR: n.podCIDR, internalIP: n.internalIP })) : [];
     if (nodes.length >= o.expectNodes && nodes.every((n) => n.podCIDR !== '' && n.internalIP !== '')) break;
     if (Date.now() > deadline) {

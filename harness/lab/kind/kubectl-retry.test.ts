@@ -36,6 +36,19 @@ describe('kubectl retried while the API server does not answer', () => {
     const r = await retryingKubectl(scripted([tls, tls]), { attempts: 2, delayMs: 1 }).run(['kubectl', 'get', 'nodes'], { check: false });
     expect(r.exitCode).toBe(1);
   });
+  it('retries a kubectl that hung past its deadline', async () => {
+    const { CommandError } = await import('../../errors.js');
+    let calls = 0;
+    const hanging: Runner = {
+      async run() {
+        calls++;
+        if (calls === 1) throw new CommandError('kubectl get nodes', undefined, 'timed out after 30000 ms');
+        return { stdout: 'n', stderr: '', exitCode: 0 };
+      },
+    };
+    expect((await retryingKubectl(hanging, { delayMs: 1 }).run(['kubectl', 'get', 'nodes'])).stdout).toBe('n');
+    expect(calls).toBe(2);
+  });
   it('passes other failures and other commands through at once', async () => {
     const notFound = scripted([{ stdout: '', stderr: 'Error from server (NotFound)', exitCode: 1 }]);
     await expect(retryingKubectl(notFound, { delayMs: 1 }).run(['kubectl', 'get', 'pod', 'x'])).rejects.toThrow(/NotFound/);

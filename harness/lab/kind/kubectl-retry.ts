@@ -1,6 +1,7 @@
 /**
  * A Runner that retries kubectl when the API server did not answer (TLS handshake timeout,
- * connection refused, client timeouts, an overloaded server), for clusters in an emulated
+ * connection refused, client timeouts, an overloaded server, or kubectl itself hanging past
+ * its deadline, 120 s unless the caller gives one), for clusters in an emulated
  * guest: measured in a 6.1 TCG guest, `kubectl apply` of the run's workloads failed with "TLS
  * handshake timeout" while `kind load` kept the control plane's node busy. Other commands, and
  * kubectl's answers from a server (NotFound, invalid objects, a rollout timing out), pass
@@ -26,7 +27,14 @@ export function retryingKubectl(inner: Runner, o: { attempts?: number; delayMs?:
     async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
       if (argv[0] !== 'kubectl') return inner.run(argv, options);
       for (let i = 1; ; i++) {
-        const r = await inner.run(argv, { ...options, check: false });
+        let r: RunResult;
+        try {
+          // Under emulation a kubectl that hangs on a starved API server is as transient as one refused.
+          r = await inner.run(argv, { ...options, timeoutMs: options.timeoutMs ?? 120_000, check: false });
+        } catch (error) {
+          if (!(error instanceof CommandError) || !/timed out after/.test(error.message) || i >= attempts) throw error;
+          r = { stdout: '', stderr: `Client.Timeout exceeded: ${error.message}`, exitCode: -1 };
+        }
         if (r.exitCode === 0 || !isTransientKubectlFailure(r) || i >= attempts) {
           if (r.exitCode !== 0 && options.check !== false) throw new CommandError(commandLine(argv), r.exitCode, tail(r.stderr || r.stdout));
           return r;
