@@ -39,7 +39,7 @@ export function retryingKubectl(inner: Runner, o: { attempts?: number; delayMs?:
           if (r.exitCode !== 0 && options.check !== false) throw new CommandError(commandLine(argv), r.exitCode, tail(r.stderr || r.stdout));
           return r;
         }
-        o.say?.(`kubectl: the API server did not answer (${(TRANSIENT.exec(r.stderr + r.stdout)?.[0] ?? '').trim()}); retry ${i}/${attempts - 1} in ${(delayMs * i) / 1000} s`);
+        o.say?.(`kubectl: the API server did not answer (${(r.stderr || r.stdout).trim().split('\n').at(-1)?.slice(0, 160) ?? ''}); retry ${i}/${attempts - 1} in ${(delayMs * i) / 1000} s`);
         await new Promise((res) => setTimeout(res, delayMs * i));
       }
     },
