@@ -7,44 +7,24 @@
  * nothing is left on the host. About 6-10 minutes under TCG; under `npm test` the guest starts
  * at the beginning of the run, beside the other files (test/helpers/guest-prewarm.ts).
  */
-import { execa } from 'execa';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { CONFORMANCE_PATHS, type ConformanceReport } from '../../harness/conformance/run.js';
 import { liveOwner, ownerDir } from '../../harness/lab/owner.js';
 import { findQemuProcesses } from '../../harness/qemu/orphans.js';
-import { REPO_ROOT } from '../../harness/repo-root.js';
+import { guestJobResult } from '../helpers/guest-job.js';
 import { conformanceIpvsArgs } from '../helpers/guest-prewarm.js';
-import { diffHost, snapshotHost, type HostState } from '../helpers/host-state.js';
+import { diffHost } from '../helpers/host-state.js';
 import { ourNamespaces, useLabScratch } from '../helpers/lab-env.js';
 import { kernel61Flags } from '../helpers/vm-kernel.js';
 
-const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
 const kernel = await kernel61Flags();
-
-/**
- * The job's result: the one `npm test` started in the background at the beginning of the run
- * (guest-prewarm.ts), waited for; or, without one, the command run here.
- */
-async function conformanceJob(kernelArgs: string[], out: string): Promise<{ stdout: string; stderr: string; exitCode: number | null; hostBefore: HostState; hostAfter: HostState }> {
-  const job = inject('guestJobs')?.conformanceIpvs;
-  if (!job) {
-    const hostBefore = await snapshotHost();
-    const r = await execa('node', [bin, ...conformanceIpvsArgs(kernelArgs, out)], { reject: false, timeout: 39 * 60_000 });
-    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? null, hostBefore, hostAfter: await snapshotHost() };
-  }
-  process.stderr.write(`conformance-vm: waiting for the guest job started at the beginning of the run (${job.stderr})\n`);
-  while (!existsSync(job.rc)) await new Promise((res) => setTimeout(res, 2000));
-  const rc = readFileSync(job.rc, 'utf8');
-  return { stdout: readFileSync(job.stdout, 'utf8'), stderr: readFileSync(job.stderr, 'utf8'), exitCode: /^\d+$/.test(rc) ? Number(rc) : null, hostBefore: JSON.parse(readFileSync(job.hostBefore, 'utf8')) as HostState, hostAfter: JSON.parse(readFileSync(job.hostAfter, 'utf8')) as HostState };
-}
 
 describe.skipIf(typeof kernel === 'string')(`conformance in IPVS mode in a 6.1 guest${typeof kernel === 'string' ? ` (skipped: ${kernel})` : ''}`, () => {
   const scratch = useLabScratch();
 
   it('every path: the real kube-proxy v1.20.2 in IPVS mode and the v1.20 model differ only where known and cited', { timeout: 40 * 60_000 }, async () => {
-    const r = await conformanceJob(kernel as string[], scratch());
+    const r = await guestJobResult('conformanceIpvs', conformanceIpvsArgs(kernel as string[], scratch()), 'conformance-vm');
 
     const doc = JSON.parse(r.stdout || '{}') as ConformanceReport & { vm?: { kernelRelease: string } };
     expect(doc.schema, r.stderr.slice(-3000)).toBe('resetlab/conformance@1');

@@ -7,41 +7,24 @@
  * into k8s.io, kubelet waiting for kubeadm, and nothing left on the host. Under `npm test` the
  * guest runs in the background after the conformance guest (test/helpers/guest-prewarm.ts).
  */
-import { execa } from 'execa';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { NodeCheckResult } from '../../harness/kind-image/node-check.js';
 import { liveOwner, ownerDir } from '../../harness/lab/owner.js';
 import { findQemuProcesses } from '../../harness/qemu/orphans.js';
-import { REPO_ROOT } from '../../harness/repo-root.js';
+import { guestJobResult } from '../helpers/guest-job.js';
 import { kindNodeCheckArgs } from '../helpers/guest-prewarm.js';
-import { diffHost, snapshotHost, type HostState } from '../helpers/host-state.js';
+import { diffHost } from '../helpers/host-state.js';
 import { ourNamespaces, useLabScratch } from '../helpers/lab-env.js';
 import { kernel61Flags } from '../helpers/vm-kernel.js';
 
-const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
 const kernel = await kernel61Flags();
-
-async function checkJob(kernelArgs: string[], out: string): Promise<{ stdout: string; stderr: string; exitCode: number | null; hostBefore: HostState; hostAfter: HostState }> {
-  const job = inject('guestJobs')?.kindNodeCheck;
-  if (!job) {
-    const hostBefore = await snapshotHost();
-    const r = await execa('node', [bin, ...kindNodeCheckArgs(kernelArgs, out)], { reject: false, timeout: 39 * 60_000 });
-    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? null, hostBefore, hostAfter: await snapshotHost() };
-  }
-  process.stderr.write(`kind-node-image: waiting for the guest job started in the background (${job.stderr})\n`);
-  while (!existsSync(job.rc)) await new Promise((res) => setTimeout(res, 2000));
-  const rc = readFileSync(job.rc, 'utf8');
-  const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
-  return { stdout: read(job.stdout), stderr: read(job.stderr), exitCode: /^\d+$/.test(rc) ? Number(rc) : null, hostBefore: JSON.parse(read(job.hostBefore) || '{}') as HostState, hostAfter: JSON.parse(read(job.hostAfter) || '{}') as HostState };
-}
 
 describe.skipIf(typeof kernel === 'string')(`the kind node image boots in a 6.1 guest${typeof kernel === 'string' ? ` (skipped: ${kernel})` : ''}`, () => {
   const scratch = useLabScratch();
 
   it("one node started as kind starts it: kind's readiness line, containerd, the images, kubelet waiting for kubeadm", { timeout: 40 * 60_000 }, async () => {
-    const r = await checkJob(kernel as string[], scratch());
+    const r = await guestJobResult('kindNodeCheck', kindNodeCheckArgs(kernel as string[], scratch()), 'kind-node-image');
     const doc = JSON.parse(r.stdout || '{}') as NodeCheckResult & { vm?: { kernelRelease: string } };
     expect(doc.schema, r.stderr.slice(-3000)).toBe('resetlab/kind-node-check@1');
     expect(doc.vm?.kernelRelease).toMatch(/^6\.1\./);
