@@ -7,15 +7,12 @@
  * nothing is left on the host. About 6-10 minutes under TCG; under `npm test` the guest starts
  * at the beginning of the run, beside the other files (test/helpers/guest-prewarm.ts).
  */
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFORMANCE_PATHS, type ConformanceReport } from '../../harness/conformance/run.js';
-import { liveOwner, ownerDir } from '../../harness/lab/owner.js';
-import { findQemuProcesses } from '../../harness/qemu/orphans.js';
 import { guestJobResult } from '../helpers/guest-job.js';
 import { conformanceIpvsArgs } from '../helpers/guest-prewarm.js';
-import { diffHost } from '../helpers/host-state.js';
-import { ourNamespaces, useLabScratch } from '../helpers/lab-env.js';
+import { expectNothingLeftByGuests } from '../helpers/guest-leftovers.js';
+import { useLabScratch } from '../helpers/lab-env.js';
 import { kernel61Flags } from '../helpers/vm-kernel.js';
 
 const kernel = await kernel61Flags();
@@ -47,9 +44,6 @@ describe.skipIf(typeof kernel === 'string')(`conformance in IPVS mode in a 6.1 g
     expect(doc.ok).toBe(true);
     expect(r.exitCode, r.stderr.slice(-2000)).toBe(0);
     // Nothing left: no qemu of ours, no vm run folder, no namespaces; the host untouched.
-    expect(findQemuProcesses().filter((q) => q.name.endsWith('-vm') && liveOwner(q.prefix) === null)).toEqual([]);
-    expect(readdirSync(ownerDir()).filter((f) => f.endsWith('-vm') && liveOwner(f.slice(0, -'-vm'.length)) === null)).toEqual([]);
-    expect(await ourNamespaces()).toEqual([]);
-    expect(diffHost(r.hostBefore, r.hostAfter)).toEqual({});
+    await expectNothingLeftByGuests(r.hostBefore, r.hostAfter);
   });
 });

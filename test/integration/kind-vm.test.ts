@@ -8,14 +8,12 @@
  * result must name kind's and kube-proxy's real versions; the host must be left as it was.
  */
 import { execa } from 'execa';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { liveOwner, ownerDir } from '../../harness/lab/owner.js';
-import { findQemuProcesses } from '../../harness/qemu/orphans.js';
 import { REPO_ROOT } from '../../harness/repo-root.js';
-import { diffHost, snapshotHost } from '../helpers/host-state.js';
-import { ourNamespaces, useLabScratch } from '../helpers/lab-env.js';
+import { expectNothingLeftByGuests } from '../helpers/guest-leftovers.js';
+import { snapshotHost } from '../helpers/host-state.js';
+import { useLabScratch } from '../helpers/lab-env.js';
 import { kernel61Flags } from '../helpers/vm-kernel.js';
 
 const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
@@ -52,9 +50,6 @@ describe.skipIf(typeof kernel === 'string')(`kind in a 6.1 guest${typeof kernel 
     expect(plain!.scenario.name).toBe('over-window');
     expect(plain!.verdict.outcome, r.stderr.slice(-3000)).toBe('not-reproduced');
     // Nothing left: no qemu of ours, no vm run folder, no namespaces; the host untouched.
-    expect(findQemuProcesses().filter((q) => q.name.endsWith('-vm') && liveOwner(q.prefix) === null)).toEqual([]);
-    expect(readdirSync(ownerDir()).filter((f) => f.endsWith('-vm') && liveOwner(f.slice(0, -'-vm'.length)) === null)).toEqual([]);
-    expect(await ourNamespaces()).toEqual([]);
-    expect(diffHost(hostBefore, await snapshotHost())).toEqual({});
+    await expectNothingLeftByGuests(hostBefore, await snapshotHost());
   });
 });

@@ -11,11 +11,10 @@ import { execa } from 'execa';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findQemuProcesses } from '../../harness/qemu/orphans.js';
-import { liveOwner, ownerDir } from '../../harness/lab/owner.js';
 import { REPO_ROOT } from '../../harness/repo-root.js';
-import { diffHost, snapshotHost } from '../helpers/host-state.js';
-import { ourNamespaces, useLabScratch } from '../helpers/lab-env.js';
+import { expectNothingLeftByGuests } from '../helpers/guest-leftovers.js';
+import { snapshotHost } from '../helpers/host-state.js';
+import { useLabScratch } from '../helpers/lab-env.js';
 import { kernel61Flags } from '../helpers/vm-kernel.js';
 
 const bin = join(REPO_ROOT, 'bin', 'resetlab.js');
@@ -43,10 +42,6 @@ describe.skipIf(typeof kernel === 'string')(`vm driver${typeof kernel === 'strin
     expect(dirs.some((d) => d.endsWith('-over-window-masquerade'))).toBe(true);
     expect(dirs.some((d) => d.endsWith('.console.log'))).toBe(true);
     // Nothing left: no qemu of ours, no namespaces, no run folder, host state identical.
-    expect(findQemuProcesses().filter((q) => q.name.endsWith('-vm') && liveOwner(q.prefix) === null)).toEqual([]);
-    // (a vm run going on in another shell keeps its folder: only folders of dead runs count)
-    expect(readdirSync(ownerDir()).filter((f) => f.endsWith('-vm') && liveOwner(f.slice(0, -'-vm'.length)) === null)).toEqual([]);
-    expect(await ourNamespaces()).toEqual([]);
-    expect(diffHost(host, await snapshotHost())).toEqual({});
+    await expectNothingLeftByGuests(host, await snapshotHost());
   });
 });
