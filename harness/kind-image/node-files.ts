@@ -14,7 +14,9 @@
  *   kubeadm writes `/var/lib/kubelet/config.yaml`);
  * - `resetlab-images.service`: imports `/kind/images/*.tar` into containerd's `k8s.io`
  *   namespace before kubelet starts (the control plane gets every image, workers pause and
- *   kube-proxy: kind names nodes `<cluster>-control-plane`, `<cluster>-worker<N>`);
+ *   kube-proxy: kind names nodes `<cluster>-control-plane`, `<cluster>-worker<N>`), then every
+ *   `/kind/images/every-node/*.tar` on every node (an image derived for one run puts the
+ *   agent image there, so no `kind load` runs beside the control plane);
  * - kind's sysctls (route_localnet, arp_ignore, rp_filter), so the node's netns matches a real
  *   kind node's where the reproduction depends on it.
  */
@@ -149,7 +151,7 @@ WantedBy=multi-user.target
 const IMPORT_SCRIPT = (workerImages: string[]) => `#!/bin/sh
 # Imports /kind/images/*.tar into containerd's k8s.io namespace (no unpack: containerd's CRI
 # unpacks an image when a container first uses it). The control plane gets every image; a
-# worker only ${workerImages.join(', ')}.
+# worker only ${workerImages.join(', ')}. Every node gets /kind/images/every-node/*.tar.
 set -eu
 i=0
 until ctr version >/dev/null 2>&1; do
@@ -166,6 +168,12 @@ for f in /kind/images/*.tar; do
   start=$(date +%s)
   ctr -n k8s.io images import --all-platforms --no-unpack "$f" >/dev/null
   echo "resetlab: imported $n in $(( $(date +%s) - start )) s"
+done
+for f in /kind/images/every-node/*.tar; do
+  [ -e "$f" ] || continue
+  start=$(date +%s)
+  ctr -n k8s.io images import --all-platforms --no-unpack "$f" >/dev/null
+  echo "resetlab: imported $(basename "$f" .tar) (every node) in $(( $(date +%s) - start )) s"
 done
 `;
 

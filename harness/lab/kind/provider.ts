@@ -22,7 +22,7 @@ import type { KubeProxyMode } from './config.js';
 import { dataPlaneSummary, invalidDropArgv, invalidDropTable, nftInvalidDrop, type NodeRuleOutputs } from './dataplane.js';
 import { KindContainer, type AgentContainers, type KindNode } from './node.js';
 import { preparePlan, provisionSteps, type KindProvisioned } from './steps.js';
-import type { OfflineNodeImage } from './provision.js';
+import { agentNodeImageName, bakesAgentImage, removeImage, type OfflineNodeImage } from './provision.js';
 import { retryingKubectl } from './kubectl-retry.js';
 import { ClusterSysctls } from './sysctls.js';
 import type { WaitOptions } from './workloads.js';
@@ -151,6 +151,8 @@ export async function provisionKindLab(options: KindLabOptions): Promise<KindLab
   const cleanup = new CleanupStack();
   try {
     cleanup.push(`owner file of ${prefix}`, claimOwner(prefix));
+    // Registered before the cluster, so it is removed after it (docker refuses to remove an image its containers use).
+    if (bakesAgentImage(plan, exists) && !plan.keep) cleanup.push(`node image ${agentNodeImageName(plan)}`, () => removeImage(runner, agentNodeImageName(plan)));
     if (!exists && !plan.keep) cleanup.push(`kind cluster ${plan.cluster}`, () => deleteCluster(runner, plan.cluster));
     const engine = options.engine ?? testcontainersEngine;
     const containers: AgentContainers = { prefix, image: plan.image, missingTools: new Set(), sequence: { next: 0 }, engine, toolboxes: new Map() };

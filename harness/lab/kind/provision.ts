@@ -117,13 +117,14 @@ export function refuseForeignCluster(plan: KindPlan): never {
 /**
  * `kind create cluster` from the generated config (stdin); kind removes a half-made cluster
  * itself unless kept (`--retain`). With the offline image, one retry; returns the attempts.
+ * `nodeImage` replaces the plan's (the run's derived image, bakeAgentImage).
  */
-export async function createCluster(runner: Runner, plan: KindPlan, masqueradeAll: boolean, onRetry?: (line: string) => void): Promise<number> {
+export async function createCluster(runner: Runner, plan: KindPlan, masqueradeAll: boolean, onRetry?: (line: string) => void, nodeImage = plan.nodeImage): Promise<number> {
   const offline = plan.offlineImage;
   const config = kindClusterConfig({
     kubeProxyMode: plan.mode,
     masqueradeAll,
-    ...(plan.nodeImage ? { nodeImage: plan.nodeImage } : {}),
+    ...(nodeImage ? { nodeImage } : {}),
     ...(offline ? { disableDefaultCNI: true, kubeadmPatches: offlineKubeadmPatches(offline), workers: 1 as const } : {}),
   });
   // Without kindnet no node is Ready until the driver installs the pod network: do not wait for it here.
@@ -156,6 +157,46 @@ export async function buildImage(engine: ContainerEngine, plan: KindPlan): Promi
   if (!plan.buildImage) return;
   // Offline (resetlab's node image): FROM scratch with this machine's node and tools; else docker/Dockerfile.
   await engine.buildImage(plan.image, plan.offlineImage ? 'local' : 'dockerfile');
+}
+
+/** Where a derived node image carries the agent image (node-files.ts imports it on every node at boot). */
+export const EVERY_NODE_AGENT_ARCHIVE = '/kind/images/every-node/resetlab-agent.tar';
+
+/** The run's node image: the offline one with the agent image inside, `<nodeImage>-<prefix>` (pure; needs plan.nodeImage). */
+export function agentNodeImageName(plan: KindPlan): string {
+  if (!plan.nodeImage) throw new Error('failed to name the run\'s node image: the plan has no node image');
+  return `${plan.nodeImage}-${plan.prefix}`;
+}
+
+/** Its Dockerfile (pure): one layer, the archive `docker save` wrote as `resetlab-agent.tar` beside it. */
+export function agentNodeImageDockerfile(nodeImage: string): string {
+  return `FROM ${nodeImage}\nCOPY resetlab-agent.tar ${EVERY_NODE_AGENT_ARCHIVE}\n`;
+}
+
+/**
+ * Derives the run's node image (agentNodeImageName) with our agent image inside, so each node
+ * imports it at boot, before kubelet starts, and no `kind load` runs while the control plane
+ * serves joins (measured in a 6.1 TCG guest: `kubectl apply` timed out while `kind load` kept
+ * the control plane's node busy). `dir` is an empty scratch folder the caller removes; the
+ * caller registers `docker rmi` of the name before calling. Returns the name.
+ */
+export async function bakeAgentImage(runner: Runner, plan: KindPlan, dir: string, writeFile: (path: string, text: string) => Promise<void>): Promise<string> {
+  const name = agentNodeImageName(plan);
+  await runner.run(['docker', 'save', '-o', `${dir}/resetlab-agent.tar`, plan.image], { timeoutMs: 600_000 });
+  await writeFile(`${dir}/Dockerfile`, agentNodeImageDockerfile(plan.nodeImage!));
+  await runner.run(['docker', 'build', '-q', '-t', name, dir], { timeoutMs: 900_000 });
+  return name;
+}
+
+/** Whether this run derives its node image with the agent inside (a new cluster from the offline image), pure. */
+export function bakesAgentImage(plan: KindPlan, exists: boolean): boolean {
+  return plan.offlineImage !== undefined && plan.nodeImage !== undefined && !exists;
+}
+
+/** `docker rmi name`; an image that is not there counts as removed. */
+export async function removeImage(runner: Runner, name: string): Promise<void> {
+  const r = await runner.run(['docker', 'rmi', name], { check: false });
+  if (r.exitCode !== 0 && !/No such image/i.test(r.stderr)) throw new Error(`failed to remove image ${name}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
 }
 
 /** Loads our agent image into every node of the cluster (pods use it with imagePullPolicy: Never). */

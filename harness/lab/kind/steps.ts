@@ -4,6 +4,9 @@
  * `provisionSteps` creates things and calls its hooks the moment a resource may exist, so
  * the provider registers each undo at birth.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UnsupportedError } from '../../errors.js';
 import type { Runner } from '../../exec/runner.js';
 import type { DataPlane, LabAddresses, NodeRole } from '../lab.js';
@@ -11,6 +14,8 @@ import type { LabTopology } from '../topology.js';
 import { KindNode, type AgentContainers } from './node.js';
 import { assertKindPreconditions } from './preconditions.js';
 import {
+  bakeAgentImage,
+  bakesAgentImage,
   buildImage,
   checkNodes,
   clusterExists,
@@ -72,7 +77,18 @@ export async function provisionSteps(
 ): Promise<KindProvisioned> {
   // Build first: a broken image fails before the expensive cluster creation.
   await buildImage(hooks.containers.engine, plan);
-  const createAttempts = exists ? 0 : await createCluster(runner, plan, topology.masquerade, (line) => process.stderr.write(`resetlab: ${line}\n`));
+  // From the offline image (a guest under emulation) the agent image goes inside the node image (bakeAgentImage); the provider removes it.
+  const bake = bakesAgentImage(plan, exists);
+  let nodeImage = plan.nodeImage;
+  if (bake) {
+    const dir = await mkdtemp(join(tmpdir(), `${plan.prefix}-node-image-`));
+    try {
+      nodeImage = await bakeAgentImage(runner, plan, dir, (path, text) => writeFile(path, text));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const createAttempts = exists ? 0 : await createCluster(runner, plan, topology.masquerade, (line) => process.stderr.write(`resetlab: ${line}\n`), nodeImage);
   await checkNodes(runner, plan);
   if (!exists && plan.offlineImage) {
     // No kindnet in the offline image: the pod network is ours (cni.ts), then every node must turn Ready.
@@ -87,7 +103,7 @@ export async function provisionSteps(
   const sandboxCli = present.has('crictl') ? 'crictl' : 'ctr';
   if (lacking.length > 0) throw new UnsupportedError(`the kind node image of ${plan.cluster} lacks ${lacking.join(', ')}; use a current kindest/node image`);
   for (const t of TOOLBOX_TOOLS) if (!present.has(t)) (hooks.containers.missingTools as Set<string>).add(t);
-  await loadImage(runner, plan);
+  if (!bake) await loadImage(runner, plan);
 
   const clientPod = topology.client === 'pod';
   hooks.workloadsMayExist();
