@@ -13,8 +13,12 @@ import { REPO_ROOT } from '../repo-root.js';
 
 /** npm packages the agents import (harness/agents). */
 export const AGENT_PACKAGES = ['autocannon', 'hdr-histogram-js', 'raw-socket'] as const;
-/** Host tools the image must carry besides node: a shell (toolbox input), nsenter (pods). */
-export const DEFAULT_TOOLS = ['sh', 'nsenter', 'cat'] as const;
+/**
+ * Host tools the image must carry besides node: a shell (toolbox input), nsenter (pods), and
+ * sleep (the kind workloads' holder containers run `sleep infinity`, manifests.ts HOLDER_COMMAND;
+ * measured in a 6.1 guest: without it the server pod never started and its rollout failed).
+ */
+export const DEFAULT_TOOLS = ['sh', 'nsenter', 'cat', 'sleep'] as const;
 /** Host tools it carries when the host has them: the toolbox's (nft, ipvsadm), ip and unshare. */
 export const OPTIONAL_TOOLS = ['nft', 'ipvsadm', 'ip', 'unshare'] as const;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { kindManifests, manifestsYaml, workloadNames, type WorkloadSpec } from './manifests.js';
+import { DEFAULT_TOOLS } from '../../containers/local-image.js';
+import { HOLDER_COMMAND, kindManifests, manifestsYaml, workloadNames, type WorkloadSpec } from './manifests.js';
 
 const SPEC: WorkloadSpec = {
   prefix: 'rl-0a1b2c',
@@ -93,5 +94,12 @@ describe('kindManifests', () => {
     expect(objects.map((o) => `${o.kind}`)).toEqual(['Namespace', 'Deployment', 'Service']);
     const svc = objects[2] as { spec: { ports: unknown[] } };
     expect(svc.spec.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 8081, targetPort: 9000 }]);
+  });
+  it("holds the pod with a command the registry-free agent image carries; a progress deadline when given", () => {
+    const server = kindManifests({ ...SPEC, progressDeadlineSeconds: 900 })[1] as { spec: { progressDeadlineSeconds?: number; template: { spec: { containers: { command: string[] }[] } } } };
+    expect(server.spec.template.spec.containers[0]!.command).toEqual([...HOLDER_COMMAND]);
+    expect(DEFAULT_TOOLS).toContain(HOLDER_COMMAND[0]);
+    expect(server.spec.progressDeadlineSeconds).toBe(900);
+    expect((kindManifests(SPEC)[1] as { spec: object }).spec).not.toHaveProperty('progressDeadlineSeconds');
   });
 });

@@ -26,6 +26,8 @@ export interface WorkloadSpec {
   clientPod: boolean;
   /** Pods may run on the control plane (the two-node cluster of the offline image, where node B is the control plane). */
   tolerateControlPlane?: boolean;
+  /** The Deployments' progressDeadlineSeconds (Kubernetes' default, 600, is less than a guest under emulation may need). */
+  progressDeadlineSeconds?: number;
 }
 
 /** Names of the run's objects; the namespace is the prefix itself. */
@@ -36,6 +38,9 @@ export function workloadNames(prefix: string) {
 /** The label every object carries, so leftovers can be found by label (the same as on our containers). */
 export { PREFIX_LABEL };
 
+/** What a workload's container runs: nothing, it only holds the pod's network namespace (the agent image must carry `sleep`). */
+export const HOLDER_COMMAND = ['sleep', 'infinity'] as const;
+
 function holderDeployment(spec: WorkloadSpec, name: string, node: string, ports: object[]) {
   const labels = { app: name, [PREFIX_LABEL]: spec.prefix };
   return {
@@ -44,6 +49,7 @@ function holderDeployment(spec: WorkloadSpec, name: string, node: string, ports:
     metadata: { name, namespace: workloadNames(spec.prefix).namespace, labels },
     spec: {
       replicas: 1,
+      ...(spec.progressDeadlineSeconds ? { progressDeadlineSeconds: spec.progressDeadlineSeconds } : {}),
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels },
@@ -55,9 +61,9 @@ function holderDeployment(spec: WorkloadSpec, name: string, node: string, ports:
             {
               name: 'holder',
               image: spec.image,
-              // Loaded with `kind load docker-image`: never pulled from a registry.
+              // Loaded with `kind load docker-image` (or inside the run's node image): never pulled from a registry.
               imagePullPolicy: 'Never',
-              command: ['sleep', 'infinity'],
+              command: [...HOLDER_COMMAND],
               ...(ports.length > 0 ? { ports } : {}),
             },
           ],

@@ -72,7 +72,9 @@ describe('provisionKindLab: failures', () => {
     expect(error).toBeInstanceOf(CommandError);
     expect((error as Error).message).toMatch(/rollout status deployment\/rl-0a1b2c-server --timeout=120s` \(exit 1\):\nerror: timed out waiting for the condition/);
     const i = runner.lines.findIndex((l) => l.includes('rollout status'));
-    expect(after(runner, i + 1)).toEqual([`engine: remove ${P}`, `kind delete cluster --name ${P}`]);
+    // What the pods say is read once, then everything is removed.
+    expect(runner.lines[i + 1]).toMatch(new RegExp(`^kubectl --context kind-${P} -n ${P} get pods -l app=${P}-server -o `));
+    expect(after(runner, i + 2)).toEqual([`engine: remove ${P}`, `kind delete cluster --name ${P}`]);
     expect(existsSync(ownerFile())).toBe(false);
   });
 

@@ -107,7 +107,8 @@ export async function provisionSteps(
 
   const clientPod = topology.client === 'pod';
   hooks.workloadsMayExist();
-  await applyWorkloads(runner, plan, topology, clientPod);
+  // In a guest the rollout wait is longer than a Deployment's default progress deadline (600 s): give it ours.
+  await applyWorkloads(runner, plan, topology, clientPod, plan.offlineImage && wait.rolloutMs ? Math.round(wait.rolloutMs / 1000) : undefined);
   await waitForWorkloads(runner, plan, clientPod, wait);
   const server = await locatePod(runner, plan, plan.names.server, plan.nodes.worker2, sandboxCli);
   const client = clientPod ? await locatePod(runner, plan, plan.names.client, plan.nodes.worker, sandboxCli) : null;

@@ -19,12 +19,13 @@ export interface WaitOptions {
   pollMs?: number;
 }
 
-/** Applies the Namespace, Deployments and Service (stdin YAML). */
+/** Applies the Namespace, Deployments and Service (stdin YAML); `progressDeadlineSeconds` goes to the Deployments when given. */
 export async function applyWorkloads(
   runner: Runner,
   plan: KindPlan,
   ports: { servicePort: number; serverPort: number },
   clientPod: boolean,
+  progressDeadlineSeconds?: number,
 ): Promise<void> {
   const yaml = manifestsYaml(
     kindManifests({
@@ -36,6 +37,7 @@ export async function applyWorkloads(
       serverPort: ports.serverPort,
       clientPod,
       ...(plan.nodes.worker2 === plan.nodes.controlPlane ? { tolerateControlPlane: true } : {}),
+      ...(progressDeadlineSeconds ? { progressDeadlineSeconds } : {}),
     }),
   );
   await runner.run(kubectl(plan, 'apply', '-f', '-'), { input: yaml, timeoutMs: 120_000 });
@@ -53,14 +55,30 @@ export function readyEndpoints(text: string): string[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits for the Deployments to roll out and the Service to have `serverIp` as a ready endpoint. */
+/** Each pod of a Deployment: name, node, phase, and its containers' state and last state (kubectl's JSON). */
+export const POD_STATES_JSONPATH =
+  'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\t"}{.status.phase}{"\\t"}{.status.containerStatuses[*].state}{"\\t"}{.status.containerStatuses[*].lastState}{"\\n"}{end}';
+
+/**
+ * Waits for the Deployments to roll out. A rollout that fails is reported with what its
+ * pods say (phase, container state and last state: an image without the holder's command,
+ * a pod not scheduled), read after the failure; that read's own failure is said instead.
+ */
 export async function waitForWorkloads(runner: Runner, plan: KindPlan, clientPod: boolean, options: WaitOptions = {}): Promise<void> {
   const rolloutMs = options.rolloutMs ?? 120_000;
   const deployments = [plan.names.server, ...(clientPod ? [plan.names.client] : [])];
   for (const d of deployments) {
-    await runner.run(kubectl(plan, '-n', plan.names.namespace, 'rollout', 'status', `deployment/${d}`, `--timeout=${Math.round(rolloutMs / 1000)}s`), {
-      timeoutMs: rolloutMs + 15_000,
-    });
+    try {
+      await runner.run(kubectl(plan, '-n', plan.names.namespace, 'rollout', 'status', `deployment/${d}`, `--timeout=${Math.round(rolloutMs / 1000)}s`), {
+        timeoutMs: rolloutMs + 15_000,
+      });
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      const pods = await runner.run(kubectl(plan, '-n', plan.names.namespace, 'get', 'pods', '-l', `app=${d}`, '-o', POD_STATES_JSONPATH), { check: false, timeoutMs: 60_000 });
+      const said = pods.exitCode === 0 ? pods.stdout.trim().replaceAll('\t', ' ') || 'no pods' : `could not read them: ${pods.stderr.trim().split('\n').at(-1) ?? ''}`;
+      error.message += `\n(pods of deployment/${d}: ${said.slice(0, 1500)})`;
+      throw error;
+    }
   }
 }
 
