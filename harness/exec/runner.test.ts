@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../errors.js';
 import { commandLine, ExecaRunner } from './runner.js';
@@ -24,6 +27,21 @@ describe('ExecaRunner (harmless local commands only)', () => {
   it('returns stdout, stderr and exit code 0, keeping the final newline', async () => {
     expect(await runner.run(['sh', '-c', 'echo out; echo err >&2'])).toEqual({ stdout: 'out\n', stderr: 'err\n', exitCode: 0 });
     expect(await runner.run(['true'])).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+  });
+
+  it('onLine hears every line of stdout and stderr as printed; the result is what it would be without it', async () => {
+    const heard: string[] = [];
+    const argv = ['sh', '-c', 'echo one; echo two >&2; printf "three"; sleep 0.2; echo; echo four'];
+    const r = await runner.run(argv, { onLine: (l) => heard.push(l) });
+    expect(r).toEqual(await runner.run(argv));
+    // Live: the command goes on only once its first line was heard (it would wait for its timeout otherwise).
+    const dir = mkdtempSync(join(tmpdir(), 'rl-online-'));
+    const flag = join(dir, 'heard');
+    const live = await runner.run(['sh', '-c', `echo first; until [ -e ${flag} ]; do sleep 0.05; done; echo second`], { timeoutMs: 20_000, onLine: (l) => l === 'first' && writeFileSync(flag, '') });
+    rmSync(dir, { recursive: true, force: true });
+    expect(live.stdout).toBe('first\nsecond\n');
+    expect(r.stdout).toBe('one\nthree\nfour\n');
+    expect([...heard].sort()).toEqual(['four', 'one', 'three', 'two']);
   });
 
   it('writes `input` to stdin and runs with LC_ALL=C', async () => {

@@ -16,6 +16,8 @@ export interface RunOptions {
   check?: boolean;
   /** Working directory of the command (default: this process's). */
   cwd?: string;
+  /** Hears each line of stdout and stderr as it is printed (progress of long commands); the result still holds them all. */
+  onLine?: (line: string) => void;
 }
 
 /** What a finished command printed. */
@@ -44,6 +46,14 @@ export class ExecaRunner implements Runner {
     const [file, ...args] = argv;
     if (!file) throw new Error('failed to run command: empty argv');
     const timeoutMs = Math.round((options.timeoutMs ?? 30_000) * this.timeScale);
+    const onLine = options.onLine;
+    // An execa line transform: each line is heard, then kept as it was.
+    const tee = onLine
+      ? {
+          stdout: [function* (line: unknown) { onLine(String(line)); yield line; }, 'pipe'] as const,
+          stderr: [function* (line: unknown) { onLine(String(line)); yield line; }, 'pipe'] as const,
+        }
+      : {};
     const result = await execa(file, args, {
       timeout: timeoutMs,
       input: options.input,
@@ -51,6 +61,7 @@ export class ExecaRunner implements Runner {
       reject: false,
       stripFinalNewline: false,
       env: { LC_ALL: 'C' },
+      ...tee,
     });
     const out: RunResult = {
       stdout: String(result.stdout ?? ''),

@@ -136,7 +136,8 @@ export async function createCluster(runner: Runner, plan: KindPlan, masqueradeAl
   // Under emulation kubeadm's 10 s client timeouts are sometimes missed (measured: a worker's
   // join failed patching its Node); kind removes the half-made cluster itself, so try once more.
   for (let attempt = 1; ; attempt++) {
-    const r = await runner.run(argv, { input: config, timeoutMs: 3_600_000, check: attempt >= 2 });
+    // Minutes under emulation: kind's own progress lines go to stderr as it prints them.
+    const r = await runner.run(argv, { input: config, timeoutMs: 3_600_000, check: attempt >= 2, onLine: (line) => line.trim() && process.stderr.write(`  kind: ${line.trim()}\n`) });
     if (r.exitCode === 0) return attempt;
     const why = (r.stderr.split('\n').find((l) => l.startsWith('ERROR:')) ?? r.stderr.trim().split('\n').at(-1) ?? '').slice(0, 300);
     onRetry?.(`kind create cluster failed (${why}); trying once more`);
