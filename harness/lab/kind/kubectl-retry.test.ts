@@ -21,6 +21,14 @@ describe('kubectl retried while the API server does not answer', () => {
     expect(isTransientKubectlFailure({ stdout: '', stderr: 'Error from server (NotFound): pods "x" not found', exitCode: 1 })).toBe(false);
     expect(isTransientKubectlFailure({ stdout: '', stderr: 'error: timed out waiting for the condition', exitCode: 1 })).toBe(false);
     expect(isTransientKubectlFailure({ ...tls, exitCode: 0 })).toBe(false);
+    // Captured from `kubectl apply` of the run's workloads in a 6.1 TCG guest (2026-12-02): the server answered, but gave up itself.
+    const quota = [
+      'Error from server (InternalError): error when creating "STDIN": Internal error occurred: resource quota evaluation timed out',
+      'Error from server (NotFound): error when creating "STDIN": namespaces "rl-8f5e43" not found',
+      'Error from server (NotFound): error when creating "STDIN": namespaces "rl-8f5e43" not found',
+    ].join('\n');
+    expect(isTransientKubectlFailure({ stdout: '', stderr: quota, exitCode: 1 })).toBe(true);
+    expect(isTransientKubectlFailure({ stdout: '', stderr: 'Error from server (Timeout): Timeout: request did not complete within requested timeout - context deadline exceeded', exitCode: 1 })).toBe(true);
   });
   it('retries kubectl until it succeeds, and says so', async () => {
     const inner = scripted([tls, tls, { stdout: 'ok', stderr: '', exitCode: 0 }]);

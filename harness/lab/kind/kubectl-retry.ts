@@ -3,7 +3,9 @@
  * connection refused, client timeouts, an overloaded server, or kubectl itself hanging past
  * its deadline, 120 s unless the caller gives one), for clusters in an emulated
  * guest: measured in a 6.1 TCG guest, `kubectl apply` of the run's workloads failed with "TLS
- * handshake timeout" while `kind load` kept the control plane's node busy. Other commands, and
+ * handshake timeout" while `kind load` kept the control plane's node busy, and later with the
+ * server's own "Internal error occurred: resource quota evaluation timed out" (its admission
+ * gave up on a starved etcd; nothing was created). Other commands, and
  * kubectl's answers from a server (NotFound, invalid objects, a rollout timing out), pass
  * through unchanged. Retried commands are all idempotent here (apply, get, wait, logs, rollout
  * status). `isTransientKubectlFailure` is pure.
@@ -12,7 +14,7 @@ import { CommandError, tail } from '../../errors.js';
 import { commandLine, type RunOptions, type RunResult, type Runner } from '../../exec/runner.js';
 
 /** What a kubectl that never reached (or was dropped by) the API server prints. */
-export const TRANSIENT = /TLS handshake timeout|Unable to connect to the server|connection refused|i\/o timeout|Client\.Timeout exceeded|context deadline exceeded|the server is currently unable to handle the request|etcdserver: request timed out|http2: server sent GOAWAY|connection reset by peer|the server was unable to return a response/;
+export const TRANSIENT = /TLS handshake timeout|Unable to connect to the server|connection refused|i\/o timeout|Client\.Timeout exceeded|context deadline exceeded|the server is currently unable to handle the request|etcdserver: request timed out|http2: server sent GOAWAY|connection reset by peer|the server was unable to return a response|resource quota evaluation timed out|Timeout: request did not complete within/;
 
 /** Whether a failed kubectl's output says the server did not answer (pure). */
 export function isTransientKubectlFailure(r: RunResult): boolean {
