@@ -47,13 +47,12 @@ export class ExecaRunner implements Runner {
     if (!file) throw new Error('failed to run command: empty argv');
     const timeoutMs = Math.round((options.timeoutMs ?? 30_000) * this.timeScale);
     const onLine = options.onLine;
-    // An execa line transform: each line is heard, then kept as it was.
-    const tee = onLine
-      ? {
-          stdout: [function* (line: unknown) { onLine(String(line)); yield line; }, 'pipe'] as const,
-          stderr: [function* (line: unknown) { onLine(String(line)); yield line; }, 'pipe'] as const,
-        }
-      : {};
+    // An execa line transform on both streams: each line is heard, then kept as it was.
+    const hear = function* (line: unknown) {
+      onLine!(String(line));
+      yield line;
+    };
+    const tee = onLine ? { stdout: [hear, 'pipe'] as const, stderr: [hear, 'pipe'] as const } : {};
     const result = await execa(file, args, {
       timeout: timeoutMs,
       input: options.input,

@@ -83,7 +83,7 @@ export async function provisionSteps(
   if (bake) {
     const dir = await mkdtemp(join(tmpdir(), `${plan.prefix}-node-image-`));
     try {
-      nodeImage = await bakeAgentImage(runner, plan, dir, (path, text) => writeFile(path, text));
+      nodeImage = await bakeAgentImage(runner, plan, dir, writeFile);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
