@@ -55,7 +55,7 @@ describe('the two-node cluster of the offline image (node B is the control plane
     expect(yaml.match(/role: control-plane/g)).toHaveLength(1);
   });
   it("lets the server pod tolerate the control plane's taint only there", async () => {
-    const { kindManifests } = await import('./manifests.js');
+    const { clusterManifests: kindManifests } = await import('../cluster/manifests.js');
     const spec = { prefix: 'rl-000001', image: 'i', clientNode: 'c-worker', serverNode: 'c-control-plane', servicePort: 80, serverPort: 8080, clientPod: true };
     const tolerations = (docs: unknown[]) => JSON.stringify(docs).includes('node-role.kubernetes.io/master');
     expect(tolerations(kindManifests({ ...spec, tolerateControlPlane: true }))).toBe(true);

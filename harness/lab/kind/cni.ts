@@ -8,7 +8,7 @@
  * does the I/O through the Runner (`kubectl`, `docker exec`).
  */
 import type { Runner } from '../../exec/runner.js';
-import { parseTabLines } from './parse-runtime.js';
+import { parseTabLines } from '../cluster/parse-tab.js';
 
 /** Where the conflist goes in each node (containerd's CRI `conf_dir`). */
 export const CNI_CONFLIST_PATH = '/etc/cni/net.d/10-resetlab-ptp.conflist';

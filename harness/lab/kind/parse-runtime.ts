@@ -102,23 +102,6 @@ export function parseKindClusters(text: string): string[] {
     .filter((l) => l !== '' && !/^No kind clusters found/.test(l));
 }
 
-/**
- * Parses tab-separated lines printed by a kubectl jsonpath `range` (one record a line) into
- * records with the given field names; every line must have exactly that many fields.
- */
-export function parseTabLines<K extends string>(text: string, fields: readonly K[], source: string): Record<K, string>[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((line, i) => {
-      const values = line.replace(/\r$/, '').split('\t');
-      if (values.length !== fields.length) {
-        throw fail(source, `expected ${fields.length} tab-separated fields (${fields.join(', ')}), got "${line}"`, i + 1);
-      }
-      return Object.fromEntries(fields.map((f, j) => [f, values[j]!.trim()])) as Record<K, string>;
-    });
-}
-
 /** Lines of `iptables-save` that carry a conntrack INVALID match (kube-proxy's KUBE-FORWARD drop, ours). */
 export function invalidRules(iptablesSave: string): string[] {
   return iptablesSave

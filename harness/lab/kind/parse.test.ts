@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseKubeProxyConfig, parseKubeProxyPods, parseProxierFromLogs } from './parse-kube-proxy.js';
+import { parseTabLines } from '../cluster/parse-tab.js';
+import { parseKubeProxyConfig, parseKubeProxyPods, parseProxierFromLogs } from '../cluster/parse-kube-proxy.js';
 import {
   invalidRules,
   nftInvalidRules,
   parseCrictlInspectp,
   parseIpvsadm,
   parseKindClusters,
-  parseTabLines,
 } from './parse-runtime.js';
 
 /** Modelled on real upstream output; see test/fixtures/kind/README.md. */

@@ -24,8 +24,8 @@ import { KindContainer, type AgentContainers, type KindNode } from './node.js';
 import { preparePlan, provisionSteps, type KindProvisioned } from './steps.js';
 import { agentNodeImageName, bakesAgentImage, removeImage, type OfflineNodeImage } from './provision.js';
 import { retryingKubectl } from './kubectl-retry.js';
-import { ClusterSysctls } from './sysctls.js';
-import type { WaitOptions } from './workloads.js';
+import { ClusterSysctls } from '../cluster/sysctls.js';
+import type { WaitOptions } from '../cluster/workloads.js';
 
 /** Options for `provisionKindLab` (same shape as `provisionNetnsLab`'s, plus the cluster's). */
 export interface KindLabOptions {

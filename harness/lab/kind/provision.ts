@@ -9,9 +9,10 @@ import { UnsupportedError } from '../../errors.js';
 import type { Runner } from '../../exec/runner.js';
 import type { LabTopology } from '../topology.js';
 import { kindClusterConfig, kindContext, kindNodeNames, type KindNodeNames, type KubeProxyMode } from './config.js';
-import { workloadNames } from './manifests.js';
-import { KUBE_PROXY_PODS_JSONPATH, parseKubeProxyConfig, parseKubeProxyPods, parseProxierFromLogs } from './parse-kube-proxy.js';
-import { parseCrictlInspectp, parseCtrTasks, parseKindClusters, parseTabLines } from './parse-runtime.js';
+import { workloadNames } from '../cluster/manifests.js';
+import { KUBE_PROXY_PODS_JSONPATH, parseKubeProxyConfig, parseKubeProxyPods, parseProxierFromLogs } from '../cluster/parse-kube-proxy.js';
+import { parseCrictlInspectp, parseCtrTasks, parseKindClusters } from './parse-runtime.js';
+import { parseTabLines } from '../cluster/parse-tab.js';
 
 /** The agent image built from docker/Dockerfile when no other is given. */
 export const DEFAULT_AGENT_IMAGE = 'resetlab-agent:local';

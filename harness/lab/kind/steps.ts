@@ -30,7 +30,8 @@ import {
   type KindPlan,
 } from './provision.js';
 import { installPtpCni } from './cni.js';
-import { applyWorkloads, nodeIp, serviceClusterIp, waitForEndpoint, waitForWorkloads, type WaitOptions } from './workloads.js';
+import { serviceClusterIp, waitForEndpoint, waitForWorkloads, type WaitOptions } from '../cluster/workloads.js';
+import { applyWorkloads, kindApi, nodeIp } from './workloads.js';
 
 /** Tools the lab runs inside kind node containers; the node image must have them. */
 export const REQUIRED_NODE_TOOLS = ['sh', 'cat', 'sysctl', 'conntrack', 'iptables', 'iptables-save', 'nsenter'] as const;
@@ -109,11 +110,11 @@ export async function provisionSteps(
   hooks.workloadsMayExist();
   // In a guest the rollout wait is longer than a Deployment's default progress deadline (600 s): give it ours.
   await applyWorkloads(runner, plan, topology, clientPod, plan.offlineImage && wait.rolloutMs ? Math.round(wait.rolloutMs / 1000) : undefined);
-  await waitForWorkloads(runner, plan, clientPod, wait);
+  await waitForWorkloads(runner, kindApi(plan), clientPod, wait);
   const server = await locatePod(runner, plan, plan.names.server, plan.nodes.worker2, sandboxCli);
   const client = clientPod ? await locatePod(runner, plan, plan.names.client, plan.nodes.worker, sandboxCli) : null;
-  await waitForEndpoint(runner, plan, server.ip, wait);
-  const vip = await serviceClusterIp(runner, plan);
+  await waitForEndpoint(runner, kindApi(plan), server.ip, wait);
+  const vip = await serviceClusterIp(runner, kindApi(plan));
   const clientIp = client ? client.ip : await nodeIp(runner, plan.nodes.worker);
 
   const c = hooks.containers;

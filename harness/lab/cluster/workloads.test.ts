@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../../exec/fake-runner.js';
-import { kindPlan } from './provision.js';
+import { kindPlan } from '../kind/provision.js';
+import { kindApi } from '../kind/workloads.js';
 import { readyEndpoints, waitForEndpoint, waitForWorkloads } from './workloads.js';
 
 const plan = kindPlan({
@@ -16,7 +17,7 @@ describe('endpoints', () => {
   it('waitForEndpoint polls until the server pod is ready', async () => {
     const runner = new FakeRunner([{ match: /endpointslices/, result: { stdout: '10.244.2.3\ttrue\n' } }])
       .on(/endpointslices/, { stdout: '10.244.2.3\tfalse\n' }, 2);
-    await waitForEndpoint(runner, plan, '10.244.2.3', { endpointsMs: 5000, pollMs: 1 });
+    await waitForEndpoint(runner, kindApi(plan), '10.244.2.3', { endpointsMs: 5000, pollMs: 1 });
     expect(runner.lines).toHaveLength(3);
   });
 });
@@ -39,7 +40,7 @@ describe('waitForWorkloads', () => {
     const runner = new FakeRunner()
       .on(/rollout status deployment\/rl-0a1b2c-server/, { exitCode: 1, stderr: 'error: deployment "rl-0a1b2c-server" exceeded its progress deadline\n' })
       .on(/get pods -l app=rl-0a1b2c-server/, { stdout: `rl-0a1b2c-server-5d9f-x2\trl-0a1b2c-control-plane\tRunning\t${state}\t${last}\n` });
-    const error = await waitForWorkloads(runner, plan, true, { rolloutMs: 1000 }).catch((e: Error) => e);
+    const error = await waitForWorkloads(runner, kindApi(plan), true, { rolloutMs: 1000 }).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/exceeded its progress deadline/);
     expect((error as Error).message).toContain('(pods of deployment/rl-0a1b2c-server: rl-0a1b2c-server-5d9f-x2 rl-0a1b2c-control-plane Running');
     expect((error as Error).message).toContain('executable file not found');
@@ -50,6 +51,6 @@ describe('waitForWorkloads', () => {
     const runner = new FakeRunner()
       .on(/rollout status/, { exitCode: 1, stderr: 'error: timed out waiting for the condition\n' })
       .on(/get pods -l/, { exitCode: 1, stderr: 'Unable to connect to the server: net/http: TLS handshake timeout\n' });
-    await expect(waitForWorkloads(runner, plan, false, { rolloutMs: 1000 })).rejects.toThrow(/timed out waiting for the condition[\s\S]*could not read them: Unable to connect/);
+    await expect(waitForWorkloads(runner, kindApi(plan), false, { rolloutMs: 1000 })).rejects.toThrow(/timed out waiting for the condition[\s\S]*could not read them: Unable to connect/);
   });
 });

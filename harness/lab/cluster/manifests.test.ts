@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_TOOLS } from '../../containers/local-image.js';
-import { HOLDER_COMMAND, kindManifests, manifestsYaml, workloadNames, type WorkloadSpec } from './manifests.js';
+import { HOLDER_COMMAND, clusterManifests, manifestsYaml, workloadNames, type WorkloadSpec } from './manifests.js';
 
 const SPEC: WorkloadSpec = {
   prefix: 'rl-0a1b2c',
@@ -66,18 +66,19 @@ spec:
       targetPort: 8080
 `;
 
-describe('kindManifests', () => {
+describe('clusterManifests', () => {
   it('names everything after the prefix; the namespace is the prefix', () => {
     expect(workloadNames('rl-0a1b2c')).toEqual({
       namespace: 'rl-0a1b2c',
       server: 'rl-0a1b2c-server',
       client: 'rl-0a1b2c-client',
       service: 'rl-0a1b2c-svc',
+      nodeAgent: 'rl-0a1b2c-node-agent',
     });
   });
 
   it('renders namespace, server Deployment pinned to worker 2, ClusterIP Service, client pinned to worker 1', () => {
-    const yaml = manifestsYaml(kindManifests(SPEC));
+    const yaml = manifestsYaml(clusterManifests(SPEC));
     const docs = yaml.split('---\n');
     expect(docs).toHaveLength(4);
     expect(docs[0]).toBe('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: rl-0a1b2c\n  labels:\n    resetlab.prefix: rl-0a1b2c\n');
@@ -90,16 +91,16 @@ describe('kindManifests', () => {
   });
 
   it('no client Deployment when the client runs on the node; ports follow the topology', () => {
-    const objects = kindManifests({ ...SPEC, clientPod: false, servicePort: 8081, serverPort: 9000 });
+    const objects = clusterManifests({ ...SPEC, clientPod: false, servicePort: 8081, serverPort: 9000 });
     expect(objects.map((o) => `${o.kind}`)).toEqual(['Namespace', 'Deployment', 'Service']);
     const svc = objects[2] as { spec: { ports: unknown[] } };
     expect(svc.spec.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 8081, targetPort: 9000 }]);
   });
   it("holds the pod with a command the registry-free agent image carries; a progress deadline when given", () => {
-    const server = kindManifests({ ...SPEC, progressDeadlineSeconds: 900 })[1] as { spec: { progressDeadlineSeconds?: number; template: { spec: { containers: { command: string[] }[] } } } };
+    const server = clusterManifests({ ...SPEC, progressDeadlineSeconds: 900 })[1] as { spec: { progressDeadlineSeconds?: number; template: { spec: { containers: { command: string[] }[] } } } };
     expect(server.spec.template.spec.containers[0]!.command).toEqual([...HOLDER_COMMAND]);
     expect(DEFAULT_TOOLS).toContain(HOLDER_COMMAND[0]);
     expect(server.spec.progressDeadlineSeconds).toBe(900);
-    expect((kindManifests(SPEC)[1] as { spec: object }).spec).not.toHaveProperty('progressDeadlineSeconds');
+    expect((clusterManifests(SPEC)[1] as { spec: object }).spec).not.toHaveProperty('progressDeadlineSeconds');
   });
 });

@@ -7,7 +7,7 @@
  * test/fixtures/kind/.
  */
 import { parse } from 'yaml';
-import type { KubeProxyMode } from './config.js';
+import type { KubeProxyMode } from '../kind/config.js';
 
 /** What kube-proxy's ConfigMap says. */
 export interface KubeProxyConfigFacts {
