@@ -86,7 +86,28 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
   // The node id (with the run's prefix) rides along in argv so the process can be found by prefix.
   const hostArgv = [process.execPath, agentModule(name), JSON.stringify(args), `--rl-node=${node.id}`];
   if (node.spawnAgent) return node.spawnAgent(name, hostArgv, deadlineMs);
-  const argv = node.wrap(hostArgv);
+  const warm = typeof args === 'object' && args !== null && (args as { startOnSignal?: unknown }).startOnSignal === true;
+  return startAgentProcess(name, node.wrap(hostArgv), deadlineMs, { warm });
+}
+
+/** How `startAgentProcess` runs one agent. */
+export interface AgentProcessOptions {
+  /** Warm start (`startOnSignal`): `go()` sends SIGUSR2. */
+  warm?: boolean;
+  /**
+   * A graceful stop other than SIGTERM to the local process, for a local process that is only
+   * a client of the agent (`kubectl exec`: a signal to kubectl never reaches the agent, and
+   * kubectl killed early loses the result line). It must make the agent print its result and
+   * exit; SIGKILL of the local process still follows after the grace.
+   */
+  stop?: (local: { closeStdin(): void }) => void | Promise<void>;
+}
+
+/**
+ * Runs `argv` (a local process that is, or reaches, the agent) and reads the agent's lines
+ * from its stdout; the local process is SIGKILLed if still alive after `deadlineMs`.
+ */
+export function startAgentProcess(name: AgentName, argv: readonly string[], deadlineMs: number, options: AgentProcessOptions = {}): StartedAgent {
   const child: ResultPromise = execa(argv[0]!, argv.slice(1), {
     stdin: 'pipe',
     reject: false,
@@ -96,7 +117,7 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
   const tickListeners: ((t: Record<string, unknown>) => void)[] = [];
   const countListeners: ((t: Record<string, unknown>) => void)[] = [];
   let killedAtDeadline = false;
-  const warm = typeof args === 'object' && args !== null && (args as { startOnSignal?: unknown }).startOnSignal === true;
+  const warm = options.warm === true;
   const [armed, resolveArmed, rejectArmed] = eventPromise();
   const [ready, resolveReady, rejectReady] = eventPromise();
   const lines = new AgentLines({
@@ -143,7 +164,8 @@ export function startAgent(node: Wrapper, name: AgentName, args: unknown, deadli
     onCount: (l) => countListeners.push(l),
     stop: async (graceMs = 5000) => {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
+        if (options.stop) await Promise.resolve(options.stop({ closeStdin: () => child.stdin?.end() })).catch(() => undefined);
+        else child.kill('SIGTERM');
         const timer = setTimeout(() => {
           killedAtDeadline = true;
           child.kill('SIGKILL');

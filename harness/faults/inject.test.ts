@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INJECT_MARKER } from '../lab/evidence.js';
-import { injectAgentArgs, injectReport, type InjectOptions } from './inject.js';
+import type { Lab } from '../lab/lab.js';
+import { injectAgentArgs, injectReport, tryRstCapture, type InjectOptions } from './inject.js';
 
 const sending: InjectOptions = { offset: 'above-window', ratePerSecond: 50, deadlineMs: 20_000 };
 const dry: InjectOptions = { offset: 'below-window', ratePerSecond: 50, deadlineMs: 20_000, dryRun: true };
@@ -27,5 +28,13 @@ describe('InjectFault options', () => {
     expect(r.details).not.toHaveProperty('wouldHaveSent');
     expect(injectReport(dry, { result: null, killedAtDeadline: false, stderr: 'boom\n' }).disturbed).toBe('the inject agent died without a result: boom');
     expect(injectReport(dry, { result: null, killedAtDeadline: true, stderr: '' }).disturbed).toBe('the inject agent was killed at its deadline');
+  });
+});
+
+describe('tryRstCapture', () => {
+  it('a node that cannot wrap a local process (kind, kube) gives no capture and says why, instead of failing the arm', () => {
+    const server = { role: 'server', id: 'rl-0a1b2c-worker/pod', exec: () => Promise.reject(new Error('unused')), wrap: () => { throw new Error('failed to wrap a command for rl-0a1b2c-worker/pod: kind nodes start long-running processes in containers (spawnAgent)'); } };
+    const lab = { nodes: { server }, addresses: { serverPort: 8080 } } as unknown as Pick<Lab, 'nodes' | 'addresses'>;
+    expect(tryRstCapture(lab, sending)).toEqual({ problem: 'no RST capture: failed to wrap a command for rl-0a1b2c-worker/pod: kind nodes start long-running processes in containers (spawnAgent)' });
   });
 });

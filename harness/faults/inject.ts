@@ -67,6 +67,20 @@ export function injectReport(options: InjectOptions, out: { result: Record<strin
 }
 
 /** See module doc. */
+/**
+ * The RST capture (tcpdump as a local process in the server's node), or why there is none:
+ * kind and kube nodes start long-running processes only as agents, so their `wrap` refuses
+ * and their evidence has no per-connection fates (measured in a 6.1 guest: without this the
+ * first arm on a real kind cluster failed).
+ */
+export function tryRstCapture(lab: Pick<Lab, 'nodes' | 'addresses'>, options: Pick<InjectOptions, 'deadlineMs' | 'captureReadyMs'>): { capture: StartedRstCapture } | { problem: string } {
+  try {
+    return { capture: startRstCapture(lab.nodes.server, lab.addresses.serverPort, options.deadlineMs, options.captureReadyMs ?? 30_000) };
+  } catch (error) {
+    return { problem: `no RST capture: ${(error as Error).message}` };
+  }
+}
+
 export class InjectFault implements Fault {
   readonly kind = 'inject';
   private agent: StartedAgent | null = null;
@@ -77,9 +91,9 @@ export class InjectFault implements Fault {
   async apply(lab: Lab, cleanup: CleanupStack): Promise<void> {
     // The capture and the injector start at once: nothing can be injected (or reset) before
     // the load starts, and the load starts only once both are ready.
-    const capture = this.options.capture !== false && !this.options.dryRun
-      ? startRstCapture(lab.nodes.server, lab.addresses.serverPort, this.options.deadlineMs, this.options.captureReadyMs ?? 30_000)
-      : null;
+    const tried = this.options.capture !== false && !this.options.dryRun ? tryRstCapture(lab, this.options) : null;
+    const capture = tried && 'capture' in tried ? tried.capture : null;
+    if (tried && 'problem' in tried) this.captureProblem = tried.problem;
     if (capture) cleanup.push('rst capture', async () => capture.kill());
     const agent = startAgent(lab.nodes.server, 'inject', injectAgentArgs(this.options, lab.addresses.serverPort), this.options.deadlineMs);
     this.agent = agent;
