@@ -9,7 +9,7 @@ import { DEFAULT_DRIVER, DRIVERS, driverOptions } from '../lab/registry.js';
 import { resetlabVersion } from '../run/environment.js';
 import { registerBenchCommands } from './commands/bench.js';
 import { checkCommand, type CheckFlags } from './commands/check.js';
-import { cleanupCommand } from './commands/cleanup.js';
+import { cleanupCommand, type CleanupFlags } from './commands/cleanup.js';
 import { compareCommand, type CompareFlags } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
 import { registerKernelCommands } from './commands/kernels.js';
@@ -99,7 +99,15 @@ export function buildProgram(getCtx: () => CliContext): Command {
     .description('say what this machine can and cannot do')
     .option('--json', 'print findings as JSON')
     .action((flags: { json?: boolean }) => doctorCommand(getCtx(), flags));
-  program.command('cleanup').description('remove everything left by runs that did not finish').action(() => cleanupCommand(getCtx()));
+  program
+    .command('cleanup')
+    .description('remove everything left by runs that did not finish (a cluster of yours only with --driver kube)')
+    .option('--driver <driver>', 'only this driver\'s leftovers (kube: the dead runs\' namespaces on the cluster of --context)')
+    .option('--context <name>', 'kube: the kubeconfig context (default: the current one)')
+    .option('--kubeconfig <file>', "kube: the kubeconfig (default: kubectl's)")
+    .option('--allow-context <name>', 'kube: use this context although it does not look local')
+    .addOption(new Option('--time-scale <x>', 'multiply deadlines (set by the vm driver in its guests)').hideHelp())
+    .action(({ timeScale: _t, ...flags }: CleanupFlags & { timeScale?: string }) => cleanupCommand(getCtx(), flags));
   return program;
 }
 

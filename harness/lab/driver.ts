@@ -80,6 +80,10 @@ export interface LabDriver {
   execute(ctx: DriverContext, scenarios: Scenario[], flags: DriverFlags, onReport: (r: RunReport) => Promise<void>): Promise<RunReport[]>;
   /** `resetlab doctor`: whether this machine can run the driver, and the one command that makes it ready (read-only). */
   readiness(runner: Runner): Promise<Readiness>;
-  /** `resetlab cleanup`: removes what dead runs of this driver left; returns lines to print. */
-  removeLeftovers(ctx: Pick<DriverContext, 'runner' | 'say'>): Promise<void>;
+  /**
+   * `resetlab cleanup`: removes what dead runs of this driver left and says so. `flags` are the
+   * cleanup command's (`--driver`, the driver's own options); a driver that reaches something
+   * outside this machine (kube) acts only when `--driver` names it.
+   */
+  removeLeftovers(ctx: Pick<DriverContext, 'runner' | 'say'>, flags?: DriverFlags): Promise<void>;
 }

@@ -54,7 +54,12 @@ export interface DataPlane {
 
 /** A provisioned lab. `destroy()` removes everything it made and never throws. */
 export interface Lab {
-  readonly driver: 'netns' | 'kind';
+  readonly driver: 'netns' | 'kind' | 'kube';
+  /**
+   * Optional: the kernel the data plane runs on when it is not this machine's (kube: node A's
+   * `kernelVersion`); the report's `kernel` then says it instead of `uname -r`.
+   */
+  readonly kernel?: string;
   readonly prefix: string;
   readonly dataPlane: DataPlane;
   readonly addresses: LabAddresses;

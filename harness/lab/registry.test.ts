@@ -4,14 +4,14 @@ import { DRIVERS, driverFlagProblems, driverFor, driverOptions } from './registr
 const fields = (flags: Record<string, unknown>) => driverFlagProblems(flags).map((p) => `${p.field}: ${p.message}`);
 
 describe('driver registry', () => {
-  it('knows netns (default), kind and vm, each with its own options', () => {
-    expect(DRIVERS.map((d) => d.name)).toEqual(['netns', 'kind', 'vm']);
+  it('knows netns (default), kind, vm and kube, each with its own options', () => {
+    expect(DRIVERS.map((d) => d.name)).toEqual(['netns', 'kind', 'vm', 'kube']);
     expect(driverFor({})?.name).toBe('netns');
     expect(driverFor({ driver: 'vm' })?.name).toBe('vm');
     expect(driverOptions().filter((o) => o.driver === 'vm').map((o) => o.key)).toContain('kernel');
   });
   it('rejects an unknown driver and options of another driver, listing all', () => {
-    expect(fields({ driver: 'docker' })[0]).toBe('--driver: unknown driver "docker"; expected one of netns, kind, vm');
+    expect(fields({ driver: 'docker' })[0]).toBe('--driver: unknown driver "docker"; expected one of netns, kind, vm, kube');
     expect(fields({ keepCluster: true, kernel: '6.1' })).toEqual(['--keep-cluster: only applies with --driver kind', '--kernel: only applies with --driver kind or vm']);
     // --kube-proxy-mode is a flag of every driver now, checked with the scenarios (scenario/kube-proxy-flags.ts).
     // kind takes --kernel (the cluster in a guest), but not the vm driver's --parallel.

@@ -6,11 +6,12 @@
 import type { InputProblem } from '../errors.js';
 import type { DriverFlags, DriverOption, LabDriver } from './driver.js';
 import { kindDriver } from './kind/driver.js';
+import { kubeDriver } from './kube/driver.js';
 import { netnsDriver } from './netns/driver.js';
 import { vmDriver } from './vm/driver.js';
 
 /** Every driver, the default first. */
-export const DRIVERS: readonly LabDriver[] = [netnsDriver, kindDriver, vmDriver];
+export const DRIVERS: readonly LabDriver[] = [netnsDriver, kindDriver, vmDriver, kubeDriver];
 
 /** The default driver's name. */
 export const DEFAULT_DRIVER = 'netns';

@@ -319,7 +319,7 @@ export const Environment = z.object({
     })
     .passthrough()
     .optional(),
-  /** kind driver only: versions as the cluster reports them. */
+  /** kind and kube drivers: versions as the cluster reports them. */
   kubernetes: z
     .object({ version: z.string(), kubeProxyVersion: z.string(), kubeProxyMode: z.string(), nodeImage: z.string().optional() })
     .optional(),

@@ -46,15 +46,15 @@ export const FINGERPRINT_SYSCTLS = [
 ];
 
 /**
- * kind only: versions as the cluster reported them at provisioning (the kind driver records
- * them in its data-plane knobs). kind builds kube-proxy per Kubernetes release, so the
- * kube-proxy image tag is also the Kubernetes version.
+ * kind and kube: versions as the cluster reported them at provisioning (the drivers record
+ * them in their data-plane knobs). kind builds kube-proxy per Kubernetes release, so there
+ * the kube-proxy image tag is also the Kubernetes version; kube records the API server's own.
  */
 function kubernetesFacts(lab: Lab): NonNullable<Environment['kubernetes']> {
   const k = lab.dataPlane.knobs;
   const kubeProxyVersion = typeof k.kubeProxyVersion === 'string' ? k.kubeProxyVersion : String(k.kubeProxyImage ?? 'unknown');
   return {
-    version: typeof k.kubeProxyVersion === 'string' ? k.kubeProxyVersion : 'unknown',
+    version: typeof k.serverVersion === 'string' ? k.serverVersion : typeof k.kubeProxyVersion === 'string' ? k.kubeProxyVersion : 'unknown',
     kubeProxyVersion,
     kubeProxyMode: lab.dataPlane.proxyMode,
     ...(typeof k.nodeImage === 'string' ? { nodeImage: k.nodeImage } : {}),
@@ -65,7 +65,7 @@ function kubernetesFacts(lab: Lab): NonNullable<Environment['kubernetes']> {
 export async function readEnvironment(lab: Lab, runner: Runner): Promise<Environment> {
   const sysctls = await lab.readSysctls(lab.nodeRoles, FINGERPRINT_SYSCTLS);
   return {
-    kernel: release(),
+    kernel: lab.kernel ?? release(),
     driver: lab.driver,
     proxyMode: lab.dataPlane.proxyMode,
     proxyModeReason: lab.dataPlane.reason,
@@ -78,7 +78,7 @@ export async function readEnvironment(lab: Lab, runner: Runner): Promise<Environ
     hostname: hostname(),
     sysctls,
     ...(lab.dataPlane.kubeProxy ? { kubeProxy: lab.dataPlane.kubeProxy as NonNullable<Environment['kubeProxy']> } : {}),
-    ...(lab.driver === 'kind' ? { kubernetes: kubernetesFacts(lab) } : {}),
+    ...(lab.driver === 'kind' || lab.driver === 'kube' ? { kubernetes: kubernetesFacts(lab) } : {}),
     ...(lab.readRps ? { rps: await lab.readRps(lab.nodeRoles) } : {}),
   };
 }

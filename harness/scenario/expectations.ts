@@ -23,7 +23,7 @@ export const Expectation = z.strictObject({
   expect: z.enum(['reproduced', 'not-reproduced', 'not-fixed', 'inconclusive']),
   kernel: KernelRange.optional(),
   proxyMode: z.enum(['ipvs', 'iptables', 'nftables']).optional(),
-  driver: z.enum(['netns', 'kind', 'vm']).optional(),
+  driver: z.enum(['netns', 'kind', 'kube', 'vm']).optional(),
   /**
    * The modelled kube-proxy releases the row was measured for, as a range on `1.<minor>`
    * (e.g. "<1.15", ">=1.29"); absent: the default version only (the one the row's run used).
@@ -101,7 +101,7 @@ export function selectExpectation(list: Expectation[], scenario: string, f: Matc
         (!e.proxyMode || e.proxyMode === f.proxyMode) &&
         (!e.driver || e.driver === f.driver || (e.driver === 'netns' && f.driver === 'vm')) &&
         (e.kubeProxyBinary ?? null) === (f.kubeProxyBinary ?? null) &&
-        (e.driver === 'kind' || f.driver === 'kind' || e.kubeProxyBinary !== undefined || kubeProxyMatches(e.kubeProxy, f.kubeProxyVersion)),
+        (e.driver === 'kind' || f.driver === 'kind' || e.driver === 'kube' || f.driver === 'kube' || e.kubeProxyBinary !== undefined || kubeProxyMatches(e.kubeProxy, f.kubeProxyVersion)),
     ) ?? null
   );
 }

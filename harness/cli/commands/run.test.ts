@@ -30,7 +30,7 @@ describe('prepareRun: every problem at once', () => {
     expect(fields(error.problems)).toEqual(['flags: <scenario>', 'flags: --driver', 'flags: --duration', 'flags: --trials']);
     expect(error.problems.map(formatProblem)).toEqual([
       'flags: <scenario>: name at least one scenario or file',
-      'flags: --driver: unknown driver "docker"; expected one of netns, kind, vm',
+      'flags: --driver: unknown driver "docker"; expected one of netns, kind, vm, kube',
       expect.stringMatching(/^flags: --duration: .*"soon"/),
       'flags: --trials: must be >= 1 (got 0)',
     ]);

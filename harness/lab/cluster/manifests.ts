@@ -50,6 +50,8 @@ export interface WorkloadSpec {
   pullPolicy?: 'Never' | 'IfNotPresent' | 'Always';
   /** Capabilities the holders add (kube: the agents run by `kubectl exec` inside them). */
   capabilities?: string[];
+  /** An emptyDir mounted here in the holders (kube: the agents' pid files, kube/node.ts). */
+  scratchDir?: string;
   /** Extra labels and annotations of the Namespace (kube: Pod Security, the run's owner). */
   namespaceLabels?: Record<string, string>;
   namespaceAnnotations?: Record<string, string>;
@@ -108,8 +110,10 @@ function holderDeployment(spec: WorkloadSpec, role: 'server' | 'client', name: s
               command: [...HOLDER_COMMAND],
               ...(ports.length > 0 ? { ports } : {}),
               ...(spec.capabilities?.length ? { securityContext: { capabilities: { add: [...spec.capabilities] } } } : {}),
+              ...(spec.scratchDir ? { volumeMounts: [{ name: 'scratch', mountPath: spec.scratchDir }] } : {}),
             },
           ],
+          ...(spec.scratchDir ? { volumes: [{ name: 'scratch', emptyDir: {} }] } : {}),
         },
       },
     },

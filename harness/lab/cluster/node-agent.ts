@@ -39,10 +39,12 @@ restore() {
   done < "$state"
   : > "$state"
 }
-trap 'restore; exit 0' TERM INT
-echo "resetlab node agent: up for $RESETLAB_LIFETIME_SEC s"
+sleeper=
+trap '[ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null; restore; exit 0' TERM INT
 sleep "$RESETLAB_LIFETIME_SEC" &
-wait $!
+sleeper=$!
+echo "resetlab node agent: up for $RESETLAB_LIFETIME_SEC s"
+wait "$sleeper"
 restore
 `;
 

@@ -12,10 +12,10 @@ import { stoppingFor } from '../../run/stopping.js';
 import type { LabFactory } from '../../run/run-scenario.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { LabDriver } from '../driver.js';
-import { rpsSpecs } from '../netns/capabilities.js';
 import { liveOwner } from '../owner.js';
 import { newPrefix } from '../prefix.js';
 import { removeKindLeftovers } from './cleanup.js';
+import { AGENT_IMAGE_HELP, clusterScenarioProblems } from '../cluster/scenarios.js';
 import type { KubeProxyMode } from './config.js';
 import { assertKindPreconditions, kindPreconditions, kindReadiness } from './preconditions.js';
 import { provisionKindLab } from './provider.js';
@@ -56,19 +56,7 @@ export function kindFlagProblems(flags: KindFlags): InputProblem[] {
 }
 
 /** What only the netns driver can do, refused on kind (pure). */
-export function kindScenarioProblems(scenarios: Scenario[]): InputProblem[] {
-  const problems: InputProblem[] = [];
-  for (const s of scenarios) {
-    const p = (field: string, message: string) => problems.push({ file: s.source, field, message });
-    if (s.fault.kind === 'delayed-duplicates') p('fault.kind', 'delayed-duplicates needs the netns driver (it builds a second wire between the nodes)');
-    for (const r of rpsSpecs(s)) p(r.field, 'rps is only supported with the netns driver');
-    // The kind driver places a client pod or uses a node; these paths are netns-only for now.
-    if (s.topology.client === 'external') p('topology.client', 'client: external needs the netns driver');
-    if (s.topology.service === 'nodePort') p('topology.service', 'service: nodePort needs the netns driver');
-    if (s.topology.hairpin) p('topology.hairpin', 'hairpin needs the netns driver');
-  }
-  return problems;
-}
+export const kindScenarioProblems = clusterScenarioProblems;
 
 /**
  * Checks the machine for the kind driver (throws UnsupportedError, exit 2, before anything
@@ -133,7 +121,7 @@ export const kindDriver: LabDriver = {
     { flags: '--keep-cluster', key: 'keepCluster', description: 'kind: reuse the cluster if it exists and keep it afterwards' },
     { flags: '--cluster <name>', key: 'cluster', description: 'kind: the cluster to create or reuse' },
     { flags: '--node-image <image>', key: 'nodeImage', description: 'kind: kindest/node image (the Kubernetes version)' },
-    { flags: '--agent-image <image>', key: 'agentImage', description: 'kind: a prebuilt agent image instead of building docker/Dockerfile' },
+    { flags: '--agent-image <image>', key: 'agentImage', description: AGENT_IMAGE_HELP },
     ...KIND_GUEST_OPTIONS,
   ],
   flagProblems: (flags) => [...kindFlagProblems(flags as KindFlags), ...kindGuestFlagProblems(flags)],

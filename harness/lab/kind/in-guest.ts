@@ -20,6 +20,8 @@ import type { RunReport } from '../../report/schema.js';
 import type { DriverFlags, DriverOption, LabDriver } from '../driver.js';
 import { newPrefix } from '../prefix.js';
 import { runOnKernels } from '../vm/run-on-kernels.js';
+import { runGuestCommands, type GuestCommandResult, type KernelRunContext } from '../vm/provider.js';
+import { resolveKernel } from '../../kernels/resolve.js';
 import { parseVmFlags, type VmFlags } from '../vm/flags.js';
 import { assertVmPreconditions } from '../vm/preconditions.js';
 import { GUEST_OUT } from '../vm/guest-init.js';
@@ -85,6 +87,39 @@ export async function runKindInGuest(ctx: Parameters<LabDriver['execute']>[0], s
       setupMs: 10 * 60_000,
     };
     return await runOnKernels(ctx, scenarios, settings, flags, onReport);
+  } finally {
+    for (const p of await cleanup.unwind()) ctx.say(`resetlab: ${p}`);
+  }
+}
+
+/**
+ * Runs resetlab commands one after another in one kind guest of the first `--kernel` (dockerd
+ * started, the offline node image loaded, kind and kubectl on PATH), e.g. a kind run that keeps
+ * its cluster and then `--driver kube` runs against it. `commands` gets the node image's name.
+ */
+export async function runCommandsInKindGuest(
+  ctx: KernelRunContext,
+  flags: DriverFlags,
+  commands: (nodeImage: string) => string[][],
+  budgetMs: number,
+): Promise<{ nodeImage: string; results: GuestCommandResult[] }> {
+  const settings = parseVmFlags(kindVmFlags(flags)).settings!;
+  assertVmPreconditions();
+  const cleanup = new CleanupStack();
+  try {
+    const image = await ensureNodeImage(OFFLINE_K8S_VERSION, { runner: ctx.runner, say: ctx.say, cleanup, prefix: newPrefix() });
+    const kroot = kubernetesCacheRoot();
+    const { kind } = await ensureKind(kroot, { runner: ctx.runner, say: ctx.say });
+    const artefact = await resolveKernel(settings.kernels[0]!, { say: ctx.say });
+    const prelude = kindGuestPrelude({
+      nodeTar: image.tar,
+      nodeImage: image.name,
+      pathDirs: [`${kind!.dir}/bin`, `${versionDir(kroot, OFFLINE_K8S_VERSION)}/bin`],
+      dockerSize: KIND_GUEST_DEFAULTS.dockerSize,
+      share: GUEST_OUT,
+    });
+    const results = await runGuestCommands(ctx, artefact, settings, commands(image.name), budgetMs, { prelude, overlaySize: KIND_GUEST_DEFAULTS.overlaySize, label: 'resetlab commands on kind' });
+    return { nodeImage: image.name, results };
   } finally {
     for (const p of await cleanup.unwind()) ctx.say(`resetlab: ${p}`);
   }

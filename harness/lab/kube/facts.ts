@@ -121,6 +121,8 @@ export interface Permission {
   resource: string;
   group?: string;
   subresource?: string;
+  /** One object by name (a Role may grant only it, e.g. the kube-proxy ConfigMap). */
+  name?: string;
   /** Namespace-scoped permissions are asked in the run's namespace (or kube-system). */
   namespace?: string;
   /** What resetlab does with it (for the refusal). */
@@ -150,6 +152,7 @@ export function accessReviews(permissions: readonly Permission[]): Record<string
           ...(p.group ? { group: p.group } : {}),
           ...(p.subresource ? { subresource: p.subresource } : {}),
           ...(p.namespace ? { namespace: p.namespace } : {}),
+          ...(p.name ? { name: p.name } : {}),
         },
       },
     })),

@@ -24,7 +24,7 @@ export function runPermissions(ns: string): Permission[] {
     inNs('patch', 'deployments', 'kubectl apply of the workloads', { group: 'apps' }),
     inNs('create', 'services', "create the run's ClusterIP Service"),
     inNs('list', 'endpointslices', "wait for the Service's endpoint", { group: 'discovery.k8s.io' }),
-    { verb: 'get', resource: 'configmaps', namespace: 'kube-system', why: "read kube-proxy's mode and masqueradeAll", optional: true },
+    { verb: 'get', resource: 'configmaps', name: 'kube-proxy', namespace: 'kube-system', why: "read kube-proxy's mode and masqueradeAll", optional: true },
     { verb: 'list', resource: 'pods', namespace: 'kube-system', why: "read kube-proxy's version (its pod's image)", optional: true },
   ];
 }

@@ -141,21 +141,39 @@ export async function runGuestCommand(
   budgetMs: number,
   extra: { prelude?: string; overlaySize?: string; label?: string } = {},
 ): Promise<GuestCommandResult> {
+  return (await runGuestCommands(ctx, artefact, settings, [args], budgetMs, extra))[0]!;
+}
+
+/**
+ * Runs resetlab commands one after another in one guest (each as `runGuestCommand` runs one;
+ * a later one sees what an earlier one left inside the guest, e.g. a kind cluster it kept).
+ * Returns one result per command, in order; commands the guest did not reach have a null
+ * exit code and say why in `stopped`.
+ */
+export async function runGuestCommands(
+  ctx: KernelRunContext,
+  artefact: KernelArtefact,
+  settings: VmSettings,
+  commands: string[][],
+  budgetMs: number,
+  extra: { prelude?: string; overlaySize?: string; label?: string } = {},
+): Promise<GuestCommandResult[]> {
   return runGuest(ctx, artefact, settings, {
-    label: extra.label ?? `resetlab ${args.slice(0, 2).join(' ')}`,
+    label: extra.label ?? `resetlab ${commands[0]!.slice(0, 2).join(' ')}`,
     budgetMs,
     ...(extra.overlaySize ? { overlaySize: extra.overlaySize } : {}),
-    prepare: () => ({ cells: [], commands: [{ index: 0, args, outFile: 'command.out' }], ...(extra.prelude ? { prelude: extra.prelude } : {}) }),
-    collect: (out, st, facts, _keptLog, stopped) => {
-      let stdout = '';
-      try {
-        stdout = readFileSync(join(out, 'command.out'), 'utf8');
-      } catch {
-        // nothing came back: exitCode and stopped say why
-      }
-      const exitCode = st.cells.get(0) ?? null;
-      return { exitCode, stdout, facts, stopped: exitCode === null ? stopped : null };
-    },
+    prepare: () => ({ cells: [], commands: commands.map((args, index) => ({ index, args, outFile: `command-${index}.out` })), ...(extra.prelude ? { prelude: extra.prelude } : {}) }),
+    collect: (out, st, facts, _keptLog, stopped) =>
+      commands.map((_, index) => {
+        let stdout = '';
+        try {
+          stdout = readFileSync(join(out, `command-${index}.out`), 'utf8');
+        } catch {
+          // nothing came back: exitCode and stopped say why
+        }
+        const exitCode = st.cells.get(index) ?? null;
+        return { exitCode, stdout, facts, stopped: exitCode === null ? stopped : null };
+      }),
   });
 }
 

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { manifestsYaml } from '../cluster/manifests.js';
+import type { ClusterNode } from './facts.js';
+import { kubeRunObjects, masqueradeArgv, masqueradePlan, type KubeCluster } from './provider.js';
+
+const node = (name: string, taints: ClusterNode['taints'] = []): ClusterNode => ({ name, ready: true, unschedulable: false, taints, internalIP: '172.18.0.2', kernelVersion: '6.1.0-57-amd64', kubeletVersion: 'v1.20.2', osImage: 'Debian', containerRuntime: 'containerd://1.6', os: 'linux' });
+const cluster: KubeCluster = {
+  target: { context: 'kind-rl', server: 'https://127.0.0.1:40000' },
+  serverVersion: 'v1.20.2',
+  nodes: { a: node('rl-worker'), b: node('rl-control-plane'), how: 'chosen', tolerations: { a: [], b: [{ key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' }] } },
+  kubeProxy: { mode: 'ipvs', configuredMode: 'ipvs', loggedMode: 'ipvs', masqueradeAll: false, tcpBeLiberal: null, version: 'v1.20.2', image: 'k8s.gcr.io/kube-proxy:v1.20.2', unknown: [] },
+  image: 'resetlab-agent:local',
+  pullPolicy: 'IfNotPresent',
+};
+const topology = { proxyMode: 'auto', client: 'pod', masquerade: true, dropInvalid: 'auto', servicePort: 80, serverPort: 8080 } as const;
+
+describe('kube run objects', () => {
+  it('a labelled privileged namespace, the node agent on node A, then the workloads pinned by node name', () => {
+    const objects = kubeRunObjects({ prefix: 'rl-1a2b3c', topology, cluster, agentLifetimeSec: 1800 }) as { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: { template?: { spec: Record<string, unknown> } } }[];
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/rl-1a2b3c', 'Pod/rl-1a2b3c-node-agent', 'Deployment/rl-1a2b3c-server', 'Service/rl-1a2b3c-svc', 'Deployment/rl-1a2b3c-client']);
+    expect(objects[0]!.metadata.labels).toEqual({ 'resetlab.prefix': 'rl-1a2b3c', 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'privileged', 'pod-security.kubernetes.io/audit': 'privileged' });
+    expect(objects[0]!.metadata.annotations?.['resetlab.io/owner']).toMatch(/^.+\/\d+$/);
+    const server = objects[2]!.spec!.template!.spec as { tolerations?: unknown[]; affinity?: unknown; nodeSelector?: unknown; containers: { imagePullPolicy: string; securityContext: unknown; volumeMounts: unknown }[] };
+    expect(JSON.stringify(server.affinity)).toContain('"values":["rl-control-plane"]');
+    expect(server.nodeSelector).toBeUndefined();
+    expect(server.tolerations).toEqual(cluster.nodes.tolerations.b);
+    expect(server.containers[0]).toMatchObject({ imagePullPolicy: 'IfNotPresent', securityContext: { capabilities: { add: ['NET_RAW', 'NET_ADMIN'] } }, volumeMounts: [{ name: 'scratch', mountPath: '/resetlab' }] });
+    const client = objects[4]!.spec!.template!.spec as { tolerations?: unknown[]; affinity?: unknown };
+    expect(JSON.stringify(client.affinity)).toContain('"values":["rl-worker"]');
+    expect(client.tolerations).toBeUndefined();
+    expect(parseAllDocuments(manifestsYaml(objects)).every((d) => d.errors.length === 0)).toBe(true);
+  });
+
+  it('no client Deployment when the client is node A itself', () => {
+    expect(kubeRunObjects({ prefix: 'rl-1a2b3c', topology: { ...topology, client: 'node' }, cluster, agentLifetimeSec: 600 }).map((o) => o.kind)).toEqual(['Namespace', 'Pod', 'Deployment', 'Service']);
+  });
+});
+
+describe('masquerade on a cluster the user has', () => {
+  it("uses kube-proxy's masqueradeAll, else a rule of resetlab's; refuses a plain path where everything is masqueraded", () => {
+    expect(masqueradePlan(true, true)).toEqual({ by: 'kube-proxy' });
+    expect(masqueradePlan(true, false)).toEqual({ by: 'resetlab' });
+    expect(masqueradePlan(true, null)).toEqual({ by: 'resetlab' });
+    expect(masqueradePlan(false, false)).toEqual({ by: 'none' });
+    expect(masqueradePlan(false, null)).toEqual({ by: 'none' });
+    expect(masqueradePlan(false, true)).toMatchObject({ refuse: expect.stringMatching(/masqueradeAll: true/) });
+  });
+  it('the rule masquerades only the client pod -> server pod port, first in nat POSTROUTING, and deletes the same spec', () => {
+    const a = { clientIp: '10.244.1.5', serverIp: '10.244.0.7', serverPort: 8080, comment: 'rl-1a2b3c-masquerade' };
+    expect(masqueradeArgv('add', a)).toEqual(['iptables', '-w', '-t', 'nat', '-I', 'POSTROUTING', '1', '-s', '10.244.1.5/32', '-d', '10.244.0.7/32', '-p', 'tcp', '--dport', '8080', '-m', 'comment', '--comment', 'rl-1a2b3c-masquerade', '-j', 'MASQUERADE']);
+    expect(masqueradeArgv('delete', a).slice(0, 6)).toEqual(['iptables', '-w', '-t', 'nat', '-D', 'POSTROUTING']);
+    expect(masqueradeArgv('delete', a).slice(6)).toEqual(masqueradeArgv('add', a).slice(7));
+  });
+});
