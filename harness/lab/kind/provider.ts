@@ -23,7 +23,7 @@ import { dataPlaneSummary, invalidDropArgv, invalidDropTable, nftInvalidDrop, ty
 import { KindContainer, type AgentContainers, type KindNode } from './node.js';
 import { preparePlan, provisionSteps, type KindProvisioned } from './steps.js';
 import { agentNodeImageName, bakesAgentImage, removeImage, type OfflineNodeImage } from './provision.js';
-import { retryingKubectl } from './kubectl-retry.js';
+import { retryingKubectl } from '../cluster/kubectl-retry.js';
 import { ClusterSysctls } from '../cluster/sysctls.js';
 import type { WaitOptions } from '../cluster/workloads.js';
 

@@ -48,7 +48,7 @@ export async function resolveTarget(runner: Runner, flags: KubeFlags): Promise<K
 
 /** The API server's version; refuses (exit 2) when it does not answer. */
 export async function serverVersion(runner: Runner, target: KubeTarget & { server: string | null }): Promise<string> {
-  const r = await tryRun(runner, kubectlFor(target, 'version', '-o', 'json', '--request-timeout=30s'), 60_000);
+  const r = await tryRun(runner, kubectlFor(target, 'version', '-o', 'json'), 60_000);
   if (r?.exitCode !== 0) {
     throw new UnsupportedError(`the kube driver cannot reach the cluster of context "${target.context}"${target.server ? ` (${target.server})` : ''}: ${r ? lastLine(r) : 'kubectl timed out'}`);
   }

@@ -17,6 +17,7 @@ import type { Scenario } from '../../scenario/schema.js';
 import type { DriverContext, DriverFlags, LabDriver } from '../driver.js';
 import { newPrefix } from '../prefix.js';
 import { manifestsYaml } from '../cluster/manifests.js';
+import { retryingKubectl } from '../cluster/kubectl-retry.js';
 import { AGENT_IMAGE_HELP, clusterScenarioProblems } from '../cluster/scenarios.js';
 import { DEFAULT_AGENT_IMAGE } from '../kind/provision.js';
 import { removeKubeLeftovers } from './cleanup.js';
@@ -131,11 +132,13 @@ export const kubeDriver: LabDriver = {
     for (const line of nodeChanges(cluster, scenarios)) ctx.say(`resetlab: will change ${line}`);
     if (!f.yes) throw new UnsupportedError(`nothing was changed: pass --yes to let resetlab change node ${cluster.nodes.a.name} as listed above (or --dry-run to see every manifest)`);
     const wait = timeScale > 1 ? { rolloutMs: 900_000, endpointsMs: 300_000 } : undefined;
+    // The API server may drop a request (more so in an emulated guest): kubectl is retried, but never `kubectl exec`.
+    const runner = retryingKubectl(ctx.runner, { attempts: timeScale > 1 ? 6 : 3, say: (line) => ctx.say(`resetlab: ${line}`), passThrough: (argv) => argv.includes('exec') });
     return runEach({ ...ctx, stopping: stoppingFor(flags) }, scenarios, (topology) =>
       provisionKubeLab({
         prefix: newPrefix(),
         topology,
-        runner: ctx.runner,
+        runner,
         cluster,
         ...(typeof f.kubeProxyMode === 'string' ? { expectMode: f.kubeProxyMode } : topology.proxyMode !== 'auto' ? { expectMode: topology.proxyMode } : {}),
         agentLifetimeSec: lifetimeSec,

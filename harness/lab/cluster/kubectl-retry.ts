@@ -21,13 +21,17 @@ export function isTransientKubectlFailure(r: RunResult): boolean {
   return r.exitCode !== 0 && TRANSIENT.test(`${r.stderr}\n${r.stdout}`);
 }
 
-/** Wraps `inner`: kubectl retried up to `attempts` times, `delayMs` x attempt apart; `say` hears each retry. */
-export function retryingKubectl(inner: Runner, o: { attempts?: number; delayMs?: number; say?: (line: string) => void } = {}): Runner {
+/**
+ * Wraps `inner`: kubectl retried up to `attempts` times, `delayMs` x attempt apart; `say` hears
+ * each retry. `passThrough` names kubectl commands never retried (the kube driver's `exec`: a
+ * remote command may have run before the connection dropped).
+ */
+export function retryingKubectl(inner: Runner, o: { attempts?: number; delayMs?: number; say?: (line: string) => void; passThrough?: (argv: readonly string[]) => boolean } = {}): Runner {
   const attempts = o.attempts ?? 6;
   const delayMs = o.delayMs ?? 10_000;
   return {
     async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-      if (argv[0] !== 'kubectl') return inner.run(argv, options);
+      if (argv[0] !== 'kubectl' || o.passThrough?.(argv)) return inner.run(argv, options);
       for (let i = 1; ; i++) {
         let r: RunResult;
         try {

@@ -65,4 +65,10 @@ describe('kubectl retried while the API server does not answer', () => {
     expect((await retryingKubectl(docker, { delayMs: 1 }).run(['docker', 'exec', 'n', 'true'], { check: false })).exitCode).toBe(1);
     expect(docker.calls).toHaveLength(1);
   });
+  it('never retries what passThrough names (kubectl exec: the remote command may have run)', async () => {
+    const exec = scripted([tls, { stdout: 'ok', stderr: '', exitCode: 0 }]);
+    const r = await retryingKubectl(exec, { delayMs: 1, passThrough: (argv) => argv.includes('exec') }).run(['kubectl', '--context', 'kind-x', 'exec', '-n', 'ns', 'pod', '--', 'nft', '-f', '-'], { check: false });
+    expect(r.exitCode).toBe(1);
+    expect(exec.calls).toHaveLength(1);
+  });
 });
