@@ -24,9 +24,10 @@ import { kernel61Flags } from '../helpers/vm-kernel.js';
 const wanted = process.env.RESETLAB_KUBE_VM === '1';
 const kernel = wanted ? await kernel61Flags() : 'set RESETLAB_KUBE_VM=1 to run it (a kind cluster in a 6.1 guest, then the kube driver on it: about 45 minutes under TCG)';
 
-interface Doc {
-  runs: { scenario: { name: string }; verdict: { outcome: string }; environment: { driver: string; kernel: string; proxyMode: string; knobs: Record<string, unknown>; sysctls: Record<string, Record<string, number>> }; arms: { evidence?: Record<string, unknown> }[] }[];
-}
+interface Report { scenario: { name: string }; verdict: { outcome: string }; environment: { driver: string; kernel: string; proxyMode: string; knobs: Record<string, unknown>; sysctls: Record<string, Record<string, number>> }; arms: { evidence?: Record<string, unknown> }[] }
+/** `run --json` prints one report for one scenario, else `{ runs }`. */
+type Doc = Report | { runs: Report[] };
+const runsOf = (d: Doc | null | undefined): Report[] => (!d ? [] : 'runs' in d ? d.runs : [d]);
 
 const KEY = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 
@@ -60,10 +61,10 @@ describe.skipIf(typeof kernel === 'string')(`the kube driver on a kind cluster i
     });
     const why = JSON.stringify(results.map((r) => ({ exitCode: r.exitCode, stopped: r.stopped, stdout: r.stdout.slice(0, 300) })));
     // 1. kind made the cluster (and its verdict is the kind driver's own).
-    expect(docs[0]?.runs[0]?.environment.driver, why).toBe('kind');
-    const before = docs[0]!.runs[0]!.environment.sysctls['node-a']?.[KEY];
+    expect(runsOf(docs[0])[0]?.environment.driver, why).toBe('kind');
+    const before = runsOf(docs[0])[0]!.environment.sysctls['node-a']?.[KEY];
     // 2. the kube driver on it.
-    const runs = docs[1]?.runs ?? [];
+    const runs = runsOf(docs[1]);
     expect(runs.map((r) => r.scenario.name), why).toEqual(['over-window-masquerade', 'over-window']);
     for (const r of runs) {
       expect(r.environment.driver).toBe('kube');
@@ -76,7 +77,7 @@ describe.skipIf(typeof kernel === 'string')(`the kube driver on a kind cluster i
     expect(runs[0]!.verdict.outcome, why).toBe('reproduced');
     expect(runs[1]!.verdict.outcome, why).toBe('not-reproduced');
     // 3. nothing of the earlier runs is left; be_liberal is what it was.
-    const after = docs[2]?.runs[0];
+    const after = runsOf(docs[2])[0];
     expect(after?.environment.knobs.otherRunNamespaces, why).toEqual([]);
     expect(after?.environment.knobs.nodeABeLiberalBefore).toBe(before ?? 0);
     // 4. cleanup had nothing to do and succeeded.

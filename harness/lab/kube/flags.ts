@@ -21,6 +21,8 @@ export interface KubeFlags {
   dryRun?: boolean;
   /** `--nodes A,B`: node A (the client's, where the replies are judged) and node B (the server's). */
   nodes?: string;
+  /** `--json` (a common run flag): stdout carries one JSON document. */
+  json?: boolean;
   /** `--agent-image IMAGE`: the image of the pods (resetlab's agent image; the cluster must be able to pull it or have it). */
   agentImage?: string;
 }
@@ -59,5 +61,6 @@ export function kubeFlagProblems(flags: KubeFlags): InputProblem[] {
   }
   if (flags.agentImage !== undefined && !/^[\w./:@-]+$/.test(flags.agentImage)) p('--agent-image', `"${flags.agentImage}" is not an image reference`);
   if (flags.yes && flags.dryRun) p('--dry-run', 'cannot be combined with --yes (a dry run changes nothing)');
+  if (flags.json && flags.dryRun) p('--dry-run', 'prints YAML on stdout, so it cannot be combined with --json');
   return problems;
 }
