@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../../exec/fake-runner.js';
 import type { LabTopology } from '../topology.js';
-import { agentNodeImageDockerfile, agentNodeImageName, bakeAgentImage, bakesAgentImage, EVERY_NODE_AGENT_ARCHIVE, kindPlan, removeImage } from './provision.js';
+import { agentNodeImageDockerfile, agentNodeImageName, bakeAgentImage, bakesAgentImage, createCluster, EVERY_NODE_AGENT_ARCHIVE, kindPlan, removeImage } from './provision.js';
 
 const TOPO: LabTopology = { proxyMode: 'ipvs', client: 'pod', masquerade: true, dropInvalid: false, servicePort: 80, serverPort: 8080 };
 const NODE = 'resetlab.local/kind-node:v1.20.2-8d8b0cde';
@@ -35,5 +35,14 @@ describe('the run node image with the agent inside (offline image only)', () => 
   it('removal: an image already gone counts as removed; any other refusal is reported', async () => {
     await expect(removeImage(new FakeRunner().on(/rmi/, { exitCode: 1, stderr: 'Error: No such image: x' }), 'x')).resolves.toBeUndefined();
     await expect(removeImage(new FakeRunner().on(/rmi/, { exitCode: 1, stderr: 'Error response from daemon: conflict: unable to remove repository reference "x" (must force) - container 1f is using its referenced image' }), 'x')).rejects.toThrow(/failed to remove image x: .*conflict/);
+  });
+});
+
+describe('creating a kept cluster from the offline image', () => {
+  it('does not pass --retain: a failed first attempt must be removed by kind so the retry can create it again', async () => {
+    const kept = kindPlan({ prefix: 'rl-0a1b2c', topology: TOPO, nodeImage: NODE, clusterName: 'rl-kube', keepCluster: true, offlineImage: { key: '8d8b0cdea06b', etcdImage: 'resetlab.local/etcd:3.4.23-4_b4' } });
+    const runner = new FakeRunner().on(/kind create cluster/, { exitCode: 1, stderr: 'ERROR: failed to create cluster: failed to join node with kubeadm\n' }, 1);
+    expect(await createCluster(runner, kept, false, () => undefined)).toBe(2);
+    expect(runner.lines).toEqual(['kind create cluster --name rl-kube --config - --wait 0s', 'kind create cluster --name rl-kube --config - --wait 0s']);
   });
 });

@@ -129,7 +129,8 @@ export async function createCluster(runner: Runner, plan: KindPlan, masqueradeAl
     ...(offline ? { disableDefaultCNI: true, kubeadmPatches: offlineKubeadmPatches(offline), workers: 1 as const } : {}),
   });
   // Without kindnet no node is Ready until the driver installs the pod network: do not wait for it here.
-  const argv = ['kind', 'create', 'cluster', '--name', plan.cluster, '--config', '-', '--wait', offline ? '0s' : '120s', ...(plan.keep ? ['--retain'] : [])];
+  // --retain keeps a half-made cluster for debugging; with the offline image's retry kind must remove it instead.
+  const argv = ['kind', 'create', 'cluster', '--name', plan.cluster, '--config', '-', '--wait', offline ? '0s' : '120s', ...(plan.keep && !offline ? ['--retain'] : [])];
   if (!offline) {
     await runner.run(argv, { input: config, timeoutMs: 600_000 });
     return 1;
