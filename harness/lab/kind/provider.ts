@@ -147,7 +147,8 @@ export async function provisionKindLab(options: KindLabOptions): Promise<KindLab
   const { prefix, topology } = options;
   const { plan, exists } = await preparePlan(options);
   // In an emulated guest (the offline image) the API server sometimes does not answer in time: kubectl is retried.
-  const runner = plan.offlineImage ? retryingKubectl(options.runner, { say: (line) => process.stderr.write(`resetlab: ${line}\n`) }) : options.runner;
+  // Measured (r22d): 5 retries over 150 s were not enough for `kubectl apply` right after the worker joined; 10 wait up to 9 min.
+  const runner = plan.offlineImage ? retryingKubectl(options.runner, { attempts: 11, say: (line) => process.stderr.write(`resetlab: ${line}\n`) }) : options.runner;
   const cleanup = new CleanupStack();
   try {
     cleanup.push(`owner file of ${prefix}`, claimOwner(prefix));

@@ -122,8 +122,10 @@ export const kubeDriver: LabDriver = {
   kernelsFor: () => [],
   async execute(ctx, scenarios, flags, onReport) {
     const f = flags as KubeFlags & DriverFlags;
-    const cluster = await prepareKubeCluster(ctx.runner, { ...f, ...(typeof f.kubeProxyMode === 'string' ? { kubeProxyMode: f.kubeProxyMode } : {}) }, ctx.say);
     const timeScale = f.timeScale !== undefined ? Number(f.timeScale) : 1;
+    // The API server may drop a request (more so in an emulated guest): kubectl is retried, but never `kubectl exec`.
+    const runner = retryingKubectl(ctx.runner, { attempts: timeScale > 1 ? 6 : 3, say: (line) => ctx.say(`resetlab: ${line}`), passThrough: (argv) => argv.includes('exec') });
+    const cluster = await prepareKubeCluster(runner, { ...f, ...(typeof f.kubeProxyMode === 'string' ? { kubeProxyMode: f.kubeProxyMode } : {}) }, ctx.say);
     const lifetimeSec = agentLifetimeSec(scenarios, timeScale);
     if (f.dryRun) {
       printDryRun(ctx, cluster, scenarios, lifetimeSec);
@@ -132,8 +134,6 @@ export const kubeDriver: LabDriver = {
     for (const line of nodeChanges(cluster, scenarios)) ctx.say(`resetlab: will change ${line}`);
     if (!f.yes) throw new UnsupportedError(`nothing was changed: pass --yes to let resetlab change node ${cluster.nodes.a.name} as listed above (or --dry-run to see every manifest)`);
     const wait = timeScale > 1 ? { rolloutMs: 900_000, endpointsMs: 300_000 } : undefined;
-    // The API server may drop a request (more so in an emulated guest): kubectl is retried, but never `kubectl exec`.
-    const runner = retryingKubectl(ctx.runner, { attempts: timeScale > 1 ? 6 : 3, say: (line) => ctx.say(`resetlab: ${line}`), passThrough: (argv) => argv.includes('exec') });
     return runEach({ ...ctx, stopping: stoppingFor(flags) }, scenarios, (topology) =>
       provisionKubeLab({
         prefix: newPrefix(),
