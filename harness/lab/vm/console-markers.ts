@@ -21,11 +21,20 @@ export interface BootState {
   done: boolean;
   /** Kernel panic / Oops lines seen. */
   panic: string | null;
+  /**
+   * Cell index -> the guest resetlab's own failure line while that cell ran (`resetlab: failed
+   * ...`, with the next line when it ends in ':'), so a cell without a report says why.
+   */
+  cellErrors: Map<number, string>;
+  /** The cell running now (between its start and end markers), or null. */
+  runningCell: number | null;
+  /** The failure line just seen ended in ':' and waits for its next line. */
+  errorContinues: boolean;
 }
 
 /** A fresh state. */
 export function initialBootState(): BootState {
-  return { uname: null, reachedInitramfs: false, reachedRoot: false, fatal: null, modulesMissing: [], calibration: null, cells: new Map(), done: false, panic: null };
+  return { uname: null, reachedInitramfs: false, reachedRoot: false, fatal: null, modulesMissing: [], calibration: null, cells: new Map(), done: false, panic: null, cellErrors: new Map(), runningCell: null, errorContinues: false };
 }
 
 /** Parses `RL-VM a=1 b c=x` into `{ a: "1", b: "", c: "x" }`; values are single words except `fatal`, which takes the rest of the line. */
@@ -51,7 +60,7 @@ export function applyConsoleLine(state: BootState, line: string): BootState {
     state.panic = line.replace(/^\[\s*[\d.]+\]\s*/, '').trim();
   }
   const m = parseMarker(line);
-  if (!m) return state;
+  if (!m) return noteCellError(state, line);
   if (m.stage === 'initramfs') state.reachedInitramfs = true;
   if (m.stage === 'root') state.reachedRoot = true;
   if (m.uname) state.uname = m.uname;
@@ -60,8 +69,32 @@ export function applyConsoleLine(state: BootState, line: string): BootState {
   if (m.calibrate !== undefined) {
     state.calibration = { guestMs: Number(m['guest-ms']), hostMs: Number(m['host-ms']), scale: Number(m.scale), rate: Number(m.rate), durationSec: Number(m.duration) };
   }
-  if (m['cell-start'] !== undefined) state.cells.set(Number(m['cell-start']), null);
-  if (m['cell-end'] !== undefined) state.cells.set(Number(m['cell-end']), Number(m.exit));
+  if (m['cell-start'] !== undefined) {
+    state.cells.set(Number(m['cell-start']), null);
+    state.runningCell = Number(m['cell-start']);
+  }
+  if (m['cell-end'] !== undefined) {
+    state.cells.set(Number(m['cell-end']), Number(m.exit));
+    state.runningCell = null;
+    state.errorContinues = false;
+  }
   if (m.done !== undefined) state.done = true;
+  return state;
+}
+
+/** Keeps the first failure line the guest resetlab prints while a cell runs (see BootState.cellErrors). */
+function noteCellError(state: BootState, raw: string): BootState {
+  const cell = state.runningCell;
+  if (cell === null) return state;
+  const line = raw.replace(/^\s*│?\s*/, '').trim();
+  if (state.errorContinues) {
+    state.errorContinues = false;
+    if (line) state.cellErrors.set(cell, `${state.cellErrors.get(cell)} ${line}`.slice(0, 600));
+    return state;
+  }
+  if (!state.cellErrors.has(cell) && /^resetlab: (failed|Error|.*\bcannot\b)/.test(line)) {
+    state.cellErrors.set(cell, line.replace(/^resetlab: /, '').slice(0, 600));
+    state.errorContinues = line.endsWith(':');
+  }
   return state;
 }

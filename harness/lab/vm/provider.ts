@@ -110,7 +110,7 @@ export async function runKernel(ctx: KernelRunContext, artefact: KernelArtefact,
             ? `not run: ${stopped}.`
             : exitCode === null
               ? `${stopped} (during this scenario).`
-              : `the run in the guest failed (exit ${exitCode}): ${problem}; see ${keptLog}.`;
+              : `the run in the guest failed (exit ${exitCode}): ${st.cellErrors.get(cell.index) ?? problem}; see ${keptLog}.`;
         reports.push(failedCellReport(cell, facts, why, g?.name));
       }
       return reports;

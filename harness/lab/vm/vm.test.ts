@@ -139,6 +139,16 @@ describe('guest scripts', () => {
   });
 });
 
+describe('console markers: why a cell gave no report', () => {
+  it("keeps the guest resetlab's failure line with its next line (captured: r22d, kubectl apply on a starved API server)", () => {
+    const s = replay(fixture('console-6.1-tcg-kind-apply-failed.log'));
+    expect(s.cells.get(0)).toBe(1);
+    // The retry lines before it are progress, not the failure.
+    expect(s.cellErrors.get(0)).toBe('failed to run `kubectl --context kind-rl-8d1b5b apply -f -` (exit 1): Unable to connect to the server: net/http: TLS handshake timeout');
+    expect(s.runningCell).toBeNull();
+  });
+});
+
 describe('console markers: a panic after the job is done is not a failure', () => {
   it('ignores the shutdown panic of the old sysrq power-off', () => {
     const s = replay(fixture('console-6.1-debian-over-window-panic-after-done.log'));
