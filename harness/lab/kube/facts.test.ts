@@ -63,6 +63,9 @@ describe('cluster facts', () => {
     const answer = (allowed: boolean) => ({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', status: { allowed, ...(allowed ? {} : { reason: '' }) } });
     expect(parseAccessReviews(JSON.stringify({ kind: 'List', items: [answer(true), answer(false)] }), 2)).toEqual([true, false]);
     expect(parseAccessReviews(JSON.stringify(answer(true)), 1)).toEqual([true]);
+    // kubectl create -o json prints each created object on its own, indented.
+    expect(parseAccessReviews(`${JSON.stringify(answer(false), null, 4)}\n${JSON.stringify({ ...answer(true), metadata: { note: 'a "}" in a string' } }, null, 4)}\n`, 2)).toEqual([false, true]);
+    expect(() => parseAccessReviews('{"a":1} x', 1)).toThrow(/failed to parse the SelfSubjectAccessReview answers: unexpected "x"/);
     expect(() => parseAccessReviews(JSON.stringify({ kind: 'List', items: [answer(true)] }), 2)).toThrow(/expected 2 answers, got 1/);
     expect(permissionText(perms[0]!)).toBe('create pods/exec in rl-1a2b3c');
     expect(permissionText({ verb: 'list', resource: 'endpointslices', group: 'discovery.k8s.io', why: '' })).toBe('list endpointslices.discovery.k8s.io (cluster-wide)');

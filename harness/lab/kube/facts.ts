@@ -159,11 +159,46 @@ export function accessReviews(permissions: readonly Permission[]): Record<string
   };
 }
 
-/** The `status.allowed` answers of `kubectl create -f <accessReviews> -o json`, in order (a single review is not a List). */
+/**
+ * Top-level JSON values printed one after another (`kubectl create -o json` prints each
+ * created object on its own, not one List). Pure; throws on text that is not such a sequence.
+ */
+export function parseJsonSequence(text: string): unknown[] {
+  const out: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
+    } else if (depth === 0 && c.trim() !== '') throw new Error(`unexpected "${c}" at ${i} outside a JSON value`);
+  }
+  if (depth !== 0 || inString) throw new Error('the text ends inside a JSON value');
+  return out;
+}
+
+/** The `status.allowed` answers of `kubectl create -f <accessReviews> -o json`, in order: one object per review, or a List. */
 export function parseAccessReviews(text: string, expected: number): boolean[] {
   const source = 'the SelfSubjectAccessReview answers';
-  const doc = parseJson(text, source);
-  const items = Array.isArray(doc.items) ? doc.items : [doc];
+  let docs: unknown[];
+  try {
+    docs = parseJsonSequence(text);
+  } catch (error) {
+    throw fail(source, (error as Error).message);
+  }
+  const first = docs[0];
+  const items = docs.length === 1 && isObject(first) && Array.isArray(first.items) ? first.items : docs;
   if (items.length !== expected) throw fail(source, `expected ${expected} answers, got ${items.length}`);
   return items.map((item, i) => {
     if (!isObject(item) || !isObject(item.status)) throw fail(source, `answer ${i + 1} has no status`);
