@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { manifestsYaml } from '../cluster/manifests.js';
 import type { ClusterNode } from './facts.js';
@@ -51,5 +52,45 @@ describe('masquerade on a cluster the user has', () => {
     expect(masqueradeArgv('add', a)).toEqual(['iptables', '-w', '-t', 'nat', '-I', 'POSTROUTING', '1', '-s', '10.244.1.5/32', '-d', '10.244.0.7/32', '-p', 'tcp', '--dport', '8080', '-m', 'comment', '--comment', 'rl-1a2b3c-masquerade', '-j', 'MASQUERADE']);
     expect(masqueradeArgv('delete', a).slice(0, 6)).toEqual(['iptables', '-w', '-t', 'nat', '-D', 'POSTROUTING']);
     expect(masqueradeArgv('delete', a).slice(6)).toEqual(masqueradeArgv('add', a).slice(7));
+  });
+});
+
+describe('provisionKubeLab before any pod exists', () => {
+  it('refuses pods the admission rejects, and removes the namespace it made', async () => {
+    const { FakeRunner } = await import('../../exec/fake-runner.js');
+    const { provisionKubeLab } = await import('./provider.js');
+    const { UnsupportedError } = await import('../../errors.js');
+    // The run's owner file goes to a scratch folder (unit tests run anywhere, not only as root).
+    const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/rl-owner-`);
+    vi.stubEnv('RESETLAB_RUN_DIR', dir);
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const runner = new FakeRunner().on(/--dry-run=server/, { exitCode: 1, stderr: 'Error from server (Forbidden): error when creating "STDIN": pods "rl-1a2b3c-node-agent" is forbidden: violates PodSecurity "baseline:latest": privileged\n' });
+    const error = await provisionKubeLab({ prefix: 'rl-1a2b3c', topology, runner, cluster, agentLifetimeSec: 600 }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(UnsupportedError);
+    expect((error as Error).message).toMatch(/^the cluster refuses resetlab's pods in namespace rl-1a2b3c: Error from server \(Forbidden\).*violates PodSecurity/);
+    const lines = runner.lines.map((l) => l.replace('kubectl --context kind-rl ', ''));
+    expect(lines).toEqual([
+      'get namespaces -l resetlab.prefix -o \'jsonpath={.items[*].metadata.name}\'',
+      'apply -f -',
+      'apply --dry-run=server -f -',
+      'delete namespace rl-1a2b3c --wait=true --timeout=600s --ignore-not-found',
+    ]);
+    // The first apply is the namespace alone.
+    expect(runner.calls[1]!.input).toMatch(/^apiVersion: v1\nkind: Namespace\n/);
+    expect(runner.calls[1]!.input).not.toContain('kind: Pod');
+  });
+
+  it("refuses a cluster whose kube-proxy mode cannot be told, or is not the one asked, before creating anything", async () => {
+    const { FakeRunner } = await import('../../exec/fake-runner.js');
+    const { provisionKubeLab } = await import('./provider.js');
+    const runner = new FakeRunner();
+    const unknown = { ...cluster, kubeProxy: { ...cluster.kubeProxy, mode: null, unknown: ['a kube-proxy pod (label k8s-app=kube-proxy) on rl-worker'] } };
+    await expect(provisionKubeLab({ prefix: 'rl-1a2b3c', topology, runner, cluster: unknown, agentLifetimeSec: 600 })).rejects.toThrow(/cannot tell kube-proxy's mode on node rl-worker \(a kube-proxy pod/);
+    await expect(provisionKubeLab({ prefix: 'rl-1a2b3c', topology, runner, cluster, expectMode: 'nftables', agentLifetimeSec: 600 })).rejects.toThrow(/--kube-proxy-mode nftables was asked, but kube-proxy on rl-worker runs ipvs/);
+    await expect(provisionKubeLab({ prefix: 'rl-1a2b3c', topology: { ...topology, masquerade: false }, runner, cluster: { ...cluster, kubeProxy: { ...cluster.kubeProxy, masqueradeAll: true } }, agentLifetimeSec: 600 })).rejects.toThrow(/masqueradeAll: true/);
+    expect(runner.lines).toEqual([]);
   });
 });
