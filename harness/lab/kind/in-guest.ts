@@ -61,26 +61,37 @@ export function kindGuestFlagProblems(flags: DriverFlags): InputProblem[] {
   return problems;
 }
 
+/**
+ * What every kind guest needs from the host: resetlab's offline node image (built or cached)
+ * and Debian's kind, and the guest's prelude (its dockerd, the image loaded, kind and the
+ * Kubernetes binaries on PATH). Says what goes in.
+ */
+async function prepareKindGuest(ctx: { runner: KernelRunContext['runner']; say(line: string): void }, cleanup: CleanupStack): Promise<{ image: Awaited<ReturnType<typeof ensureNodeImage>>; prelude: string }> {
+  const image = await ensureNodeImage(OFFLINE_K8S_VERSION, { runner: ctx.runner, say: ctx.say, cleanup, prefix: newPrefix() });
+  const kroot = kubernetesCacheRoot();
+  const { kind } = await ensureKind(kroot, { runner: ctx.runner, say: ctx.say });
+  ctx.say(`resetlab: kind ${kind!.version} and the node image ${image.name} (${(image.nodeTarBytes / 1e6).toFixed(0)} MB) go into the guest; its dockerd starts there`);
+  const prelude = kindGuestPrelude({
+    nodeTar: image.tar,
+    nodeImage: image.name,
+    pathDirs: [`${kind!.dir}/bin`, `${versionDir(kroot, OFFLINE_K8S_VERSION)}/bin`],
+    dockerSize: KIND_GUEST_DEFAULTS.dockerSize,
+    share: GUEST_OUT,
+  });
+  return { image, prelude };
+}
+
 /** Runs `scenarios` on kind in a guest per kernel (see module doc). */
 export async function runKindInGuest(ctx: Parameters<LabDriver['execute']>[0], scenarios: Parameters<LabDriver['execute']>[1], flags: DriverFlags, onReport: Parameters<LabDriver['execute']>[3]): Promise<RunReport[]> {
   const settings = parseVmFlags(kindVmFlags(flags)).settings!;
   assertVmPreconditions();
   const cleanup = new CleanupStack();
   try {
-    const image = await ensureNodeImage(OFFLINE_K8S_VERSION, { runner: ctx.runner, say: ctx.say, cleanup, prefix: newPrefix() });
-    const kroot = kubernetesCacheRoot();
-    const { kind } = await ensureKind(kroot, { runner: ctx.runner, say: ctx.say });
-    ctx.say(`resetlab: kind ${kind!.version} and the node image ${image.name} (${(image.nodeTarBytes / 1e6).toFixed(0)} MB) go into the guest; its dockerd starts there`);
+    const { image, prelude } = await prepareKindGuest(ctx, cleanup);
     settings.guestDriver = {
       name: 'kind',
       args: ['--driver', 'kind', '--node-image', image.name, ...(typeof flags.kubeProxyMode === 'string' ? ['--kube-proxy-mode', flags.kubeProxyMode] : [])],
-      prelude: kindGuestPrelude({
-        nodeTar: image.tar,
-        nodeImage: image.name,
-        pathDirs: [`${kind!.dir}/bin`, `${versionDir(kroot, OFFLINE_K8S_VERSION)}/bin`],
-        dockerSize: KIND_GUEST_DEFAULTS.dockerSize,
-        share: GUEST_OUT,
-      }),
+      prelude,
       overlaySize: KIND_GUEST_DEFAULTS.overlaySize,
       // Measured on 6.1 under TCG (2 vCPUs): kind create about 10 min; generously more per scenario.
       perCellMs: 40 * 60_000,
@@ -107,17 +118,8 @@ export async function runCommandsInKindGuest(
   assertVmPreconditions();
   const cleanup = new CleanupStack();
   try {
-    const image = await ensureNodeImage(OFFLINE_K8S_VERSION, { runner: ctx.runner, say: ctx.say, cleanup, prefix: newPrefix() });
-    const kroot = kubernetesCacheRoot();
-    const { kind } = await ensureKind(kroot, { runner: ctx.runner, say: ctx.say });
+    const { image, prelude } = await prepareKindGuest(ctx, cleanup);
     const artefact = await resolveKernel(settings.kernels[0]!, { say: ctx.say });
-    const prelude = kindGuestPrelude({
-      nodeTar: image.tar,
-      nodeImage: image.name,
-      pathDirs: [`${kind!.dir}/bin`, `${versionDir(kroot, OFFLINE_K8S_VERSION)}/bin`],
-      dockerSize: KIND_GUEST_DEFAULTS.dockerSize,
-      share: GUEST_OUT,
-    });
     const results = await runGuestCommands(ctx, artefact, settings, commands(image.name), budgetMs, { prelude, overlaySize: KIND_GUEST_DEFAULTS.overlaySize, label: 'resetlab commands on kind' });
     return { nodeImage: image.name, results };
   } finally {
