@@ -29,6 +29,8 @@ export interface KubeFlags {
 
 /** Context names that point at a cluster on this machine (the tools' own defaults). */
 export const LOCAL_CONTEXT = /^(kind-.+|minikube|k3d-.+|docker-desktop|docker-for-desktop|rancher-desktop|colima)$/;
+/** The same, as a person reads it. */
+export const LOCAL_CONTEXT_NAMES = 'kind-*, minikube, k3d-*, docker-desktop, docker-for-desktop, rancher-desktop, colima';
 
 /** Whether `context` may be used: local-looking, or named by `--allow-context`. Pure. */
 export function contextAllowed(context: string, allow: string | undefined): boolean {

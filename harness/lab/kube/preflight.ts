@@ -5,7 +5,7 @@
  */
 import type { Toleration } from '../cluster/manifests.js';
 import type { ClusterNode, Permission } from './facts.js';
-import { LOCAL_CONTEXT } from './flags.js';
+import { LOCAL_CONTEXT_NAMES } from './flags.js';
 
 /** Every permission a run needs, asked in the run's namespace `ns` where namespaced. Pure. */
 export function runPermissions(ns: string): Permission[] {
@@ -78,7 +78,7 @@ export function chooseNodes(nodes: readonly ClusterNode[], given: [string, strin
 /** The refusal for a context that does not look local (one sentence, exit 2). Pure. */
 export function contextRefusal(context: string, server: string | null): string {
   return (
-    `refusing context "${context}"${server ? ` (${server})` : ''}: it does not look like a cluster on this machine (${LOCAL_CONTEXT.source}); ` +
+    `refusing context "${context}"${server ? ` (${server})` : ''}: it does not look like a cluster on this machine (${LOCAL_CONTEXT_NAMES}); ` +
     `resetlab changes a node's sysctls and rules there, so pass --allow-context ${context} if that is what you want`
   );
 }
