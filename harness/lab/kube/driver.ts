@@ -11,6 +11,7 @@
 import type { InputProblem } from '../../errors.js';
 import { UnsupportedError } from '../../errors.js';
 import type { Runner } from '../../exec/runner.js';
+import type { Readiness } from '../setup-hint.js';
 import { runEach } from '../../run/run-each.js';
 import { stoppingFor } from '../../run/stopping.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -102,6 +103,19 @@ async function removeLeftoversLoudly(ctx: Pick<DriverContext, 'runner' | 'say'>,
   if (report.problems.length > 0) throw new Error(`failed to remove every kube leftover (${report.problems.length} problem(s))`);
 }
 
+/**
+ * `resetlab doctor`: kubectl and a current context in its kubeconfig (read from the kubeconfig
+ * only: doctor never contacts a cluster, so "ready" does not promise the cluster answers).
+ */
+export async function kubeReadiness(runner: Runner): Promise<Readiness> {
+  const fix = 'install kubectl and point it at your cluster (a current context, or --context NAME / --kubeconfig FILE)';
+  const client = await runner.run(['kubectl', 'version', '--client'], { check: false, timeoutMs: 15_000 }).catch(() => null);
+  if (client?.exitCode !== 0) return { ready: false, missing: ['the kubectl binary'], fix };
+  const current = await runner.run(['kubectl', 'config', 'current-context'], { check: false, timeoutMs: 15_000 }).catch(() => null);
+  if (current?.exitCode !== 0 || current.stdout.trim() === '') return { ready: false, missing: ['a kubeconfig context (kubectl has no current context)'], fix };
+  return { ready: true, missing: [], fix: null };
+}
+
 /** The kube driver. */
 export const kubeDriver: LabDriver = {
   name: 'kube',
@@ -147,15 +161,7 @@ export const kubeDriver: LabDriver = {
       }),
     onReport);
   },
-  async readiness(runner) {
-    try {
-      const r = await runner.run(['kubectl', 'version', '--client'], { check: false, timeoutMs: 15_000 });
-      if (r.exitCode === 0) return { ready: true, missing: [], fix: null };
-    } catch {
-      // not installed
-    }
-    return { ready: false, missing: ['the kubectl binary'], fix: 'install kubectl and point it at your cluster (--context NAME or --kubeconfig FILE)' };
-  },
+  readiness: kubeReadiness,
   async removeLeftovers(ctx, flags) {
     // Only when asked (`resetlab cleanup --driver kube`): a plain cleanup never contacts a cluster.
     if (flags?.driver !== 'kube') return;
