@@ -55,9 +55,6 @@ export function kindFlagProblems(flags: KindFlags): InputProblem[] {
   return problems;
 }
 
-/** What only the netns driver can do, refused on kind (pure). */
-export const kindScenarioProblems = clusterScenarioProblems;
-
 /**
  * Checks the machine for the kind driver (throws UnsupportedError, exit 2, before anything
  * is created) and returns the factory: one fresh prefix per scenario, the cluster shared
@@ -126,7 +123,7 @@ export const kindDriver: LabDriver = {
   ],
   flagProblems: (flags) => [...kindFlagProblems(flags as KindFlags), ...kindGuestFlagProblems(flags)],
   readiness: async (runner) => kindReadiness(await kindPreconditions(runner)),
-  scenarioProblems: kindScenarioProblems,
+  scenarioProblems: clusterScenarioProblems,
   // kube-proxy's mode: ipvs unless overridden.
   proxyModeFor: (s, flags) => (flags.kubeProxyMode as string | undefined) ?? (s.topology.proxyMode === 'auto' ? 'ipvs' : s.topology.proxyMode),
   kernelsFor: (flags) => (flags.kernel !== undefined ? (parseVmFlags(kindVmFlags(flags)).settings?.kernels.map(kernelVersionOf) ?? []) : [release()]),

@@ -27,9 +27,6 @@ import { kubeFlagProblems, parseNodesFlag, type KubeFlags } from './flags.js';
 import { chooseNodes, runPermissions } from './preflight.js';
 import { kubeRunObjects, masqueradePlan, provisionKubeLab, type KubeCluster } from './provider.js';
 
-/** The arms' sysctl: what a run writes on node A. */
-const BE_LIBERAL = 'net.netfilter.nf_conntrack_tcp_be_liberal';
-
 /** What only other drivers can do, refused on kube (pure). */
 export function kubeScenarioProblems(scenarios: Scenario[]): InputProblem[] {
   const problems = clusterScenarioProblems(scenarios);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProxyFacts } from './proxy-mode.js';
 import { validateScenario, type Scenario } from '../../scenario/schema.js';
-import { kindScenarioProblems } from '../kind/driver.js';
+import { clusterScenarioProblems } from '../cluster/scenarios.js';
 import { netnsInterfaces, netnsScenarioProblems } from './capabilities.js';
 
 const NO_IPVS: ProxyFacts = { ipVsLoaded: false, ipvsadm: false, nft: true, iptables: true };
@@ -25,10 +25,10 @@ describe('scenario problems per driver', () => {
 
   it('refuses what only the netns driver can do when the driver is kind', () => {
     const s = scenario({ fault: { kind: 'delayed-duplicates' }, rps: { cpus: '1' } });
-    expect(kindScenarioProblems([s]).map((p) => p.field)).toEqual(['fault.kind', 'rps']);
+    expect(clusterScenarioProblems([s]).map((p) => p.field)).toEqual(['fault.kind', 'rps']);
     const paths = scenario({ topology: { client: 'external', service: 'nodePort' } });
-    expect(kindScenarioProblems([paths]).map((p) => p.field)).toEqual(['topology.client', 'topology.service']);
-    expect(kindScenarioProblems([scenario({ topology: { hairpin: true } })]).map((p) => p.field)).toEqual(['topology.hairpin']);
+    expect(clusterScenarioProblems([paths]).map((p) => p.field)).toEqual(['topology.client', 'topology.service']);
+    expect(clusterScenarioProblems([scenario({ topology: { hairpin: true } })]).map((p) => p.field)).toEqual(['topology.hairpin']);
   });
 
   it('refuses an rps interface the node does not have', () => {
