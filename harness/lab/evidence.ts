@@ -34,12 +34,17 @@ export interface EvidenceAddresses {
   serverPort: number;
 }
 
-/** `nft -f` input creating the evidence table `<prefix>_evidence` (prefix with '_' for nft). */
+/** The evidence table's name: `<prefix>_evidence` with '_' for nft. */
+export function evidenceTable(prefix: string): string {
+  return `${prefix.replace(/-/g, '_')}_evidence`;
+}
+
+/** `nft -f` input creating the evidence table (`evidenceTable`). */
 export function evidenceRules(prefix: string, a: EvidenceAddresses): string {
   const c = evidenceComments(prefix);
   const marker = '0x' + Buffer.from(INJECT_MARKER).toString('hex');
   return [
-    `table ip ${prefix.replace(/-/g, '_')}_evidence {`,
+    `table ip ${evidenceTable(prefix)} {`,
     '  chain input {',
     '    type filter hook input priority 200; policy accept;',
     `    ip saddr ${a.serverIp} tcp sport ${a.serverPort} counter comment "${c.leak}"`,

@@ -8,7 +8,7 @@ import { startAgent, type StartedAgent } from '../../exec/agent-process.js';
 import type { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
 import { snapshotCounters } from '../../counters/snapshot.js';
-import { evidenceRules } from '../../lab/evidence.js';
+import { evidenceRules, evidenceTable } from '../../lab/evidence.js';
 import type { FaultReport } from '../../faults/fault.js';
 import { InjectFault, type InjectOptions } from '../../faults/inject.js';
 import type { Lab } from '../../lab/lab.js';
@@ -56,7 +56,7 @@ export async function loadVsWrkRuns(lab: Lab, opts: { connections: number; durat
 
 /** Removes (false) or restores (true) the evidence counting tables in the evidence namespaces. */
 export async function setEvidenceRules(lab: Lab, present: boolean): Promise<void> {
-  const table = `${lab.prefix.replace(/-/g, '_')}_evidence`;
+  const table = evidenceTable(lab.prefix);
   const rules = evidenceRules(lab.prefix, { vip: lab.addresses.vip, servicePort: lab.addresses.servicePort, serverIp: lab.addresses.serverIp, serverPort: lab.addresses.serverPort });
   await Promise.all(
     lab.evidenceRoles.map(async (r) => {

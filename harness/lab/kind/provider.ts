@@ -12,7 +12,7 @@
 import { UnsupportedError } from '../../errors.js';
 import { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner } from '../../exec/runner.js';
-import { evidenceComments, evidenceRules } from '../evidence.js';
+import { evidenceComments, evidenceRules, evidenceTable } from '../evidence.js';
 import type { DataPlane, Lab, LabAddresses, NodeRole } from '../lab.js';
 import { claimPrefix, ownerDir } from '../owner.js';
 import type { LabTopology } from '../topology.js';
@@ -171,7 +171,7 @@ export async function provisionKindLab(options: KindLabOptions): Promise<KindLab
     const evidence = evidenceRules(prefix, { vip: p.addresses.vip, servicePort: topology.servicePort, serverIp: p.addresses.serverIp, serverPort: topology.serverPort });
     const evidenceNodes = p.nodes.client.id === nodeA.id ? [nodeA] : [p.nodes.client, nodeA];
     for (const n of evidenceNodes) await n.exec(['nft', '-f', '-'], { input: evidence });
-    if (plan.keep) cleanup.push(`evidence table on ${nodeA.id}`, async () => void (await nodeA.exec(['nft', 'delete', 'table', 'ip', `${prefix.replace(/-/g, '_')}_evidence`])));
+    if (plan.keep) cleanup.push(`evidence table on ${nodeA.id}`, async () => void (await nodeA.exec(['nft', 'delete', 'table', 'ip', evidenceTable(prefix)])));
     if (topology.dropInvalid === true) {
       const comment = evidenceComments(prefix).invalidDrop;
       if (p.dataPlane.proxyMode === 'nftables') {

@@ -95,13 +95,18 @@ export interface CniFacts {
   plugins: string[];
 }
 
+/** The conf file the kubelet (and containerd's CRI) takes: the first .conf/.conflist/.json in lexical order. Pure. */
+export function firstCniConf(files: readonly string[]): string | undefined {
+  return files.filter((f) => /\.(conflist|conf|json)$/.test(f)).sort()[0];
+}
+
 /**
  * The CNI from a node's /etc/cni/net.d: `files` lists the directory, `read` gives a file's
  * text. The kubelet (and containerd's CRI) take the first .conf/.conflist/.json in lexical
  * order. Null when there is none. Pure over `read`.
  */
 export function cniFromConfDir(files: readonly string[], read: (file: string) => string | null): CniFacts | null {
-  const first = files.filter((f) => /\.(conflist|conf|json)$/.test(f)).sort()[0];
+  const first = firstCniConf(files);
   if (!first) return null;
   const text = read(first);
   let doc: unknown = null;

@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { UnsupportedError } from '../../errors.js';
 import { CleanupStack } from '../../exec/cleanup-stack.js';
 import type { Runner, RunOptions, RunResult } from '../../exec/runner.js';
-import { evidenceComments, evidenceRules } from '../evidence.js';
+import { evidenceComments, evidenceRules, evidenceTable } from '../evidence.js';
 import type { DataPlane, Lab, LabAddresses, LabNode, NodeRole } from '../lab.js';
 import { claimPrefix } from '../owner.js';
 import type { LabTopology } from '../topology.js';
@@ -26,7 +26,7 @@ import { applyObjects, serviceClusterIp, waitForEndpoint, waitForWorkloads, type
 import { dataPlaneSummary, invalidDropArgv, invalidDropTable, nftInvalidDrop, type NodeRuleOutputs } from '../kind/dataplane.js';
 import { kubeApi, type KubeTarget } from './api.js';
 import type { ClusterKubeProxy } from './discover.js';
-import { cniFromConfDir, type ClusterNode } from './facts.js';
+import { cniFromConfDir, firstCniConf, type ClusterNode } from './facts.js';
 import { KubeNodeAgent, KubePodNode, POD_SCRATCH_DIR, probeHostTools, type KubeNodeContext } from './node.js';
 import type { NodeChoice } from './preflight.js';
 import { annotateNamespace, KubeSysctls } from './sysctls.js';
@@ -182,7 +182,7 @@ async function locate(runner: Runner, api: ClusterApi, app: string, node: string
 async function readCni(agent: KubeNodeAgent): Promise<ReturnType<typeof cniFromConfDir>> {
   const ls = await agent.exec(['sh', '-c', 'ls -1 /etc/cni/net.d 2>/dev/null || true'], { check: false, timeoutMs: 60_000 });
   const files = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-  const first = files.filter((f) => /\.(conflist|conf|json)$/.test(f)).sort()[0];
+  const first = firstCniConf(files);
   const text = first ? (await agent.exec(['cat', `/etc/cni/net.d/${first}`], { check: false, timeoutMs: 60_000 })).stdout : null;
   return cniFromConfDir(files, () => text);
 }
@@ -248,8 +248,7 @@ export async function provisionKubeLab(o: KubeLabOptions): Promise<KubeLab> {
     const nodes: Record<NodeRole, LabNode> = { 'node-a': nodeA, 'node-b': new AbsentNode(cluster.nodes.b.name), server: serverNode, client: clientNode };
 
     const evidence = evidenceRules(prefix, { vip, servicePort: topology.servicePort, serverIp: server.ip, serverPort: topology.serverPort });
-    const table = `${prefix.replace(/-/g, '_')}_evidence`;
-    cleanup.push(`evidence table on node ${cluster.nodes.a.name}`, async () => void (await nodeA.exec(['nft', 'delete', 'table', 'ip', table])));
+    cleanup.push(`evidence table on node ${cluster.nodes.a.name}`, async () => void (await nodeA.exec(['nft', 'delete', 'table', 'ip', evidenceTable(prefix)])));
     await nodeA.exec(['nft', '-f', '-'], { input: evidence });
     // The client pod's table goes with the pod.
     if (client) await clientNode.exec(['nft', '-f', '-'], { input: evidence });
