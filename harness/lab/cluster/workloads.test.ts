@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../../exec/fake-runner.js';
-import { kindPlan } from '../kind/provision.js';
-import { kindApi } from '../kind/workloads.js';
+import { kindApi, kindPlan } from '../kind/provision.js';
 import { readyEndpoints, waitForEndpoint, waitForWorkloads } from './workloads.js';
 
 const plan = kindPlan({

@@ -93,3 +93,19 @@ export async function serviceClusterIp(runner: Runner, api: ClusterApi): Promise
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(ip)) throw new Error(`failed to read the ClusterIP of ${api.names.service}: got "${ip}"`);
   return ip;
 }
+
+/** jsonpath printing `name<TAB>node<TAB>podIP<TAB>phase` per pod. */
+const PODS_JSONPATH = 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\t"}{.status.podIP}{"\\t"}{.status.phase}{"\\n"}{end}';
+
+/**
+ * The one Running pod labelled `app=<app>` in the run's namespace, which must run on `node`:
+ * its name and IP. Throws naming what it found otherwise. `timeoutMs`: the Runner's default when absent.
+ */
+export async function runningPodOn(runner: Runner, api: ClusterApi, app: string, node: string, timeoutMs?: number): Promise<{ name: string; ip: string }> {
+  const out = await runner.run(api.kubectl('-n', api.names.namespace, 'get', 'pods', '-l', `app=${app}`, '-o', PODS_JSONPATH), timeoutMs ? { timeoutMs } : {});
+  const pods = parseTabLines(out.stdout, ['name', 'node', 'ip', 'phase'], `pods of ${app}`).filter((p) => p.phase === 'Running');
+  const pod = pods[0];
+  if (pods.length !== 1 || !pod) throw new Error(`failed to locate ${app}: expected one Running pod, found ${pods.length}`);
+  if (pod.node !== node) throw new Error(`failed to locate ${app}: its pod runs on ${pod.node}, not ${node}`);
+  return { name: pod.name, ip: pod.ip };
+}

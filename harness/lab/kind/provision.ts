@@ -12,7 +12,7 @@ import { kindClusterConfig, kindContext, kindNodeNames, type KindNodeNames, type
 import { workloadNames } from '../cluster/manifests.js';
 import { KUBE_PROXY_PODS_JSONPATH, parseKubeProxyConfig, parseKubeProxyPods, parseProxierFromLogs } from '../cluster/parse-kube-proxy.js';
 import { parseCrictlInspectp, parseCtrTasks, parseKindClusters } from './parse-runtime.js';
-import { parseTabLines } from '../cluster/parse-tab.js';
+import { runningPodOn, type ClusterApi } from '../cluster/workloads.js';
 
 /** The agent image built from docker/Dockerfile when no other is given. */
 export const DEFAULT_AGENT_IMAGE = 'resetlab-agent:local';
@@ -101,6 +101,11 @@ export function kindPlan(o: {
 /** `kubectl --context kind-<cluster> ...args`. */
 export function kubectl(plan: KindPlan, ...args: string[]): string[] {
   return ['kubectl', '--context', kindContext(plan.cluster), ...args];
+}
+
+/** The plan as the shared cluster code sees it. Pure. */
+export function kindApi(plan: KindPlan): ClusterApi {
+  return { kubectl: (...args) => kubectl(plan, ...args), names: plan.names };
 }
 
 /** Whether the cluster exists (`kind get clusters`). */
@@ -264,15 +269,7 @@ export interface LocatedPod {
  * process).
  */
 export async function locatePod(runner: Runner, plan: KindPlan, deployment: string, node: string, cli: 'crictl' | 'ctr' = 'crictl'): Promise<LocatedPod> {
-  const jsonpath = 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\t"}{.status.podIP}{"\\t"}{.status.phase}{"\\n"}{end}';
-  const pods = parseTabLines(
-    (await runner.run(kubectl(plan, '-n', plan.names.namespace, 'get', 'pods', '-l', `app=${deployment}`, '-o', jsonpath))).stdout,
-    ['name', 'node', 'ip', 'phase'],
-    `pods of ${deployment}`,
-  ).filter((p) => p.phase === 'Running');
-  const pod = pods[0];
-  if (pods.length !== 1 || !pod) throw new Error(`failed to locate ${deployment}: expected one Running pod, found ${pods.length}`);
-  if (pod.node !== node) throw new Error(`failed to locate ${deployment}: its pod runs on ${pod.node}, not ${node}`);
+  const pod = await runningPodOn(runner, kindApi(plan), deployment, node);
   if (cli === 'ctr') {
     const filter = `labels."io.kubernetes.pod.name"==${pod.name},labels."io.kubernetes.pod.namespace"==${plan.names.namespace},labels."io.cri-containerd.kind"==sandbox`;
     const sandboxes = (await runner.run(['docker', 'exec', node, 'ctr', '-n', 'k8s.io', 'containers', 'ls', '-q', filter])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);

@@ -20,6 +20,7 @@ import {
   checkNodes,
   clusterExists,
   createCluster,
+  kindApi,
   kindPlan,
   kubectl,
   loadImage,
@@ -31,7 +32,7 @@ import {
 } from './provision.js';
 import { installPtpCni } from './cni.js';
 import { serviceClusterIp, waitForEndpoint, waitForWorkloads, type WaitOptions } from '../cluster/workloads.js';
-import { applyWorkloads, kindApi, nodeIp } from './workloads.js';
+import { applyWorkloads, nodeIp } from './workloads.js';
 
 /** Tools the lab runs inside kind node containers; the node image must have them. */
 export const REQUIRED_NODE_TOOLS = ['sh', 'cat', 'sysctl', 'conntrack', 'iptables', 'iptables-save', 'nsenter'] as const;

@@ -1,17 +1,12 @@
 /**
  * The kind side of the shared workloads (../cluster/workloads.ts): the run's objects for a
- * kind plan (pods pinned by hostname, images never pulled), the plan as a `ClusterApi`, and
- * a node container's address from Docker.
+ * kind plan (pods pinned by hostname, images never pulled), and a node container's address
+ * from Docker.
  */
 import type { Runner } from '../../exec/runner.js';
 import { clusterManifests } from '../cluster/manifests.js';
-import { applyObjects, type ClusterApi } from '../cluster/workloads.js';
-import { kubectl, type KindPlan } from './provision.js';
-
-/** The plan as the shared cluster code sees it. Pure. */
-export function kindApi(plan: KindPlan): ClusterApi {
-  return { kubectl: (...args) => kubectl(plan, ...args), names: plan.names };
-}
+import { applyObjects } from '../cluster/workloads.js';
+import { kindApi, type KindPlan } from './provision.js';
 
 /** Applies the Namespace, Deployments and Service (stdin YAML); `progressDeadlineSeconds` goes to the Deployments when given. */
 export async function applyWorkloads(

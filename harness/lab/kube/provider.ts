@@ -21,8 +21,7 @@ import { claimPrefix } from '../owner.js';
 import type { LabTopology } from '../topology.js';
 import { clusterManifests, manifestsYaml, PREFIX_LABEL, workloadNames, type WorkloadSpec } from '../cluster/manifests.js';
 import { nodeAgentPod } from '../cluster/node-agent.js';
-import { parseTabLines } from '../cluster/parse-tab.js';
-import { applyObjects, serviceClusterIp, waitForEndpoint, waitForWorkloads, type ClusterApi, type WaitOptions } from '../cluster/workloads.js';
+import { applyObjects, runningPodOn, serviceClusterIp, waitForEndpoint, waitForWorkloads, type WaitOptions } from '../cluster/workloads.js';
 import { dataPlaneSummary, invalidDropArgv, invalidDropTable, nftInvalidDrop, type NodeRuleOutputs } from '../kind/dataplane.js';
 import { kubeApi, type KubeTarget } from './api.js';
 import type { ClusterKubeProxy } from './discover.js';
@@ -169,15 +168,6 @@ export class KubeLab implements Lab {
   }
 }
 
-/** One Running pod of `app` on `node`: its name and IP. */
-async function locate(runner: Runner, api: ClusterApi, app: string, node: string): Promise<{ name: string; ip: string }> {
-  const jsonpath = 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\t"}{.status.podIP}{"\\t"}{.status.phase}{"\\n"}{end}';
-  const pods = parseTabLines((await runner.run(api.kubectl('-n', api.names.namespace, 'get', 'pods', '-l', `app=${app}`, '-o', jsonpath), { timeoutMs: 60_000 })).stdout, ['name', 'node', 'ip', 'phase'], `pods of ${app}`).filter((p) => p.phase === 'Running');
-  if (pods.length !== 1) throw new Error(`failed to locate ${app}: expected one Running pod, found ${pods.length}`);
-  if (pods[0]!.node !== node) throw new Error(`failed to locate ${app}: its pod runs on ${pods[0]!.node}, not ${node}`);
-  return { name: pods[0]!.name, ip: pods[0]!.ip };
-}
-
 /** The CNI node A's kubelet uses (first file of /etc/cni/net.d), or null when it cannot be told. */
 async function readCni(agent: KubeNodeAgent): Promise<ReturnType<typeof cniFromConfDir>> {
   const ls = await agent.exec(['sh', '-c', 'ls -1 /etc/cni/net.d 2>/dev/null || true'], { check: false, timeoutMs: 60_000 });
@@ -236,8 +226,8 @@ export async function provisionKubeLab(o: KubeLabOptions): Promise<KubeLab> {
 
     const clientPod = topology.client === 'pod';
     await waitForWorkloads(runner, api, clientPod, o.wait ?? { rolloutMs: 300_000 });
-    const server = await locate(runner, api, names.server, cluster.nodes.b.name);
-    const client = clientPod ? await locate(runner, api, names.client, cluster.nodes.a.name) : null;
+    const server = await runningPodOn(runner, api, names.server, cluster.nodes.b.name, 60_000);
+    const client = clientPod ? await runningPodOn(runner, api, names.client, cluster.nodes.a.name, 60_000) : null;
     await waitForEndpoint(runner, api, server.ip, o.wait ?? { endpointsMs: 120_000 });
     const vip = await serviceClusterIp(runner, api);
     const clientIp = client ? client.ip : (cluster.nodes.a.internalIP ?? '');
