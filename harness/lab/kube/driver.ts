@@ -71,7 +71,11 @@ export function nodeChanges(cluster: KubeCluster, scenarios: readonly Scenario[]
   const a = cluster.nodes.a.name;
   const lines = [`node ${a}: sysctls per arm: ${armSysctlChanges(scenarios).join(' | ')} (each restored when the run ends, also by the node agent if the run is killed)`];
   lines.push(`node ${a}: an nftables table rl_…_evidence counting the run's segments (removed at the end)`);
-  if (scenarios.some((s) => s.topology.client === 'pod' && (masqueradePlan(s.topology.masquerade, cluster.kubeProxy.masqueradeAll) as { by?: string }).by === 'resetlab')) {
+  const ourMasquerade = (s: Scenario) => {
+    const plan = masqueradePlan(s.topology.masquerade, cluster.kubeProxy.masqueradeAll);
+    return s.topology.client === 'pod' && 'by' in plan && plan.by === 'resetlab';
+  };
+  if (scenarios.some(ourMasquerade)) {
     lines.push(`node ${a}: an iptables nat POSTROUTING MASQUERADE rule for the run's client pod -> server pod only (kube-proxy's masqueradeAll is ${cluster.kubeProxy.masqueradeAll}; removed at the end)`);
   }
   if (scenarios.some((s) => s.topology.dropInvalid === true)) lines.push(`node ${a}: a counted INVALID drop rule (removed at the end)`);
