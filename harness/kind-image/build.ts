@@ -27,7 +27,7 @@ import { ensureEtcd } from '../kubernetes/etcd.js';
 import { ensureRootfs } from '../node/prove/rootfs-cache.js';
 import { parseLdd } from '../containers/local-image.js';
 import { writeImageArchive, writeLayer, type Layer } from './image-archive.js';
-import { ENABLED_UNITS, MASKED_UNITS, nodeFiles } from './node-files.js';
+import { ENABLED_UNITS, MASKED_UNITS, nodeFiles, REAL_KUBEADM } from './node-files.js';
 import { componentImages, NODE_IMAGES_DIR, nodeImageKey, nodeImageName, nodeRootfsSpec, type ComponentImage } from './spec.js';
 
 /** Schema tag of image.json. */
@@ -203,9 +203,11 @@ export async function ensureNodeImage(k8sVersion: string, deps: NodeImageDeps, r
     }
     for (const u of MASKED_UNITS) await symlink('/dev/null', join(tree, 'etc/systemd/system', u)).catch(() => undefined);
     await appendFile(join(tree, 'etc/systemd/journald.conf'), '\n# resetlab: a container has no kernel log of its own\nReadKMsg=no\n');
-    for (const n of ['kubelet', 'kubeadm', 'kubectl']) {
-      await copyFile(bin(n).file, join(tree, 'usr/bin', n));
-      await chmod(join(tree, 'usr/bin', n), 0o755);
+    // kubeadm itself sits behind resetlab's wrapper (/usr/bin/kubeadm, node-files.ts).
+    for (const [n, path] of [['kubelet', 'usr/bin/kubelet'], ['kubeadm', REAL_KUBEADM.slice(1)], ['kubectl', 'usr/bin/kubectl']] as const) {
+      await mkdir(dirname(join(tree, path)), { recursive: true });
+      await copyFile(bin(n).file, join(tree, path));
+      await chmod(join(tree, path), 0o755);
     }
     await mkdir(join(tree, 'opt/cni'), { recursive: true });
     await symlink('/usr/lib/cni', join(tree, 'opt/cni/bin'));

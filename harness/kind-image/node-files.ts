@@ -18,7 +18,12 @@
  *   `/kind/images/every-node/*.tar` on every node (an image derived for one run puts the
  *   agent image there, so no `kind load` runs beside the control plane);
  * - kind's sysctls (route_localnet, arp_ignore, rp_filter), so the node's netns matches a real
- *   kind node's where the reproduction depends on it.
+ *   kind node's where the reproduction depends on it;
+ * - `/usr/bin/kubeadm`: a wrapper of the real kubeadm (`REAL_KUBEADM`) that gives `kubeadm init`
+ *   kubeadm's own `--experimental-patches /kind/resetlab-patches` (v1.20 has no patches field
+ *   in its config; kind 0.33 passes no patches for v1.20), which relax the static pods' probes:
+ *   under TCG a starved apiserver, etcd or controller-manager that kubelet restarts for a
+ *   failed liveness probe costs minutes of CPU to start again. Everything else passes through.
  */
 
 /** One file: its content and mode. */
@@ -184,6 +189,37 @@ net.ipv4.conf.default.rp_filter=1
 net.ipv4.conf.all.rp_filter=1
 `;
 
+/** Where the real kubeadm goes in the node (the wrapper at /usr/bin/kubeadm execs it). */
+export const REAL_KUBEADM = '/usr/lib/resetlab/kubeadm';
+
+/** The folder of kubeadm patches the wrapper passes to `kubeadm init`. */
+export const KUBEADM_PATCHES_DIR = '/kind/resetlab-patches';
+
+const KUBEADM_WRAPPER = `#!/bin/sh
+# resetlab's kind node (harness/kind-image/node-files.ts): the real kubeadm; \`init\` also gets
+# kubeadm's own static-pod patches (${KUBEADM_PATCHES_DIR}: probes that tolerate an emulated CPU).
+if [ "\${1:-}" = init ]; then
+  shift
+  exec ${REAL_KUBEADM} init --experimental-patches=${KUBEADM_PATCHES_DIR} "$@"
+fi
+exec ${REAL_KUBEADM} "$@"
+`;
+
+/**
+ * Probe patches (strategic merge, one per static pod, on fields kubeadm v1.20.2 writes: it
+ * gives every control-plane pod a liveness and a startup probe, and the apiserver a readiness
+ * probe every second). Liveness: every 30 s, 60 s to answer, 20 failures (10 min) before a
+ * restart, instead of 10 s, 15 s and 8. Startup: 60 s to answer. The apiserver's readiness:
+ * every 10 s. Checked against v1.20.2's kubeadm (`init phase control-plane all --rootfs`).
+ */
+export function probePatch(container: string): string {
+  const readiness = container === 'kube-apiserver' ? '    readinessProbe:\n      periodSeconds: 10\n      timeoutSeconds: 60\n' : '';
+  return `spec:\n  containers:\n  - name: ${container}\n    livenessProbe:\n      periodSeconds: 30\n      timeoutSeconds: 60\n      failureThreshold: 20\n    startupProbe:\n      timeoutSeconds: 60\n${readiness}`;
+}
+
+/** The static pods kubeadm init writes (kubeadm's patch target names). */
+export const STATIC_POD_TARGETS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'];
+
 /** Every file resetlab writes into the node tree (see module doc). Pure. */
 export function nodeFiles(o: NodeFileOptions): Record<string, NodeFile> {
   return {
@@ -197,6 +233,8 @@ export function nodeFiles(o: NodeFileOptions): Record<string, NodeFile> {
     '/etc/default/kubelet': { content: 'KUBELET_EXTRA_ARGS=--runtime-cgroups=/system.slice/containerd.service\n', mode: 0o644 },
     '/etc/sysctl.d/10-kind-node.conf': { content: SYSCTLS, mode: 0o644 },
     '/kind/version': { content: o.k8sVersion, mode: 0o644 },
+    '/usr/bin/kubeadm': { content: KUBEADM_WRAPPER, mode: 0o755 },
+    ...Object.fromEntries(STATIC_POD_TARGETS.map((t) => [`${KUBEADM_PATCHES_DIR}/${t}+strategic.yaml`, { content: probePatch(t), mode: 0o644 }])),
   };
 }
 
