@@ -18,8 +18,14 @@ describe("the kind guest's prelude", () => {
     expect(s.match(/say "fatal=/g)?.length).toBeGreaterThanOrEqual(6);
     expect(s).toContain("export PATH='/c/kind/bin':'/c/k8s/bin':$PATH");
   });
-  it('watches the nodes every 30 s (live progress while kubeadm works)', () => {
-    expect(s).toContain('kind-watch t=$(kt)s $n');
+  it('watches every 60 s: load and readyz always, per-node execs only while kind runs', () => {
+    expect(s).toContain('while sleep 60; do');
+    expect(s).toContain('guest load=');
+    expect(s).toContain(':6443/readyz');
+    expect(s).toContain('guest top=');
+    const gate = s.indexOf('pgrep -x kind >/dev/null || continue');
+    expect(gate).toBeGreaterThan(s.indexOf('guest load='));
+    expect(s.indexOf('kind-watch t=$(kt)s $n')).toBeGreaterThan(gate);
     expect(s).toMatch(/\) &\n/);
   });
 });
