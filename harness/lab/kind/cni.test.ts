@@ -36,6 +36,7 @@ describe("the offline image's pod network (what kindnetd would do)", () => {
     expect(patches[0]).toContain('imageRepository: resetlab.local');
     expect(patches[0]).toContain('imageTag: "3.4.23-4_b4"');
     expect(patches[0]).toContain('timeoutForControlPlane: 15m0s');
+    expect(patches[0]).toContain('    node-monitor-grace-period: 10m0s\n');
     expect(() => offlineKubeadmPatches({ key: 'k', etcdImage: 'etcd' })).toThrow(/not repo\/etcd:tag/);
     const yaml = kindClusterConfig({ kubeProxyMode: 'ipvs', nodeImage: 'resetlab.local/kind-node:v1.20.2-x', disableDefaultCNI: true, kubeadmPatches: patches, masqueradeAll: true });
     expect(yaml).toContain('disableDefaultCNI: true');

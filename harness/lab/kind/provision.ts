@@ -53,13 +53,15 @@ export interface OfflineNodeImage {
  * kubeadm merge patches for the offline image (pure): its etcd image; 15 min for the control
  * plane; and no leader election for the controller-manager and scheduler (one control plane:
  * nothing to elect; measured in a 6.1 TCG guest, a slow apiserver made the controller-manager
- * lose its lease and restart, adding load while workers joined).
+ * lose its lease and restart, adding load while workers joined); and a node-monitor grace of
+ * 10 min instead of 40 s, so a kubelet whose status update is late on an emulated node is not
+ * marked NotReady, tainted and its pods evicted in the middle of a scenario.
  */
 export function offlineKubeadmPatches(image: OfflineNodeImage): string[] {
   const m = /^(.+)\/etcd:(.+)$/.exec(image.etcdImage);
   if (!m) throw new Error(`failed to use the offline node image ${image.key}: etcd image "${image.etcdImage}" is not repo/etcd:tag`);
   return [
-    `kind: ClusterConfiguration\napiServer:\n  timeoutForControlPlane: 15m0s\ncontrollerManager:\n  extraArgs:\n    leader-elect: "false"\nscheduler:\n  extraArgs:\n    leader-elect: "false"\netcd:\n  local:\n    imageRepository: ${m[1]}\n    imageTag: "${m[2]}"\n`,
+    `kind: ClusterConfiguration\napiServer:\n  timeoutForControlPlane: 15m0s\ncontrollerManager:\n  extraArgs:\n    leader-elect: "false"\n    node-monitor-grace-period: 10m0s\nscheduler:\n  extraArgs:\n    leader-elect: "false"\netcd:\n  local:\n    imageRepository: ${m[1]}\n    imageTag: "${m[2]}"\n`,
   ];
 }
 
