@@ -1,9 +1,11 @@
 /**
- * The kube driver on a real cluster (opt-in: RESETLAB_KUBE_VM=1; about 45 minutes under TCG on
- * 2 cores): one 6.1 guest with its own dockerd. In it, in order:
+ * The kind and kube drivers on real clusters (opt-in: RESETLAB_KUBE_VM=1; about 90 minutes under
+ * TCG on 2 cores: two clusters are created): one 6.1 guest with its own dockerd. In it, in order:
+ * 0. `resetlab run over-window-masquerade --driver kind` creates a kind cluster with kube-proxy
+ *    masqueradeAll (IPVS), runs the masquerade path on it (reproduced) and deletes it;
  * 1. `resetlab run over-window --driver kind --keep-cluster --cluster rl-kube` creates a kind
  *    cluster (kube-proxy v1.20.2, IPVS, masqueradeAll false) with the agent image on every node,
- *    runs the plain path on it, and keeps the cluster;
+ *    runs the plain path on it (not reproduced: IPVS un-NATs it), and keeps the cluster;
  * 2. `resetlab run over-window-masquerade over-window --driver kube --context kind-rl-kube --yes`
  *    treats that cluster as the user's own: the masquerade path must reset (reproduced), the
  *    plain path not (not-reproduced), with evidence from node A's counters;
@@ -22,7 +24,7 @@ import { useLabScratch } from '../helpers/lab-env.js';
 import { kernel61Flags } from '../helpers/vm-kernel.js';
 
 const wanted = process.env.RESETLAB_KUBE_VM === '1';
-const kernel = wanted ? await kernel61Flags() : 'set RESETLAB_KUBE_VM=1 to run it (a kind cluster in a 6.1 guest, then the kube driver on it: about 45 minutes under TCG)';
+const kernel = wanted ? await kernel61Flags() : 'set RESETLAB_KUBE_VM=1 to run it (kind clusters in a 6.1 guest, the kind and kube drivers on them: about 90 minutes under TCG)';
 
 interface Report { scenario: { name: string }; verdict: { outcome: string }; environment: { driver: string; kernel: string; proxyMode: string; knobs: Record<string, unknown>; sysctls: Record<string, Record<string, number>> }; arms: { evidence?: Record<string, unknown> }[] }
 /** `run --json` prints one report for one scenario, else `{ runs }`. */
@@ -34,7 +36,7 @@ const KEY = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 describe.skipIf(typeof kernel === 'string')(`the kube driver on a kind cluster in a 6.1 guest${typeof kernel === 'string' ? ` (skipped: ${kernel})` : ''}`, () => {
   const scratch = useLabScratch();
 
-  it('reproduces the masquerade path and not the plain one on a cluster it did not create, and leaves it as it was', { timeout: 120 * 60_000 }, async () => {
+  it('reproduces the masquerade path and not the plain one on a cluster it did not create, and leaves it as it was', { timeout: 170 * 60_000 }, async () => {
     const hostBefore = await snapshotHost();
     const argv = kernel as string[];
     const flags: Record<string, string> = {};
@@ -52,12 +54,13 @@ describe.skipIf(typeof kernel === 'string')(`the kube driver on a kind cluster i
       { runner: new ExecaRunner(), signal: ac.signal, say: (l) => process.stderr.write(l + '\n'), resultsDir: scratch() },
       { kernel: flags.kernel, ...(flags.modules ? { modules: flags.modules } : {}) },
       (nodeImage) => [
+        ['run', 'over-window-masquerade', '--driver', 'kind', '--node-image', nodeImage, ...arm, '--json', '--out', out],
         ['run', 'over-window', '--driver', 'kind', '--node-image', nodeImage, '--keep-cluster', '--cluster', 'rl-kube', ...arm, '--json', '--out', out],
         ['run', 'over-window-masquerade', 'over-window', ...arm, ...kube],
         ['run', 'none', '--duration', '2s', ...kube],
         ['cleanup', '--driver', 'kube', '--context', 'kind-rl-kube'],
       ],
-      110 * 60_000,
+      165 * 60_000,
     ).finally(() => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -70,11 +73,22 @@ describe.skipIf(typeof kernel === 'string')(`the kube driver on a kind cluster i
       }
     });
     const why = JSON.stringify(results.map((r) => ({ exitCode: r.exitCode, stopped: r.stopped, stdout: r.stdout.slice(0, 300) })));
-    // 1. kind made the cluster (and its verdict is the kind driver's own).
-    expect(runsOf(docs[0])[0]?.environment.driver, why).toBe('kind');
-    const before = runsOf(docs[0])[0]!.environment.sysctls['node-a']?.[KEY];
-    // 2. the kube driver on it.
-    const runs = runsOf(docs[1]);
+    // 0. and 1. the kind driver on the two clusters it made: the masquerade path resets, the plain one not.
+    const kind = [runsOf(docs[0])[0], runsOf(docs[1])[0]];
+    for (const r of kind) {
+      expect(r?.environment.driver, why).toBe('kind');
+      expect(r!.environment.kernel).toMatch(/^6\.1\./);
+      expect(r!.environment.proxyMode).toBe('ipvs');
+      expect(r!.environment.knobs.kubeProxyVersion).toBe('v1.20.2');
+      expect(String(r!.environment.knobs.kindVersion)).toMatch(/^kind v0\.33\./);
+    }
+    expect(kind.map((r) => [r!.scenario.name, r!.verdict.outcome]), why).toEqual([
+      ['over-window-masquerade', 'reproduced'],
+      ['over-window', 'not-reproduced'],
+    ]);
+    const before = kind[1]!.environment.sysctls['node-a']?.[KEY];
+    // 2. the kube driver on the kept one.
+    const runs = runsOf(docs[2]);
     expect(runs.map((r) => r.scenario.name), why).toEqual(['over-window-masquerade', 'over-window']);
     for (const r of runs) {
       expect(r.environment.driver).toBe('kube');
@@ -87,11 +101,11 @@ describe.skipIf(typeof kernel === 'string')(`the kube driver on a kind cluster i
     expect(runs[0]!.verdict.outcome, why).toBe('reproduced');
     expect(runs[1]!.verdict.outcome, why).toBe('not-reproduced');
     // 3. nothing of the earlier runs is left; be_liberal is what it was.
-    const after = runsOf(docs[2])[0];
+    const after = runsOf(docs[3])[0];
     expect(after?.environment.knobs.otherRunNamespaces, why).toEqual([]);
     expect(after?.environment.knobs.nodeABeLiberalBefore).toBe(before ?? 0);
     // 4. cleanup had nothing to do and succeeded.
-    expect(results[3]!.exitCode, why).toBe(0);
+    expect(results[4]!.exitCode, why).toBe(0);
     await expectNothingLeftByGuests(hostBefore, await snapshotHost());
   });
 });
