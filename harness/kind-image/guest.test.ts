@@ -18,13 +18,15 @@ describe("the kind guest's prelude", () => {
     expect(s.match(/say "fatal=/g)?.length).toBeGreaterThanOrEqual(6);
     expect(s).toContain("export PATH='/c/kind/bin':'/c/k8s/bin':$PATH");
   });
-  it('watches every 60 s: load and readyz always, per-node execs only while kind runs', () => {
+  it('watches every 60 s: load and readyz always, top while kind runs or an API server is not ready, per-node execs only while kind runs', () => {
     expect(s).toContain('while sleep 60; do');
     expect(s).toContain('guest load=');
     expect(s).toContain(':6443/readyz');
     expect(s).toContain('guest top=');
-    const gate = s.indexOf('pgrep -x kind >/dev/null || continue');
-    expect(gate).toBeGreaterThan(s.indexOf('guest load='));
+    expect(s).toContain('readyz=200/*) ;; *) slow=1 ;;');
+    expect(s).toContain('if [ $kr = 1 ] || [ $slow = 1 ]; then');
+    const gate = s.indexOf('[ $kr = 1 ] || continue');
+    expect(gate).toBeGreaterThan(s.indexOf('guest top='));
     expect(s.indexOf('kind-watch t=$(kt)s $n')).toBeGreaterThan(gate);
     expect(s).toMatch(/\) &\n/);
   });

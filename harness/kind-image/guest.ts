@@ -35,10 +35,11 @@ function shq(s: string): string {
 /**
  * A background watcher, every 60 s. Always one cheap guest line: the load average and,
  * when a control-plane node exists, how its API server answers `/readyz` (HTTP code and
- * seconds, from the guest over the kind network). While `kind` itself runs (kubeadm's
- * minutes, when kind prints nothing) also: the five busiest processes over 5 s, and one
- * line per kind node saying where it is (kubelet's state, the static pods kubeadm wrote,
- * images imported, running containers, kubelet's last log line). Once kind is done the
+ * seconds, from the guest over the kind network). While `kind` itself runs, or while an API
+ * server does not answer 200, the five busiest processes over 5 s. While `kind` runs
+ * (kubeadm's minutes, when kind prints nothing) also one line per kind node saying where it
+ * is (kubelet's state, the static pods kubeadm wrote, images imported, running containers,
+ * kubelet's last log line). Once kind is done the
  * per-node `docker exec`s stop, so they do not load the scenarios being measured. This is
  * the live progress, and the evidence when a control plane starves under TCG.
  */
@@ -50,9 +51,13 @@ const KIND_WATCH = `(
       rz="$rz readyz=$(curl -sk -m 30 -o /dev/null -w '%{http_code}/%{time_total}s' "https://$ip:6443/readyz" 2>/dev/null)"
     done
     echo "kind-watch t=$(kt)s guest load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)$rz"
-    pgrep -x kind >/dev/null || continue
-    top5=$(top -b -n2 -d 5 -w 200 -o %CPU 2>/dev/null | awk '/^top -/{f++} f==2 && /^ *[0-9]+ /{if (++k<=5) printf "%s:%s%%,", $12, $9}')
-    echo "kind-watch t=$(kt)s guest top=$top5"
+    kr=0; pgrep -x kind >/dev/null && kr=1
+    slow=0; for x in $rz; do case $x in readyz=200/*) ;; *) slow=1 ;; esac; done
+    if [ $kr = 1 ] || [ $slow = 1 ]; then
+      top5=$(top -b -n2 -d 5 -w 200 -o %CPU 2>/dev/null | awk '/^top -/{f++} f==2 && /^ *[0-9]+ /{if (++k<=5) printf "%s:%s%%,", $12, $9}')
+      echo "kind-watch t=$(kt)s guest top=$top5"
+    fi
+    [ $kr = 1 ] || continue
     for n in $(docker ps --filter label=io.x-k8s.kind.cluster --format '{{.Names}}' 2>/dev/null); do
       s=$(docker exec "$n" sh -c 'echo "kubelet=$(systemctl is-active kubelet) manifests=$(ls /etc/kubernetes/manifests 2>/dev/null | sed "s/.yaml//" | tr "\\n" "," ) images=$(ctr -n k8s.io images ls -q 2>/dev/null | grep -vc "^sha256:") running=$(ctr -n k8s.io tasks ls 2>/dev/null | grep -c RUNNING) last=$(journalctl -u kubelet -n 1 -o cat --no-pager 2>/dev/null | cut -c1-160)"' 2>/dev/null)
       echo "kind-watch t=$(kt)s $n $s"
