@@ -2,6 +2,8 @@
 // Installs the system tools resetlab needs from Debian's packages when they are missing.
 // As root it runs apt-get itself; otherwise it prints the exact command and exits 1.
 // It also checks that the native raw-socket module really built (npm may skip install scripts).
+// The vm set (no flag, --vm, --for-tests) includes Debian's docker.io where systemd does not run: its dockerd
+// runs only inside guests (kind in a guest), never on the host.
 // With --for-tests it also installs what only the tests use: Debian's docker.io
 // (dockerd, for the container tests, which start their own engine with no host rules) unless a
 // Docker engine is already there or systemd runs (installing docker.io there would start the
@@ -51,6 +53,9 @@ const systemd = existsSync('/run/systemd/system');
 // The container tests start Debian's dockerd themselves (test/helpers/docker-engine.ts).
 const engineThere = existsSync('/var/run/docker.sock') || Boolean(process.env.DOCKER_HOST);
 if (forTests && !systemd && !engineThere) TEST_NEEDS.dockerd = 'docker.io';
+// kind in a guest (--driver kind --kernel K, kind node-image check) runs the host's dockerd binary inside the guest only.
+// Without systemd nothing starts it on the host; with systemd, installing it would start docker.service, so it is left to you.
+if (!systemd) VM_NEEDS.dockerd = 'docker.io';
 if (forTests || process.argv.includes('--vm') || !process.argv.includes('--quiet')) Object.assign(NEEDS, VM_NEEDS);
 if (forTests) Object.assign(NEEDS, TEST_NEEDS);
 
