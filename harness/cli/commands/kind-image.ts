@@ -12,7 +12,7 @@ import { checkNodeImage, type NodeCheckResult } from '../../kind-image/node-chec
 import { KIND_GUEST_DEFAULTS } from '../../lab/kind/in-guest.js';
 import { parseVmFlags } from '../../lab/vm/flags.js';
 import { GUEST_OUT } from '../../lab/vm/guest-init.js';
-import { assertVmPreconditions } from '../../lab/vm/preconditions.js';
+import { assertVmPreconditions, kindGuestMissing } from '../../lab/vm/preconditions.js';
 import { runGuestCommand } from '../../lab/vm/provider.js';
 import { DEFAULT_OUT } from '../paths.js';
 import { CleanupStack } from '../../exec/cleanup-stack.js';
@@ -73,7 +73,7 @@ export function registerKindCommands(program: Command, getCtx: () => CliContext)
       if (flags.here) return print(await checkNodeImage(ctx.runner, flags.here, 'resetlab-node-check', { timeoutMs: 900_000, say: ctx.say }));
       const v = parseVmFlags({ kernel: flags.kernel, ...(flags.modules ? { modules: flags.modules } : {}), memory: flags.memory ?? String(KIND_GUEST_DEFAULTS.memoryMiB), cpus: String(KIND_GUEST_DEFAULTS.cpus), ...(flags.accel ? { accel: flags.accel } : {}) });
       if (!v.settings) throw new InputError(v.problems);
-      assertVmPreconditions();
+      assertVmPreconditions(kindGuestMissing());
       const cleanup = new CleanupStack();
       try {
         const image = await ensureNodeImage(OFFLINE_K8S_VERSION, { runner: ctx.runner, say: ctx.say, cleanup, prefix: newPrefix() });

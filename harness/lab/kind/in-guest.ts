@@ -23,7 +23,7 @@ import { runOnKernels } from '../vm/run-on-kernels.js';
 import { runGuestCommands, type GuestCommandResult, type KernelRunContext } from '../vm/provider.js';
 import { resolveKernel } from '../../kernels/resolve.js';
 import { parseVmFlags, type VmFlags } from '../vm/flags.js';
-import { assertVmPreconditions } from '../vm/preconditions.js';
+import { assertVmPreconditions, kindGuestMissing } from '../vm/preconditions.js';
 import { GUEST_OUT } from '../vm/guest-init.js';
 
 
@@ -84,7 +84,7 @@ async function prepareKindGuest(ctx: { runner: KernelRunContext['runner']; say(l
 /** Runs `scenarios` on kind in a guest per kernel (see module doc). */
 export async function runKindInGuest(ctx: Parameters<LabDriver['execute']>[0], scenarios: Parameters<LabDriver['execute']>[1], flags: DriverFlags, onReport: Parameters<LabDriver['execute']>[3]): Promise<RunReport[]> {
   const settings = parseVmFlags(kindVmFlags(flags)).settings!;
-  assertVmPreconditions();
+  assertVmPreconditions(kindGuestMissing());
   const cleanup = new CleanupStack();
   try {
     const { image, prelude } = await prepareKindGuest(ctx, cleanup);
@@ -115,7 +115,7 @@ export async function runCommandsInKindGuest(
   budgetMs: number,
 ): Promise<{ nodeImage: string; results: GuestCommandResult[] }> {
   const settings = parseVmFlags(kindVmFlags(flags)).settings!;
-  assertVmPreconditions();
+  assertVmPreconditions(kindGuestMissing());
   const cleanup = new CleanupStack();
   try {
     const { image, prelude } = await prepareKindGuest(ctx, cleanup);

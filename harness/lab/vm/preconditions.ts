@@ -53,8 +53,20 @@ export function vmReadiness(missing: MissingPiece[] = vmMissing()): Readiness {
   return { ready: false, missing: missing.map((m) => m.what), fix: pkgs.length ? setupHint(pkgs) : 'run resetlab as root' };
 }
 
-/** Throws UnsupportedError (exit 2) listing everything missing, and how to get it. */
-export function assertVmPreconditions(): void {
-  const r = vmReadiness();
-  if (!r.ready) throw new UnsupportedError(`the vm driver cannot run on this machine: it needs ${vmPreconditions().join(', ')}; ${r.fix}`);
+/**
+ * What a kind guest needs beyond the vm driver's: the host's dockerd binary (Debian's
+ * docker.io), which only the guest runs. Empty when present.
+ */
+export function kindGuestMissing(): MissingPiece[] {
+  return onPath('dockerd') ? [] : [{ what: 'dockerd (it runs only inside the guest)', pkg: 'docker.io' }];
+}
+
+/**
+ * Throws UnsupportedError (exit 2) listing everything missing, and how to get it: the vm
+ * driver's pieces and `extra` (e.g. kindGuestMissing()). Checked before anything is built or booted.
+ */
+export function assertVmPreconditions(extra: MissingPiece[] = []): void {
+  const missing = [...vmMissing(), ...extra];
+  const r = vmReadiness(missing);
+  if (!r.ready) throw new UnsupportedError(`the vm driver cannot run on this machine: it needs ${missing.map((m) => (m.pkg ? `${m.what} (${m.pkg})` : m.what)).join(', ')}; ${r.fix}`);
 }
