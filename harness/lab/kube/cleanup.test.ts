@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../../exec/fake-runner.js';
+import type { Runner, RunOptions } from '../../exec/runner.js';
 import { leftoverDecision, parseRunNamespaces, removeKubeLeftovers } from './cleanup.js';
 
 const KEY = 'net.netfilter.nf_conntrack_tcp_be_liberal';
@@ -45,5 +46,33 @@ describe('kube leftovers', () => {
       'kubectl --context kind-x -n rl-aaaaaa delete pod rl-aaaaaa-node-agent --ignore-not-found --wait=true --timeout=120s',
       'kubectl --context kind-x delete namespace rl-aaaaaa --ignore-not-found --wait=true --timeout=600s',
     ]);
+  });
+
+  it("deletes the node agent only once the log follow is attached (the agent's first line heard), so its restore lines are not missed", async () => {
+    const order: string[] = [];
+    let endFollow!: () => void;
+    const runner: Runner = {
+      run: async (argv: readonly string[], o?: RunOptions) => {
+        const line = argv.join(' ');
+        if (/get namespaces/.test(line)) return { stdout: LIST, stderr: '', exitCode: 0 };
+        if (/logs -f/.test(line)) {
+          // kubectl attaches late (a slow API server): its first line comes after 1.5 s.
+          setTimeout(() => {
+            order.push('heard');
+            o?.onLine?.('resetlab node agent: up for 1800 s');
+          }, 1500);
+          await new Promise<void>((resolve) => (endFollow = resolve));
+          return { stdout: 'resetlab node agent: up for 1800 s\nresetlab node agent: restored /proc/sys/x to 0\n', stderr: '', exitCode: 0 };
+        }
+        if (/delete pod/.test(line)) {
+          order.push('delete pod');
+          endFollow();
+        }
+        return { stdout: '', stderr: '', exitCode: 0 };
+      },
+    };
+    const report = await removeKubeLeftovers(runner, { context: 'kind-x' }, 'here', (p) => (p === 'rl-bbbbbb' ? 222 : null));
+    expect(order).toEqual(['heard', 'delete pod']);
+    expect(report.said).toContain('rl-aaaaaa: resetlab node agent: restored /proc/sys/x to 0');
   });
 });

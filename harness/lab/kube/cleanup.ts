@@ -66,9 +66,14 @@ export async function removeKubeLeftovers(runner: Runner, target: KubeTarget, he
     for (const c of ns.sysctls?.changed ?? []) report.said.push(`${ns.name}: node ${ns.sysctls!.node} had ${c.key}=${c.original} before the run; resetlab wrote ${c.written}`);
     try {
       const agent = workloadNames(ns.prefix).nodeAgent;
-      // Follow the agent's log while it is deleted: its trap prints what it restored.
-      const logs = runner.run(kubectlFor(target, '-n', ns.name, 'logs', '-f', `pod/${agent}`), { check: false, timeoutMs: 180_000 });
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Follow the agent's log while it is deleted: its trap prints what it restored. The delete
+      // waits until the follow has printed the agent's first line (it is attached), or ended, or 30 s.
+      let attached!: () => void;
+      const heard = new Promise<void>((resolve) => (attached = resolve));
+      const logs = runner.run(kubectlFor(target, '-n', ns.name, 'logs', '-f', `pod/${agent}`), { check: false, timeoutMs: 180_000, onLine: () => attached() });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([heard, logs.then(() => undefined, () => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
+      clearTimeout(timer);
       await runner.run(kubectlFor(target, '-n', ns.name, 'delete', 'pod', agent, '--ignore-not-found', '--wait=true', '--timeout=120s'), { timeoutMs: 150_000 });
       const lines = (await logs).stdout.split('\n').filter((l) => /^resetlab node agent: (restored|left)/.test(l));
       report.said.push(...lines.map((l) => `${ns.name}: ${l}`));
