@@ -35,11 +35,19 @@ export interface AgentExit {
   signal?: string | null;
 }
 
-/** "exit 1", "killed by SIGKILL at its deadline", ... plus the stderr tail: why an agent gave no result. */
+/**
+ * "exit 1", "killed by SIGKILL at its deadline", ... plus the stderr: its first error line
+ * (`TypeError: ...`, the message a stack trace starts with) when the tail does not hold it,
+ * then the tail. Why an agent gave no result.
+ */
 export function describeAgentExit(out: AgentExit): string {
   const how = out.signal ? `killed by ${out.signal}${out.killedAtDeadline ? ' at its deadline' : ''}` : `exit ${out.exitCode ?? 'unknown'}`;
-  const tail = out.stderr.trim().split('\n').slice(-5).join(' | ').slice(-300);
-  return tail ? `${how}; stderr: ${tail}` : `${how}; no stderr`;
+  const all = out.stderr.trim().split('\n');
+  const tailLines = all.slice(-5);
+  const tail = tailLines.join(' | ').slice(-300);
+  const first = all.find((l) => /^\s*(\w*Error|Uncaught \w+|RuntimeError)\b.*:/.test(l) || /^\s*\w*Error$/.test(l));
+  const head = first && !tail.includes(first.trim()) ? `${first.trim().slice(0, 300)} ... ` : '';
+  return tail ? `${how}; stderr: ${head}${tail}` : `${how}; no stderr`;
 }
 
 /** A running agent. */
