@@ -3,7 +3,8 @@
  * (exec/agent-process.ts). testcontainers starts it; the wait strategy is the agent's
  * `ready` (or `error`) line; the log stream carries ticks and the `result` line. There is no
  * stdin: `stop()` is the started container's `stop()` (SIGTERM, SIGKILL after the grace),
- * then the log stream is read to its end and the container removed. At `deadlineMs` it is
+ * then the log stream is read to its end (and, if it ended without the `result`, the whole log
+ * once more) and the container removed. At `deadlineMs` it is
  * stopped at once (marked killed at the deadline). The caller registers `kill()` for cleanup
  * at birth; the run's label lets `resetlab cleanup` (or Ryuk) remove it after a crash.
  */
@@ -11,6 +12,7 @@ import { Wait, type StartedTestContainer } from 'testcontainers';
 import type { AgentName, StartedAgent } from '../exec/agent-process.js';
 import { AgentLines } from '../exec/agent-lines.js';
 import type { ContainerConfig } from './container-config.js';
+import { wholeLog } from './docker-log.js';
 import { exitCode, genericContainer, removeContainer } from './generic.js';
 import { containerRuntime } from './runtime.js';
 
@@ -93,8 +95,20 @@ export function startAgentContainer(config: ContainerConfig, name: AgentName, de
       clearTimeout(deadline);
       lines.end();
       if (stopping && (await exitCode(c)) === SIGKILLED) killedAtDeadline = true;
+      // A follow can end before the last lines when the agent exits right after printing its
+      // result (docker-log.ts): then the whole log, read once more, is the agent's output.
+      let read: AgentLines = lines;
+      if (lines.result === null) {
+        const again = new AgentLines();
+        const text = await wholeLog(c.getId()).catch(() => null);
+        if (text !== null) {
+          again.feed(text);
+          again.end();
+          read = again;
+        }
+      }
       await removeContainer(c.getId()).catch(() => undefined);
-      return { result: lines.result, killedAtDeadline, stderr: lines.otherText() };
+      return { result: read.result, killedAtDeadline, stderr: read.otherText() };
     },
     (error: unknown) => {
       clearTimeout(deadline);
