@@ -41,7 +41,9 @@ export function agentArgs<T>(name: string): T {
 /**
  * Calls `stop` once on SIGTERM, SIGINT, or when stdin closes (the parent is gone); with
  * `RESETLAB_AGENT_STDIN=none`, stdin is not watched, and `RESETLAB_AGENT_LIFETIME_MS` (if set)
- * calls `stop` after that long.
+ * calls `stop` after that long. Without stdin the agent is kept alive until one of these
+ * (a ref'd timer): otherwise an agent whose own handles all pause (the injector between two
+ * segments) would end by itself, silently, with no result (found on a real kind cluster).
  */
 export function onStop(stop: () => void): void {
   let stopped = false;
@@ -54,8 +56,14 @@ export function onStop(stop: () => void): void {
   process.on('SIGTERM', once);
   process.on('SIGINT', once);
   const lifetime = Number(process.env[AGENT_ENV.lifetimeMs] ?? '');
-  if (Number.isFinite(lifetime) && lifetime > 0) setTimeout(once, lifetime).unref();
-  if (process.env[AGENT_ENV.stdin] === 'none') return;
+  const noStdin = process.env[AGENT_ENV.stdin] === 'none';
+  if (Number.isFinite(lifetime) && lifetime > 0) {
+    const t = setTimeout(once, lifetime);
+    if (!noStdin) t.unref();
+  } else if (noStdin) {
+    setInterval(() => undefined, 3600_000);
+  }
+  if (noStdin) return;
   process.stdin.on('end', once);
   process.stdin.on('close', once);
   process.stdin.resume();
