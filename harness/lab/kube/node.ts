@@ -68,6 +68,15 @@ export class KubePodNode implements LabNode {
   }
 
   exec(argv: readonly string[], options?: RunOptions): Promise<RunResult> {
+    return this.inPod(argv, options);
+  }
+
+  /**
+   * Runs `argv` in the pod's own container, whatever `exec` does in a subclass: for files of
+   * the pod's scratch volume (pid files, the node agent's state file), which the node's mount
+   * namespace does not have (on a real kind cluster a `sh` through nsenter found no such directory).
+   */
+  inPod(argv: readonly string[], options?: RunOptions): Promise<RunResult> {
     return this.ctx.runner.run(kubeExecArgv(this.ctx.target, this.ref, argv, options?.input !== undefined), options);
   }
 
@@ -84,7 +93,7 @@ export class KubePodNode implements LabNode {
     return startAgentProcess(name, kubeExecArgv(this.ctx.target, this.ref, remote.argv, true), deadlineMs, {
       stop: async ({ closeStdin }) => {
         closeStdin();
-        await this.exec(['sh', '-c', `kill -TERM "$(cat ${pidFile})"`], { check: false, timeoutMs: 60_000 });
+        await this.inPod(['sh', '-c', `kill -TERM "$(cat ${pidFile})"`], { check: false, timeoutMs: 60_000 });
       },
     });
   }

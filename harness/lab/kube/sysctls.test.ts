@@ -6,7 +6,7 @@ import { KubeSysctls, parseSysctlRecord, sysctlRecordText } from './sysctls.js';
 const KEY = 'net.netfilter.nf_conntrack_tcp_be_liberal';
 
 function lab(runner: FakeRunner) {
-  const agent = new KubeNodeAgent({ namespace: 'rl-1a2b3c', pod: 'rl-1a2b3c-node-agent', container: 'agent' }, { target: { context: 'kind-x' }, runner, sequence: { next: 0 } }, 'kind-worker', new Set(['sysctl']));
+  const agent = new KubeNodeAgent({ namespace: 'rl-1a2b3c', pod: 'rl-1a2b3c-node-agent', container: 'agent' }, { target: { context: 'kind-x' }, runner, sequence: { next: 0 } }, 'kind-worker', new Set(['sysctl', 'sh']));
   const annotations: string[] = [];
   return { sysctls: new KubeSysctls(agent, async (v) => void annotations.push(v)), annotations };
 }
@@ -22,6 +22,8 @@ describe('KubeSysctls', () => {
     expect(state).toBeGreaterThan(0);
     expect(write).toBeGreaterThan(state);
     expect(runner.calls[state]!.input).toBe('/proc/sys/net/netfilter/nf_conntrack_tcp_be_liberal 0 1\n');
+    // The state file is the agent's own (its scratch volume), never the node's, although the node has sh.
+    expect(lines[state]).toBe("kubectl --context kind-x exec -i -n rl-1a2b3c rl-1a2b3c-node-agent -c agent -- sh -c 'cat > /resetlab/sysctls'");
     // Through the node's own sysctl (nsenter), in the node agent pod of the pinned context.
     expect(lines[write]).toBe(`kubectl --context kind-x exec -n rl-1a2b3c rl-1a2b3c-node-agent -c agent -- nsenter -t 1 -m -n -- sysctl -w ${KEY}=1`);
     expect(annotations).toEqual([sysctlRecordText('kind-worker', [{ key: KEY, original: 0, written: 1 }])]);

@@ -66,7 +66,7 @@ export class KubeSysctls {
     }
     for (const k of keys) this.changed.set(k, { key: k, original: this.changed.get(k)?.original ?? before[k]!, written: values[k]! });
     // Recorded before the write: a run killed right after it still has its values restored.
-    await this.agent.exec(['sh', '-c', `cat > ${NODE_AGENT_STATE_FILE}`], { input: sysctlStateText(this.list()) });
+    await this.agent.inPod(['sh', '-c', `cat > ${NODE_AGENT_STATE_FILE}`], { input: sysctlStateText(this.list()) });
     if (unseen.length > 0) await this.annotate(sysctlRecordText(this.agent.nodeName, this.list()));
     await this.agent.exec(sysctlWriteArgv(values));
     const read = parseSysctlOutput((await this.agent.exec(sysctlReadArgv(keys), { check: false })).stdout);
@@ -91,7 +91,7 @@ export class KubeSysctls {
     const now = parseSysctlOutput((await this.agent.exec(sysctlReadArgv(all.map((c) => c.key)), { check: false })).stdout);
     const back = all.filter((c) => shouldRestore(now[c.key], c));
     if (back.length > 0) await this.agent.exec(sysctlWriteArgv(Object.fromEntries(back.map((c) => [c.key, c.original]))));
-    await this.agent.exec(['sh', '-c', `: > ${NODE_AGENT_STATE_FILE}`]);
+    await this.agent.inPod(['sh', '-c', `: > ${NODE_AGENT_STATE_FILE}`]);
     this.changed.clear();
     return all.map((c) =>
       back.includes(c) ? `${c.key} restored to ${c.original}` : now[c.key] === c.original ? `${c.key} already ${c.original}` : `${c.key} left at ${now[c.key] ?? 'nothing'} (resetlab wrote ${c.written}; it was changed since)`,
