@@ -126,10 +126,21 @@ describe.skipIf(skip !== null)(`containers on a real Docker engine${skip ? ` (sk
     expect(info.Config.Labels['org.testcontainers.session-id']).toMatch(/\w/);
     expect(info.HostConfig.NetworkMode).toBe(`container:${node.getId()}`);
 
+    // The injector (dry run: it forges, sends nothing) watches the pod's traffic. Between two
+    // segments its socket pauses; a container agent has no stdin, and on a real kind cluster it
+    // then ended by itself, silently, after its first segment. It must last until stopped.
+    const inj = startAgent(server, 'inject', { serverPort: 8080, offset: 10_000_000, ratePerSecond: 5, maxSegments: 100, payloadBytes: 100, marker: 'resetlab-test', dryRun: true }, 60_000);
+    await inj.ready;
+
     // In the pod namespace the server answers on 127.0.0.1; in the node's own namespace nothing listens.
     const inPod = await startAgent(server, 'load', { url: 'http://127.0.0.1:8080/', connections: 2, durationSec: 2, pipelining: 1 }, 30_000).finished;
     expect(inPod.killedAtDeadline).toBe(false);
     expect(Number(inPod.result?.requests)).toBeGreaterThan(100);
+    const injOut = await inj.stop(5000);
+    expect(injOut.result?.event, injOut.stderr).toBe('result');
+    expect(injOut.result?.sent).toBe(0);
+    // 5 per second over the 2 s of load: more than the one segment it forged before it ended.
+    expect(Number(injOut.result?.wouldHaveSent)).toBeGreaterThanOrEqual(5);
     const onNodeOut = await startAgent(onNode, 'load', { url: 'http://127.0.0.1:8080/', connections: 1, durationSec: 1, pipelining: 1 }, 30_000).finished;
     expect(Number(onNodeOut.result?.requests ?? 0)).toBe(0);
     expect(JSON.stringify(onNodeOut.result?.connectionErrors ?? onNodeOut.result?.errors)).toMatch(/ECONNREFUSED/);
