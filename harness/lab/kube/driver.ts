@@ -149,6 +149,8 @@ export const kubeDriver: LabDriver = {
     for (const line of nodeChanges(cluster, scenarios)) ctx.say(`resetlab: will change ${line}`);
     if (!f.yes) throw new UnsupportedError(`nothing was changed: pass --yes to let resetlab change node ${cluster.nodes.a.name} as listed above (or --dry-run to see every manifest)`);
     const wait = timeScale > 1 ? { rolloutMs: 900_000, endpointsMs: 300_000 } : undefined;
+    // In a slow guest a kubectl exec can take minutes (measured: over 30 s in a 6.1 TCG guest).
+    const execTimeoutMs = timeScale > 1 ? 600_000 : undefined;
     return runEach({ ...ctx, stopping: stoppingFor(flags) }, scenarios, (topology) =>
       provisionKubeLab({
         prefix: newPrefix(),
@@ -158,6 +160,7 @@ export const kubeDriver: LabDriver = {
         ...(typeof f.kubeProxyMode === 'string' ? { expectMode: f.kubeProxyMode } : topology.proxyMode !== 'auto' ? { expectMode: topology.proxyMode } : {}),
         agentLifetimeSec: lifetimeSec,
         ...(wait ? { wait } : {}),
+        ...(execTimeoutMs ? { execTimeoutMs } : {}),
         say: ctx.say,
       }),
     onReport);

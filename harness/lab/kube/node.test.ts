@@ -3,9 +3,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentRemoteArgv, kubeExecArgv } from './node.js';
+import type { Runner, RunOptions } from '../../exec/runner.js';
+import { agentRemoteArgv, KUBE_EXEC_TIMEOUT_MS, KubePodNode, kubeExecArgv } from './node.js';
 
 describe('kube node commands', () => {
+  it("a node command without a deadline gets the kube one (120 s, or the lab's), not a local command's 30 s", async () => {
+    const seen: (number | undefined)[] = [];
+    const runner: Runner = { run: async (_argv, o?: RunOptions) => (seen.push(o?.timeoutMs), { stdout: '', stderr: '', exitCode: 0 }) };
+    const ref = { namespace: 'rl-1a2b3c', pod: 'rl-1a2b3c-node-agent', container: 'agent' };
+    await new KubePodNode('node-a', ref, { target: { context: 'kind-x' }, runner, sequence: { next: 0 } }).exec(['cat', '/proc/net/stat/nf_conntrack']);
+    await new KubePodNode('node-a', ref, { target: { context: 'kind-x' }, runner, sequence: { next: 0 }, execTimeoutMs: 600_000 }).exec(['cat', '/proc/net/stat/nf_conntrack']);
+    await new KubePodNode('node-a', ref, { target: { context: 'kind-x' }, runner, sequence: { next: 0 } }).exec(['cat', '/x'], { timeoutMs: 5000 });
+    expect(seen).toEqual([KUBE_EXEC_TIMEOUT_MS, 600_000, 5000]);
+    expect(KUBE_EXEC_TIMEOUT_MS).toBe(120_000);
+  });
+
   it('kubectl exec pins the kubeconfig and context, and -i only with stdin', () => {
     const ref = { namespace: 'rl-1a2b3c', pod: 'rl-1a2b3c-server-5d9f', container: 'holder' };
     expect(kubeExecArgv({ context: 'kind-x', kubeconfig: '/k' }, ref, ['cat', '/proc/net/snmp'])).toEqual(['kubectl', '--kubeconfig', '/k', '--context', 'kind-x', 'exec', '-n', 'rl-1a2b3c', 'rl-1a2b3c-server-5d9f', '-c', 'holder', '--', 'cat', '/proc/net/snmp']);

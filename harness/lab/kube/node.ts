@@ -48,12 +48,21 @@ export function agentRemoteArgv(hostArgv: readonly string[], pidFile: string, li
   };
 }
 
+/**
+ * A node command's deadline when the caller gives none: a `kubectl exec` crosses the API
+ * server, the kubelet and the runtime (a local command's 30 s default is too short: in a 6.1
+ * TCG guest a `cat` of node A's conntrack counters timed out at 30 s and failed the run).
+ */
+export const KUBE_EXEC_TIMEOUT_MS = 120_000;
+
 /** What every node of one kube lab shares. */
 export interface KubeNodeContext {
   target: KubeTarget;
   runner: Runner;
   /** Sequence for pid file names, shared by the lab's nodes. */
   sequence: { next: number };
+  /** Deadline of a node command that names none (default KUBE_EXEC_TIMEOUT_MS; longer in slow guests). */
+  execTimeoutMs?: number;
 }
 
 /** A lab node inside one of the run's pods (see module doc). */
@@ -77,7 +86,8 @@ export class KubePodNode implements LabNode {
    * namespace does not have (on a real kind cluster a `sh` through nsenter found no such directory).
    */
   inPod(argv: readonly string[], options?: RunOptions): Promise<RunResult> {
-    return this.ctx.runner.run(kubeExecArgv(this.ctx.target, this.ref, argv, options?.input !== undefined), options);
+    const timeoutMs = options?.timeoutMs ?? this.ctx.execTimeoutMs ?? KUBE_EXEC_TIMEOUT_MS;
+    return this.ctx.runner.run(kubeExecArgv(this.ctx.target, this.ref, argv, options?.input !== undefined), { ...options, timeoutMs });
   }
 
   /** Not available: long-running processes start as agents (`spawnAgent`). */
