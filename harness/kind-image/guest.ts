@@ -39,9 +39,9 @@ function shq(s: string): string {
  * server does not answer 200, the five busiest processes over 5 s. While `kind` runs
  * (kubeadm's minutes, when kind prints nothing) also one line per kind node saying where it
  * is (kubelet's state, the static pods kubeadm wrote, images imported, running containers,
- * kubelet's last log line). Once kind is done the
- * per-node `docker exec`s stop, so they do not load the scenarios being measured. This is
- * the live progress, and the evidence when a control plane starves under TCG.
+ * kubelet's last log line). Once kind is done the per-node `docker exec`s stop, so they do
+ * not load the scenarios being measured. This is the live progress, and the evidence when a
+ * control plane starves under TCG.
  */
 const KIND_WATCH = `(
   while sleep 60; do

@@ -41,9 +41,9 @@ export function vmMissing(): MissingPiece[] {
   return missing;
 }
 
-/** Missing pieces as "what (package)" strings; empty when the vm driver can run. */
-export function vmPreconditions(): string[] {
-  return vmMissing().map((m) => (m.pkg ? `${m.what} (${m.pkg})` : m.what));
+/** Missing pieces (the vm driver's unless given) as "what (package)" strings; empty when the vm driver can run. */
+export function vmPreconditions(missing: MissingPiece[] = vmMissing()): string[] {
+  return missing.map((m) => (m.pkg ? `${m.what} (${m.pkg})` : m.what));
 }
 
 /** The vm driver's readiness, with the one command that fixes it (`npm run setup`, or root). */
@@ -68,5 +68,5 @@ export function kindGuestMissing(): MissingPiece[] {
 export function assertVmPreconditions(extra: MissingPiece[] = []): void {
   const missing = [...vmMissing(), ...extra];
   const r = vmReadiness(missing);
-  if (!r.ready) throw new UnsupportedError(`the vm driver cannot run on this machine: it needs ${missing.map((m) => (m.pkg ? `${m.what} (${m.pkg})` : m.what)).join(', ')}; ${r.fix}`);
+  if (!r.ready) throw new UnsupportedError(`the vm driver cannot run on this machine: it needs ${vmPreconditions(missing).join(', ')}; ${r.fix}`);
 }
