@@ -54,12 +54,19 @@ export async function describeBinary(runner: Runner, dir: string, rel: string): 
   return { path: rel, sizeBytes: (await stat(path)).size, sha256: await sha256File(path), versionOutput: (out.stdout || out.stderr).trim().split('\n')[0] ?? '' };
 }
 
+/**
+ * The packages whose variables carry a binary's version. Upstream's hack/lib/version.sh stamps
+ * both: component-base answers `--version`, client-go's copy is what kube-apiserver's
+ * `/version` serves (stamping only the first left the API server at `v0.0.0-master+<commit>`).
+ */
+export const VERSION_PACKAGES = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'] as const;
+
 /** The ldflags that stamp the version the way upstream's hack/lib/version.sh does. */
 export function versionLdflags(version: string): string {
   const m = /^v(\d+)\.(\d+)\./.exec(version);
   if (!m) throw new ResetlabError(`failed to stamp version ${version}: not vMAJOR.MINOR.PATCH`);
-  const pkg = 'k8s.io/component-base/version';
-  return `-s -w -X ${pkg}.gitVersion=${version} -X ${pkg}.gitMajor=${m[1]} -X ${pkg}.gitMinor=${m[2]} -X ${pkg}.gitTreeState=archive`;
+  const x = VERSION_PACKAGES.flatMap((pkg) => [`-X ${pkg}.gitVersion=${version}`, `-X ${pkg}.gitMajor=${m[1]}`, `-X ${pkg}.gitMinor=${m[2]}`, `-X ${pkg}.gitTreeState=archive`]);
+  return ['-s', '-w', ...x].join(' ');
 }
 
 /** The pause image's tag in the tree's build/pause/Makefile (`TAG = 3.4`), pure. */
@@ -69,10 +76,19 @@ export function pauseTag(makefile: string): string {
   return m[1]!;
 }
 
-/** The binaries of `want` that `entry` lacks (pure). */
-export function missingBinaries(entry: Pick<KubernetesRecord, 'binaries'> | undefined, want: readonly KubeBinary[]): KubeBinary[] {
+/**
+ * True when `entry`'s Go binaries (built from Debian's source; release downloads are upstream's) were linked with other ldflags than this resetlab's (an entry
+ * from before a stamping fix records none): none of its binaries may be kept (pure).
+ */
+export function staleEntry(entry: Pick<KubernetesRecord, 'ldflags' | 'version' | 'source'>): boolean {
+  return entry.source.kind === 'debian-source' && entry.ldflags !== versionLdflags(entry.version);
+}
+
+/** The binaries of `want` that `entry` lacks, all of them when it is stale (pure). */
+export function missingBinaries(entry: Pick<KubernetesRecord, 'binaries' | 'ldflags' | 'version' | 'source'> | undefined, want: readonly KubeBinary[]): KubeBinary[] {
   const have = entry?.binaries as Partial<Record<KubeBinary, BinaryRecord>> | undefined;
   const all: KubeBinary[] = [...BUILT_BINARIES, ...want.filter((b) => !(BUILT_BINARIES as readonly string[]).includes(b))];
+  if (entry && staleEntry(entry)) return [...new Set([...all, ...(Object.keys(have ?? {}) as KubeBinary[])])];
   return entry ? all.filter((b) => !have?.[b]) : all;
 }
 
@@ -86,9 +102,13 @@ export async function buildKubernetes(root: string, version: string, deps: Build
   const cached = async () => (await listCachedKubernetes(root)).find((k) => k.version === version);
   await mkdir(join(root, 'locks'), { recursive: true });
   return withLock(entryLock(root, version), async () => {
-    const hit = await cached();
-    const toBuild = missingBinaries(hit, want);
-    if (hit && toBuild.length === 0) return { entry: hit, built: false };
+    const found = await cached();
+    const toBuild = missingBinaries(found, want);
+    if (found && toBuild.length === 0) return { entry: found, built: false };
+    if (found && staleEntry(found)) deps.say(`kubernetes ${version}: the cached binaries were linked with other version stamps (${found.ldflags ?? 'none recorded'}); rebuilding all of them`);
+    // A stale entry is replaced, none of its binaries kept.
+    const hit = found && !staleEntry(found) ? found : undefined;
+    const replacing = found !== undefined;
     const b = buildDir(root, version);
     await mkdir(b, { recursive: true });
     const steps = new BuildSteps(b, deps.say);
@@ -177,12 +197,13 @@ export async function buildKubernetes(root: string, version: string, deps: Build
         source: { kind: 'debian-source', package: plan.source.name, version: plan.source.version, suite: plan.source.suite, files: source.files, debianPatchesApplied: false },
         go: { version: goVersion, packages: go.packages },
         binaries,
+        ldflags: versionLdflags(version),
         builtAt: new Date().toISOString(),
         timings: { ...(hit?.timings ?? {}), ...steps.timings },
         cpus: cpus().length,
       };
       await writeFile(join(tmp, 'kubernetes.json'), JSON.stringify(record, null, 2) + '\n');
-      if (hit) {
+      if (replacing) {
         // Replace the entry: old out of the way by rename, new in by rename, then the old removed.
         const old = join(root, `.tmp-${process.pid}-${version}-replaced`);
         await rename(versionDir(root, version), old);

@@ -64,6 +64,8 @@ export interface KubernetesRecord {
   go: { version: string; packages: { name: string; version: string; sha256: string }[] };
   /** kube-proxy and kube-apiserver always; the node image's binaries (build.ts NODE_BINARIES) once asked for. */
   binaries: { 'kube-proxy': BinaryRecord; 'kube-apiserver': BinaryRecord } & Partial<Record<'kubelet' | 'kubeadm' | 'kubectl' | 'kube-controller-manager' | 'kube-scheduler' | 'pause', BinaryRecord>>;
+  /** The Go linker flags the binaries were stamped with (build.ts versionLdflags); absent before 2026-12-03, which marks the entry stale. */
+  ldflags?: string;
   builtAt: string;
   /** Build steps (source, go, rsync, generated, kube-proxy, kube-apiserver). */
   timings: Record<string, StepTiming>;
