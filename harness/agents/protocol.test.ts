@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../repo-root.js';
@@ -29,5 +30,19 @@ describe('an agent without stdin (containers)', () => {
     p.kill('SIGTERM');
     const r = await p;
     expect(r.stdout).toContain('"event":"result"');
+  });
+});
+
+describe("an agent's events file (kube agents, whose kubectl exec stream may end early)", () => {
+  it('holds every event line the agent printed, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-events-'));
+    try {
+      const file = join(dir, 'server-1.events');
+      const r = await child({ RESETLAB_AGENT_STDIN: 'none', RESETLAB_AGENT_LIFETIME_MS: '300', RESETLAB_AGENT_EVENTS_FILE: file });
+      expect(readFileSync(file, 'utf8')).toBe(r.stdout.endsWith('\n') ? r.stdout : r.stdout + '\n');
+      expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(['ready', 'result']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,10 +6,13 @@
  * In a container there is no stdin to watch (testcontainers cannot attach one): the
  * container sets `RESETLAB_AGENT_STDIN=none`, is stopped by a signal, and bounds itself with
  * `RESETLAB_AGENT_LIFETIME_MS` (a graceful stop when the parent never came back).
+ * With `RESETLAB_AGENT_EVENTS_FILE`, every event line is also appended to that file, so the
+ * output survives a stream that ends early (a kube agent's `kubectl exec`, harness/lab/kube/node.ts).
  */
+import { appendFileSync } from 'node:fs';
 
 /** Environment variables the container layer sets for agents (harness/containers). */
-export const AGENT_ENV = { stdin: 'RESETLAB_AGENT_STDIN', lifetimeMs: 'RESETLAB_AGENT_LIFETIME_MS' } as const;
+export const AGENT_ENV = { stdin: 'RESETLAB_AGENT_STDIN', lifetimeMs: 'RESETLAB_AGENT_LIFETIME_MS', eventsFile: 'RESETLAB_AGENT_EVENTS_FILE' } as const;
 
 /** A line an agent prints. */
 export type AgentEvent =
@@ -23,9 +26,18 @@ export type AgentEvent =
   | { event: 'result-more'; [k: string]: unknown }
   | { event: 'error'; message: string };
 
-/** Prints one event as a JSON line. */
+/** Prints one event as a JSON line (and appends it to `RESETLAB_AGENT_EVENTS_FILE` when set). */
 export function emit(event: AgentEvent): void {
-  process.stdout.write(JSON.stringify(event) + '\n');
+  const line = JSON.stringify(event) + '\n';
+  const file = process.env[AGENT_ENV.eventsFile];
+  if (file) {
+    try {
+      appendFileSync(file, line);
+    } catch {
+      // The stream below still carries the event; a lost copy only loses the fallback.
+    }
+  }
+  process.stdout.write(line);
 }
 
 /** Parses the agent's single JSON argument, or exits 2 with an `error` event. */

@@ -33,6 +33,8 @@ export interface AgentExit {
   stderr: string;
   exitCode?: number | null;
   signal?: string | null;
+  /** Set when the result came from the agent's own copy of its output (AgentProcessOptions.afterClientEnd). */
+  recovered?: string;
 }
 
 /**
@@ -109,6 +111,14 @@ export interface AgentProcessOptions {
    * exit; SIGKILL of the local process still follows after the grace.
    */
   stop?: (local: { closeStdin(): void }) => void | Promise<void>;
+  /**
+   * For a local process that is only a client of the agent (`kubectl exec`), whose stream may
+   * end while the agent runs on: called when the client ends without a result line; resolves
+   * once the agent itself has ended with its whole output (or null), from which the result is
+   * taken. A client killed after `stop` then counts as no deadline kill: the agent's own
+   * output says how it ended. `signal` aborts when the agent is killed (cleanup): resolve at once.
+   */
+  afterClientEnd?: (signal: AbortSignal) => Promise<string | null>;
 }
 
 /**
@@ -125,6 +135,7 @@ export function startAgentProcess(name: AgentName, argv: readonly string[], dead
   const tickListeners: ((t: Record<string, unknown>) => void)[] = [];
   const countListeners: ((t: Record<string, unknown>) => void)[] = [];
   let killedAtDeadline = false;
+  const killed = new AbortController();
   const warm = options.warm === true;
   const [armed, resolveArmed, rejectArmed] = eventPromise();
   const [ready, resolveReady, rejectReady] = eventPromise();
@@ -145,15 +156,27 @@ export function startAgentProcess(name: AgentName, argv: readonly string[], dead
   };
   // A warm agent waits for go() before its load starts: its deadline then starts again.
   let deadline = setTimeout(kill, warm ? deadlineMs + WARM_WAIT_MS : deadlineMs);
-  const finished = child.then((r) => {
-    clearTimeout(deadline);
+  const finished = child.then(async (r) => {
     lines.end();
-    const result = lines.result;
+    let result = lines.result;
+    let recovered: string | undefined;
+    if (!result && options.afterClientEnd && !killed.signal.aborted) {
+      // The stream ended first: the agent's own copy of its output, once it has ended.
+      const text = await options.afterClientEnd(killed.signal).catch(() => null);
+      const again = new AgentLines({ ready: (e) => resolveReady(e), armed: (e) => resolveArmed(e) });
+      if (text) again.feed(text);
+      again.end();
+      result = again.result;
+      if (result) recovered = 'its stream ended early; the result was read from its events file';
+    }
+    clearTimeout(deadline);
     const stderr = String(r.stderr ?? '');
     rejectReady(new Error(`failed to start the ${name} agent (\`${commandLine(argv)}\` exited ${r.exitCode ?? r.signal}): ${stderr.trim().split('\n').slice(-5).join('\n')}`));
     rejectArmed(new Error(`the ${name} agent exited before it was armed (${r.exitCode ?? r.signal})`));
-    return { result, killedAtDeadline, stderr, exitCode: r.exitCode ?? null, signal: r.signal ?? null };
+    return { result, killedAtDeadline, stderr, exitCode: r.exitCode ?? null, signal: r.signal ?? null, ...(recovered ? { recovered } : {}) };
   });
+  let ended = false;
+  void finished.then(() => (ended = true));
   return {
     name,
     ready,
@@ -171,20 +194,23 @@ export function startAgentProcess(name: AgentName, argv: readonly string[], dead
     onTick: (l) => tickListeners.push(l),
     onCount: (l) => countListeners.push(l),
     stop: async (graceMs = 5000) => {
-      if (child.exitCode === null && child.signalCode === null) {
-        if (options.stop) await Promise.resolve(options.stop({ closeStdin: () => child.stdin?.end() })).catch(() => undefined);
-        else child.kill('SIGTERM');
-        const timer = setTimeout(() => {
-          killedAtDeadline = true;
-          child.kill('SIGKILL');
-        }, graceMs);
-        const out = await finished;
-        clearTimeout(timer);
-        return out;
-      }
-      return finished;
+      const clientAlive = child.exitCode === null && child.signalCode === null;
+      // A client-only process (afterClientEnd) may have ended while the agent runs on: stop the agent anyway.
+      if (ended || (!clientAlive && !options.afterClientEnd)) return finished;
+      if (options.stop) await Promise.resolve(options.stop({ closeStdin: () => child.stdin?.end() })).catch(() => undefined);
+      else child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        // A client killed after its agent was stopped is not a deadline kill (afterClientEnd decides).
+        killedAtDeadline = options.afterClientEnd === undefined;
+        child.kill('SIGKILL');
+      }, graceMs);
+      const out = await finished;
+      clearTimeout(timer);
+      return out;
     },
     kill: () => {
+      killed.abort();
       child.kill('SIGKILL');
     },
   };

@@ -78,6 +78,8 @@ export interface TrialContext {
   stopWhen?: (live: LiveCounts) => StopDecision | null;
   /** Multiplies the agents' grace beyond the load duration (slow guests); default 1. */
   timeScale?: number;
+  /** How the server agent ended, once it has (before the run stopped it); null while it serves. */
+  serverEnded?: () => string | null;
 }
 
 /** The result's `samples` and their period, when the agent reported well-formed ones (else nothing). */
@@ -142,7 +144,9 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   const armDrop = arm.dropInvalid ? await placeArmInvalidDrop(lab, cleanup) : undefined;
   // Independent reads, at once: the arm's data-plane rules and the counters before it.
   const [dataPlaneRules, before] = await Promise.all([lab.dataPlaneRules ? lab.dataPlaneRules() : Promise.resolve(undefined), snapshotCounters(lab)]);
-  const fault = createFault(scenario.fault, deadlineMs);
+  // A cold load (containers, kubectl exec) starts only after the fault is in place: the
+  // injector's deadline also covers that start-up (one more grace).
+  const fault = createFault(scenario.fault, warm ? deadlineMs : deadlineMs + graceMs);
   await fault.apply(lab, cleanup);
   const ipvsTimeouts = await applyArmIpvsTimeouts(lab, arm, cleanup, scenario.fault.kind === 'ipvs-idle-expiry');
   const load = warmLoad ?? startLoad();
@@ -190,6 +194,8 @@ export async function runTrial(ctx: TrialContext): Promise<TrialResult> {
   }
   disturbed.push(...drift);
   if (ctx.signal?.aborted) disturbed.push('interrupted before the load finished');
+  const serverEnded = ctx.serverEnded?.();
+  if (serverEnded) disturbed.push(`the server agent ended before the arm did (${serverEnded})`);
   if (loadOut.killedAtDeadline) disturbed.push(`the load agent was killed at its deadline (${deadlineMs} ms)`);
   if (faultReport.disturbed) disturbed.push(faultReport.disturbed);
   const r = loadOut.result;

@@ -8,7 +8,7 @@
  * cleanup problems become notes and never hide the original error.
  */
 import { InterruptedError } from '../errors.js';
-import { startAgent } from '../exec/agent-process.js';
+import { describeAgentExit, startAgent } from '../exec/agent-process.js';
 import { faultMinExposureMs, faultMinRequests } from '../faults/create.js';
 import { CleanupStack } from '../exec/cleanup-stack.js';
 import type { Runner } from '../exec/runner.js';
@@ -90,6 +90,9 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       totalMs,
     );
     cleanup.push('server agent', async () => void (await server.stop(2000)));
+    // A server that ends before the run stops it disturbs every arm from then on, by name.
+    let serverEnded: string | null = null;
+    void server.finished.then((out) => (serverEnded = describeAgentExit(out)));
     // Every arm starts from the lab's own values, so an arm never inherits the previous arm's settings.
     const keys = [...new Set(scenario.arms.flatMap((a) => Object.keys(a.sysctls)))];
     // Reads that change nothing, while the server starts.
@@ -116,7 +119,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       const rpsWanted = rpsBase ? armRpsWanted(rpsBase, effectiveRps(scenario, arm)) : undefined;
       const s = durationMs === scenario.load.durationMs ? scenario : { ...scenario, load: { ...scenario.load, durationMs } };
       const trial = trialsByArm[i]!.length + 1;
-      const result = await runTrial({ scenario: s, lab: theLab, arm, trial, baseSysctls, cleanup, rpsWanted, signal: deps.signal, progress: deps.progress, stopWhen: stopper?.stopWhen(i), timeScale: scale });
+      const result = await runTrial({ scenario: s, lab: theLab, arm, trial, baseSysctls, cleanup, rpsWanted, signal: deps.signal, progress: deps.progress, stopWhen: stopper?.stopWhen(i), timeScale: scale, serverEnded: () => serverEnded });
       trialsByArm[i]!.push(result);
       return !deps.signal?.aborted;
     };

@@ -62,6 +62,26 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
     expect(report.verdict.explanation).toMatch(/kube-proxy v1\.\d+'s INVALID rule on node-a \(iptables mode: -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP, modelled\) dropped \d+ INVALID segments/);
   });
 
+  it('a server agent that dies mid-run disturbs that arm and every later one, by name (not a clean "no resets")', async () => {
+    const [scenario] = await builtin(['none'], 4000);
+    const prefix = newPrefix();
+    let killed = false;
+    const report = await runScenario(scenario!, {
+      provision: (topology) => provisionNetnsLab({ prefix, topology, runner }),
+      runner,
+      progress: (e) => {
+        if (e.type !== 'arm-start' || killed) return;
+        killed = true;
+        // Kill the real server agent of this lab (its argv carries the lab's prefix) a second into the first arm.
+        setTimeout(() => void runner.run(['pkill', '-KILL', '-f', `agents/server\\.js .*--rl-node=${prefix}`], { check: false }), 1000);
+      },
+    });
+    expect(killed).toBe(true);
+    expect(report.arms).toHaveLength(2);
+    for (const arm of report.arms) expect(arm.disturbed.join(' | ')).toMatch(/the server agent ended before the arm did \(killed by SIGKILL/);
+    expect(report.verdict.outcome).not.toBe('not-reproduced');
+  });
+
   it('none: clean heavy load gives no resets in either arm', async () => {
     const [scenario] = await builtin(['none']);
     const report = await runScenario(scenario!, { provision, runner });

@@ -1,10 +1,10 @@
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Runner, RunOptions } from '../../exec/runner.js';
-import { agentRemoteArgv, KUBE_EXEC_TIMEOUT_MS, KubePodNode, kubeExecArgv } from './node.js';
+import { agentPollState, agentRemoteArgv, eventsFileOf, KUBE_EXEC_TIMEOUT_MS, KubePodNode, kubeExecArgv } from './node.js';
 
 describe('kube node commands', () => {
   it("a node command without a deadline gets the kube one (120 s, or the lab's), not a local command's 30 s", async () => {
@@ -31,14 +31,66 @@ describe('kube node commands', () => {
       const remote = agentRemoteArgv(host, join(dir, 'server-1.pid'), 90_000);
       expect(remote.name).toBe('server');
       expect(remote.argv.slice(-4)).toEqual(['node', '/app/dist/harness/agents/server.js', '{"port":8080}', '--rl-node=rl-1a2b3c/pod']);
-      // Run the same wrapper here with a node program that prints its own pid and the lifetime it got.
-      const argv = [...remote.argv.slice(0, -4), process.execPath, '-e', 'console.log(process.pid, process.env.RESETLAB_AGENT_LIFETIME_MS, process.argv.slice(1).join(" "))', 'a b', 'c'];
-      const r = await execa(argv[0]!, argv.slice(1));
-      const [pid, lifetime, ...rest] = r.stdout.trim().split(' ');
+      expect(remote.eventsFile).toBe(join(dir, 'server-1.events'));
+      // Run the same wrapper here with a node program that prints its own pid and the environment it got.
+      const e = process.env;
+      const code = 'const e = process.env; console.log(process.pid, e.RESETLAB_AGENT_LIFETIME_MS, e.RESETLAB_AGENT_STDIN, e.RESETLAB_AGENT_EVENTS_FILE, process.argv.slice(1).join(" "))';
+      const argv = [...remote.argv.slice(0, -4), process.execPath, '-e', code, 'a b', 'c'];
+      const r = await execa(argv[0]!, argv.slice(1), { env: { ...e, RESETLAB_AGENT_STDIN: '' } });
+      const [pid, lifetime, stdin, events, ...rest] = r.stdout.trim().split(' ');
       expect(readFileSync(join(dir, 'server-1.pid'), 'utf8').trim()).toBe(pid);
       expect(lifetime).toBe('90000');
+      // The agent must not stop when the kubectl exec stream ends: no stdin, its own events file.
+      expect(stdin).toBe('none');
+      expect(events).toBe(join(dir, 'server-1.events'));
       expect(rest.join(' ')).toBe('a b c');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a kube agent whose kubectl exec stream ends early', () => {
+  it('reads a poll of its pid as alive, gone, or unknown when the exec itself failed', () => {
+    expect(agentPollState({ exitCode: 0, stdout: 'alive\n' })).toBe('alive');
+    expect(agentPollState({ exitCode: 0, stdout: 'gone\n' })).toBe('gone');
+    expect(agentPollState({ exitCode: 1, stdout: '' })).toBe('unknown');
+    expect(agentPollState({ exitCode: 0, stdout: 'Error from server: etcdserver: request timed out' })).toBe('unknown');
+    expect(eventsFileOf('/resetlab/load-3.pid')).toBe('/resetlab/load-3.events');
+  });
+
+  it('waits for the agent to be gone, then takes its result from the events file (a fake kubectl whose stream ends after ready)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-kube-agent-'));
+    const path = process.env.PATH;
+    try {
+      // The local client: prints the agent's ready line and ends, as a dropped exec stream does.
+      writeFileSync(join(dir, 'kubectl'), `#!/bin/sh\necho '{"event":"ready"}'\nexit 0\n`);
+      chmodSync(join(dir, 'kubectl'), 0o755);
+      process.env.PATH = `${dir}:${path}`;
+      const polls: string[] = [];
+      const answers = ['unknown', 'alive', 'gone'];
+      const runner: Runner = {
+        run: async (argv) => {
+          const script = argv[argv.length - 1]!;
+          if (script.includes('kill -0')) {
+            const a = answers.shift() ?? 'gone';
+            polls.push(a);
+            return a === 'unknown' ? { stdout: '', stderr: 'the server is currently unable to handle the request', exitCode: 1 } : { stdout: `${a}\n`, stderr: '', exitCode: 0 };
+          }
+          if (argv.includes('cat') && script.endsWith('.events')) return { stdout: '{"event":"ready"}\n{"event":"result","requests":7}\n', stderr: '', exitCode: 0 };
+          return { stdout: '', stderr: '', exitCode: 0 };
+        },
+      };
+      const ref = { namespace: 'rl-1a2b3c', pod: 'rl-1a2b3c-client', container: 'holder' };
+      const node = new KubePodNode('client', ref, { target: { context: 'kind-x' }, runner, sequence: { next: 0 }, agentPollMs: 10 });
+      const agent = node.spawnAgent('load', [process.execPath, '/repo/dist/harness/agents/load.js', '{}', '--rl-node=x'], 30_000);
+      await agent.ready;
+      const out = await agent.finished;
+      expect(polls).toEqual(['unknown', 'alive', 'gone']);
+      expect(out.result).toMatchObject({ requests: 7 });
+      expect(out.recovered).toMatch(/events file/);
+    } finally {
+      process.env.PATH = path;
       rmSync(dir, { recursive: true, force: true });
     }
   });

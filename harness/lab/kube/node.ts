@@ -5,11 +5,15 @@
  * - Node A runs in the node agent (privileged, hostNetwork, hostPID; cluster/node-agent.ts):
  *   the node's own tools through `nsenter -t 1 -m -n` where the node has them (iptables-save
  *   then uses the backend kube-proxy uses), the agent image's otherwise.
- * Agents (server, load, inject) are `kubectl exec -i` processes whose remote side writes its
- * pid to the pod's scratch directory and `exec`s node: a signal to kubectl never reaches the
- * agent, so a stop closes kubectl's stdin (the agent stops when its stdin ends) and sends
- * SIGTERM to that pid, and every agent also carries its own lifetime (closing the stream does
- * not kill a remote process).
+ * Agents (server, load, inject) are `kubectl exec` processes whose remote side writes its
+ * pid to the pod's scratch directory and `exec`s node. The agent does not depend on that
+ * stream: under a starved API server it ends mid-run (in a 6.1 TCG guest the server agent,
+ * then stopping on its stdin's end, was gone for the second arm). So a kube agent
+ * - ignores its stdin (`RESETLAB_AGENT_STDIN=none`) and carries its own lifetime;
+ * - also appends every event line to an events file beside its pid file;
+ * - is stopped by SIGTERM to its pid (a signal to kubectl never reaches it);
+ * - when the stream ends without a result, is waited for (its pid polled in the pod until it
+ *   is gone, at most its lifetime) and its result read from the events file.
  */
 import type { AgentName, StartedAgent } from '../../exec/agent-process.js';
 import { startAgentProcess } from '../../exec/agent-process.js';
@@ -36,17 +40,37 @@ export function kubeExecArgv(target: KubeTarget, ref: KubePodRef, argv: readonly
 
 /**
  * The remote argv of an agent (pure): a shell that records its pid in `pidFile`, sets the
- * agent's lifetime, and becomes the agent (`exec`, so the pid is the agent's).
+ * agent's lifetime, no stdin and its events file (`<pidFile without .pid>.events`), and
+ * becomes the agent (`exec`, so the pid is the agent's).
  */
-export function agentRemoteArgv(hostArgv: readonly string[], pidFile: string, lifetimeMs: number): { name: string; argv: string[] } {
+export function agentRemoteArgv(hostArgv: readonly string[], pidFile: string, lifetimeMs: number): { name: string; argv: string[]; eventsFile: string } {
   const agent = agentInImage(hostArgv);
   const [exe, module, ...rest] = agent.argv;
   const argv = module?.startsWith('dist/') ? [exe!, `${IMAGE_WORKDIR}/${module}`, ...rest] : agent.argv;
+  const eventsFile = eventsFileOf(pidFile);
+  const set = (k: string, v: string) => `${k}=${v}; export ${k};`;
   return {
     name: agent.name,
-    argv: ['sh', '-c', `echo $$ > "$0"; ${AGENT_ENV.lifetimeMs}=$1; export ${AGENT_ENV.lifetimeMs}; shift; exec "$@"`, pidFile, String(lifetimeMs), ...argv],
+    eventsFile,
+    argv: ['sh', '-c', `echo $$ > "$0"; ${set(AGENT_ENV.lifetimeMs, '$1')} ${set(AGENT_ENV.eventsFile, '$2')} ${set(AGENT_ENV.stdin, 'none')} shift 2; exec "$@"`, pidFile, String(lifetimeMs), eventsFile, ...argv],
   };
 }
+
+/** The events file beside a pid file (pure). */
+export function eventsFileOf(pidFile: string): string {
+  return pidFile.replace(/\.pid$/, '') + '.events';
+}
+
+/** What one poll of an agent's pid answered (pure): `alive`, `gone`, or `unknown` (the exec failed). */
+export function agentPollState(r: Pick<RunResult, 'exitCode' | 'stdout'>): 'alive' | 'gone' | 'unknown' {
+  const out = r.stdout.trim();
+  if (r.exitCode === 0 && out === 'alive') return 'alive';
+  if (r.exitCode === 0 && out === 'gone') return 'gone';
+  return 'unknown';
+}
+
+/** How often a kube agent whose stream ended is polled. */
+export const AGENT_POLL_MS = 5_000;
 
 /**
  * A node command's deadline when the caller gives none: a `kubectl exec` crosses the API
@@ -63,6 +87,8 @@ export interface KubeNodeContext {
   sequence: { next: number };
   /** Deadline of a node command that names none (default KUBE_EXEC_TIMEOUT_MS; longer in slow guests). */
   execTimeoutMs?: number;
+  /** Period of the pid poll of an agent whose stream ended (default AGENT_POLL_MS). */
+  agentPollMs?: number;
 }
 
 /** A lab node inside one of the run's pods (see module doc). */
@@ -95,15 +121,29 @@ export class KubePodNode implements LabNode {
     throw new Error(`failed to wrap a command for ${this.id}: kube nodes start long-running processes as agents (kubectl exec)`);
   }
 
-  /** Starts the agent with `kubectl exec -i` (see module doc); the caller registers its kill at birth. */
+  /** Starts the agent with `kubectl exec` (see module doc); the caller registers its kill at birth. */
   spawnAgent(name: AgentName, argv: readonly string[], deadlineMs: number): StartedAgent {
     this.ctx.sequence.next += 1;
     const pidFile = `${POD_SCRATCH_DIR}/${name}-${this.ctx.sequence.next}.pid`;
-    const remote = agentRemoteArgv(argv, pidFile, deadlineMs + AGENT_LIFETIME_EXTRA_MS);
-    return startAgentProcess(name, kubeExecArgv(this.ctx.target, this.ref, remote.argv, true), deadlineMs, {
-      stop: async ({ closeStdin }) => {
-        closeStdin();
+    const lifetimeMs = deadlineMs + AGENT_LIFETIME_EXTRA_MS;
+    const remote = agentRemoteArgv(argv, pidFile, lifetimeMs);
+    const startedAt = Date.now();
+    return startAgentProcess(name, kubeExecArgv(this.ctx.target, this.ref, remote.argv), deadlineMs, {
+      stop: async () => {
         await this.inPod(['sh', '-c', `kill -TERM "$(cat ${pidFile})"`], { check: false, timeoutMs: 60_000 });
+      },
+      afterClientEnd: async (killed) => {
+        // Until the agent is gone (its lifetime ends it at the latest), then its own copy of its output.
+        const until = startedAt + lifetimeMs + 60_000;
+        const probe = `p="$(cat ${pidFile} 2>/dev/null)"; if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then echo alive; else echo gone; fi`;
+        while (Date.now() < until && !killed.aborted) {
+          const state = agentPollState(await this.inPod(['sh', '-c', probe], { check: false, timeoutMs: 60_000 }));
+          if (state === 'gone') break;
+          await new Promise((r) => setTimeout(r, this.ctx.agentPollMs ?? AGENT_POLL_MS));
+        }
+        if (killed.aborted) return null;
+        const out = await this.inPod(['cat', remote.eventsFile], { check: false, timeoutMs: 60_000 });
+        return out.exitCode === 0 ? out.stdout : null;
       },
     });
   }
