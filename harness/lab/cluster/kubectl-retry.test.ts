@@ -71,4 +71,16 @@ describe('kubectl retried while the API server does not answer', () => {
     expect(r.exitCode).toBe(1);
     expect(exec.calls).toHaveLength(1);
   });
+  it("retries a passThrough exec whose stream was never set up (measured: the kubelet's authorization of the exec failed on a starved API server)", async () => {
+    const authz = { stdout: '', stderr: 'error: unable to upgrade connection: Authorization error (user=kube-apiserver-kubelet-client, verb=create, resource=nodes, subresource=proxy)', exitCode: 1 };
+    const exec = scripted([authz, { stdout: 'table inet x', stderr: '', exitCode: 0 }]);
+    const said: string[] = [];
+    const r = await retryingKubectl(exec, { delayMs: 1, say: (l) => said.push(l), passThrough: (argv) => argv.includes('exec') }).run(['kubectl', '--context', 'kind-x', 'exec', '-n', 'ns', 'pod', '--', 'nft', 'list', 'ruleset']);
+    expect(r.stdout).toBe('table inet x');
+    expect(exec.calls).toHaveLength(2);
+    expect(said[0]).toMatch(/never set up .*Authorization error.*retry 1\/5/);
+    const never = scripted(Array.from({ length: 6 }, () => authz));
+    await expect(retryingKubectl(never, { delayMs: 1, passThrough: () => true }).run(['kubectl', 'exec', 'p', '--', 'true'])).rejects.toThrow(/unable to upgrade connection/);
+    expect(never.calls).toHaveLength(6);
+  });
 });

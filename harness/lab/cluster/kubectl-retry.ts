@@ -8,13 +8,24 @@
  * gave up on a starved etcd; nothing was created). Other commands, and
  * kubectl's answers from a server (NotFound, invalid objects, a rollout timing out), pass
  * through unchanged. Retried commands are all idempotent here (apply, get, wait, logs, rollout
- * status). `isTransientKubectlFailure` is pure.
+ * status). A `kubectl exec` is retried only when its stream was never set up (NOT_STARTED): in
+ * a 6.1 guest the kubelet's authorization of the API server's exec (a SubjectAccessReview to
+ * the starved server) failed with "unable to upgrade connection: Authorization error" and, not
+ * retried, ended a two-scenario kube run. `isTransientKubectlFailure` and `execNeverStarted` are pure.
  */
 import { CommandError, tail } from '../../errors.js';
 import { commandLine, type RunOptions, type RunResult, type Runner } from '../../exec/runner.js';
 
 /** What a kubectl that never reached (or was dropped by) the API server prints. */
 export const TRANSIENT = /TLS handshake timeout|Unable to connect to the server|connection refused|i\/o timeout|Client\.Timeout exceeded|context deadline exceeded|the server is currently unable to handle the request|etcdserver: request timed out|http2: server sent GOAWAY|connection reset by peer|the server was unable to return a response|resource quota evaluation timed out|Timeout: request did not complete within/;
+
+/** What a `kubectl exec` prints when its stream was never set up: the remote command did not run. */
+export const NOT_STARTED = /unable to upgrade connection|error dialing backend/;
+
+/** Whether a failed `kubectl exec` never started its remote command (pure). */
+export function execNeverStarted(r: RunResult): boolean {
+  return r.exitCode !== 0 && NOT_STARTED.test(`${r.stderr}\n${r.stdout}`);
+}
 
 /** Whether a failed kubectl's output says the server did not answer (pure). */
 export function isTransientKubectlFailure(r: RunResult): boolean {
@@ -23,16 +34,28 @@ export function isTransientKubectlFailure(r: RunResult): boolean {
 
 /**
  * Wraps `inner`: kubectl retried up to `attempts` times, `delayMs` x attempt apart; `say` hears
- * each retry. `passThrough` names kubectl commands never retried (the kube driver's `exec`: a
- * remote command may have run before the connection dropped).
+ * each retry. `passThrough` names kubectl commands not retried (the kube driver's `exec`: a
+ * remote command may have run before the connection dropped) unless they never started.
  */
 export function retryingKubectl(inner: Runner, o: { attempts?: number; delayMs?: number; say?: (line: string) => void; passThrough?: (argv: readonly string[]) => boolean } = {}): Runner {
   const attempts = o.attempts ?? 6;
   const delayMs = o.delayMs ?? 10_000;
   return {
     async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-      if (argv[0] !== 'kubectl' || o.passThrough?.(argv)) return inner.run(argv, options);
+      if (argv[0] !== 'kubectl') return inner.run(argv, options);
+      const once = o.passThrough?.(argv) === true;
       for (let i = 1; ; i++) {
+        if (once) {
+          // Run as asked (its own deadline, no retry on a timeout); again only if it never started.
+          const r = await inner.run(argv, { ...options, check: false });
+          if (r.exitCode === 0 || !execNeverStarted(r) || i >= attempts) {
+            if (r.exitCode !== 0 && options.check !== false) throw new CommandError(commandLine(argv), r.exitCode, tail(r.stderr || r.stdout));
+            return r;
+          }
+          o.say?.(`kubectl exec: the stream was never set up (${(r.stderr || r.stdout).trim().split('\n').at(-1)?.slice(0, 160) ?? ''}); retry ${i}/${attempts - 1} in ${(delayMs * i) / 1000} s`);
+          await new Promise((res) => setTimeout(res, delayMs * i));
+          continue;
+        }
         let r: RunResult;
         try {
           // Under emulation a kubectl that hangs on a starved API server is as transient as one refused.
