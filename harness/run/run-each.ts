@@ -11,7 +11,7 @@ import type { Runner } from '../exec/runner.js';
 import type { RunReport } from '../report/schema.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ProgressEvent } from './progress.js';
-import { runScenario, type LabFactory } from './run-scenario.js';
+import { PartialRunError, runScenario, type LabFactory } from './run-scenario.js';
 import type { StoppingMode } from './stopping.js';
 
 /** What `runEach` needs. */
@@ -54,7 +54,7 @@ export async function runEach(
   onReport: (r: RunReport) => Promise<void>,
 ): Promise<RunReport[]> {
   const stopping = ctx.stopping ?? { kind: 'fixed' };
-  const run = (scenario: Scenario, progress: (e: ProgressEvent) => void) =>
+  const runOrKeep = (scenario: Scenario, progress: (e: ProgressEvent) => void) =>
     runScenario(scenario, {
       provision,
       runner: ctx.runner,
@@ -63,13 +63,21 @@ export async function runEach(
       stopping,
       ...(ctx.timeScale !== undefined ? { timeScale: ctx.timeScale } : {}),
     });
+  // A scenario that failed after measuring: its partial report is kept (onReport) before the failure goes on.
+  const run = (scenario: Scenario, progress: (e: ProgressEvent) => void) =>
+    runOrKeep(scenario, progress).catch(async (error: unknown) => {
+      if (!(error instanceof PartialRunError)) throw error;
+      ctx.say(`resetlab: ${scenario.name} failed after measuring; its partial report (incomplete, inconclusive) is kept`);
+      await onReport(error.report);
+      throw error.failure;
+    });
   const reports: RunReport[] = [];
   if (ctx.sideBySide && scenarios.length > 1) {
     if (ctx.signal.aborted) return reports;
     ctx.say(`resetlab: ${scenarios.length} scenarios side by side, each in its own lab`);
     const running = scenarios.map((s) => {
       ctx.say(runningLine(s, stopping));
-      return run(s, taggedProgress(s.name, ctx.progress));
+      return runOrKeep(s, taggedProgress(s.name, ctx.progress));
     });
     // In order: each report as soon as it and every earlier one are done; every scenario is
     // awaited (none is left running) before the first failure, if any, is thrown.
@@ -78,7 +86,9 @@ export async function runEach(
     for (const pending of outcomes) {
       const o = await pending;
       if (!o.ok) {
-        failure ??= { error: o.error };
+        // A partial report (failed after measuring) is kept in its place, then the failure goes on.
+        if (o.error instanceof PartialRunError) await onReport(o.error.report);
+        failure ??= { error: o.error instanceof PartialRunError ? o.error.failure : o.error };
         continue;
       }
       await onReport(o.value);

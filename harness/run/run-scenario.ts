@@ -65,6 +65,7 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
   let lab: Lab | null = null;
   let complete = true;
   let environment: RunReport['environment'] | null = null;
+  let failure: Error | null = null;
   try {
     deps.progress?.({ type: 'phase', message: `provisioning the lab for ${scenario.name}` });
     lab = await deps.provision(scenario.topology);
@@ -156,9 +157,15 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
       if (stopper) scenario.arms.forEach((_, i) => markSettled(trialsByArm[i]!, stopper.settled(i)));
     }
   } catch (error) {
-    if (!deps.signal?.aborted) throw await withCleanup(error, cleanup, lab);
+    const measured = trialsByArm.reduce((n, t) => n + t.length, 0);
+    if (!deps.signal?.aborted && (environment === null || measured === 0)) throw await withCleanup(error, cleanup, lab);
     complete = false;
-    notes.push(`stopped by interruption: ${(error as Error).message}`);
+    if (deps.signal?.aborted) notes.push(`stopped by interruption: ${(error as Error).message}`);
+    else {
+      // A failure after trials were measured keeps them: the report is handed over (PartialRunError), marked incomplete.
+      failure = error instanceof Error ? error : new Error(String(error));
+      notes.push(`failed after ${measured} trial${measured === 1 ? '' : 's'}: ${failure.message}`);
+    }
   }
   notes.push(...(await cleanup.unwind()));
   if (lab) notes.push(...(await lab.destroy()));
@@ -196,9 +203,10 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
   }
   if (!complete) {
     verdict.outcome = 'inconclusive';
-    verdict.explanation = `The run was interrupted before every arm finished, so no verdict is given. ${verdict.explanation}`;
+    const why = failure ? `The run failed before every arm finished (${failure.message.split('\n')[0]})` : 'The run was interrupted before every arm finished';
+    verdict.explanation = `${why}, so no verdict is given. ${verdict.explanation}`;
   }
-  return {
+  const report: RunReport = {
     schema: 'resetlab/run@1',
     complete,
     startedAt: startedAt.toISOString(),
@@ -210,6 +218,22 @@ export async function runScenario(scenario: Scenario, deps: RunDeps): Promise<Ru
     verdict,
     notes,
   };
+  if (failure) throw new PartialRunError(report, failure);
+  return report;
+}
+
+/**
+ * A run that failed after some trials were measured: `report` holds them (complete false,
+ * inconclusive), to be kept like any report; `failure` is what failed (exit 1 after keeping it).
+ */
+export class PartialRunError extends Error {
+  constructor(
+    readonly report: RunReport,
+    readonly failure: Error,
+  ) {
+    super(failure.message);
+    this.name = 'PartialRunError';
+  }
 }
 
 /**

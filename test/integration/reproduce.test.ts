@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { provisionNetnsLab } from '../../harness/lab/netns/provider.js';
 import { newPrefix } from '../../harness/lab/prefix.js';
 import { RunReport } from '../../harness/report/schema.js';
+import { runEach } from '../../harness/run/run-each.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
 import { builtin, IS_ROOT, ourNamespaces, runner, SKIP_REASON, useNoLeftoverNamespaces } from '../helpers/lab-env.js';
 
@@ -80,6 +81,38 @@ describe.skipIf(!IS_ROOT)(`reproduce on a real netns lab${IS_ROOT ? '' : ` (skip
     expect(report.arms).toHaveLength(2);
     for (const arm of report.arms) expect(arm.disturbed.join(' | ')).toMatch(/the server agent ended before the arm did \(killed by SIGKILL/);
     expect(report.verdict.outcome).not.toBe('not-reproduced');
+  });
+
+  it('a failure after an arm was measured keeps that arm: the partial report is handed over (incomplete, inconclusive), then the failure', async () => {
+    const [scenario] = await builtin(['none'], 3000);
+    const prefix = newPrefix();
+    const kept: RunReport[] = [];
+    let armsEnded = 0;
+    const run = runEach(
+      { runner, signal: new AbortController().signal, say: () => undefined, progress: (e) => void (e.type === 'arm-end' && (armsEnded += 1)) },
+      [scenario!],
+      async (topology) => {
+        const lab = await provisionNetnsLab({ prefix, topology, runner });
+        // Once the first arm has ended, node A's sysctls can no longer be read, as when a kubectl exec failed.
+        const read = lab.readSysctls.bind(lab);
+        lab.readSysctls = async (...a) => {
+          if (armsEnded === 1) throw new Error('node-a went away');
+          return read(...a);
+        };
+        return lab;
+      },
+      async (r) => void kept.push(r),
+    );
+    await expect(run).rejects.toThrow(/node-a went away/);
+    expect(kept).toHaveLength(1);
+    const [r] = kept;
+    expect(r!.complete).toBe(false);
+    expect(r!.arms[0]!.requests).toBeGreaterThan(100);
+    expect(r!.arms[1]!.requests).toBe(0);
+    expect(r!.notes.join(' | ')).toMatch(/failed after 1 trial: node-a went away/);
+    expect(r!.verdict.outcome).toBe('inconclusive');
+    expect(r!.verdict.explanation).toMatch(/^The run failed before every arm finished \(node-a went away\)/);
+    expect((await ourNamespaces()).filter((n) => n.startsWith(prefix))).toEqual([]);
   });
 
   it('none: clean heavy load gives no resets in either arm', async () => {

@@ -87,7 +87,7 @@ export async function runScenarios(
 ): Promise<RunReport[]> {
   const outDir = flags.out ?? DEFAULT_OUT;
   const writes: Promise<void>[] = [];
-  const reports = await chosenDriver(flags).execute({ ...ctx, progress: progressPrinter(ctx.tty), outDir }, scenarios, flags, async (report) => {
+  const executed = chosenDriver(flags).execute({ ...ctx, progress: progressPrinter(ctx.tty), outDir }, scenarios, flags, async (report) => {
     if (!flags.json) process.stdout.write('\n' + renderTerminal(report, { colour: ctx.colour }) + '\n');
     writes.push(
       writeRun(outDir, report).then((dir) => {
@@ -95,6 +95,11 @@ export async function runScenarios(
         ctx.say(`resetlab: wrote ${dir}/ (result.json, summary.md, report.html)`);
       }),
     );
+  });
+  // A run that fails after handing over a (partial) report still writes it before the failure goes on.
+  const reports = await executed.catch(async (error: unknown) => {
+    await Promise.allSettled(writes);
+    throw error;
   });
   const results = await Promise.allSettled(writes);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
