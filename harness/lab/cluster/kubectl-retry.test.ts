@@ -66,7 +66,9 @@ describe('kubectl retried while the API server does not answer', () => {
     expect(docker.calls).toHaveLength(1);
   });
   it('never retries what passThrough names (kubectl exec: the remote command may have run)', async () => {
-    const exec = scripted([tls, { stdout: 'ok', stderr: '', exitCode: 0 }]);
+    // A stream dropped mid-command: the remote command may have run (unlike a stream never set up, below).
+    const dropped = { stdout: '', stderr: 'error: read tcp 127.0.0.1:52514->127.0.0.1:42429: read: connection reset by peer', exitCode: 1 };
+    const exec = scripted([dropped, { stdout: 'ok', stderr: '', exitCode: 0 }]);
     const r = await retryingKubectl(exec, { delayMs: 1, passThrough: (argv) => argv.includes('exec') }).run(['kubectl', '--context', 'kind-x', 'exec', '-n', 'ns', 'pod', '--', 'nft', '-f', '-'], { check: false });
     expect(r.exitCode).toBe(1);
     expect(exec.calls).toHaveLength(1);
@@ -79,6 +81,9 @@ describe('kubectl retried while the API server does not answer', () => {
     expect(r.stdout).toBe('table inet x');
     expect(exec.calls).toHaveLength(2);
     expect(said[0]).toMatch(/never set up .*Authorization error.*retry 1\/5/);
+    const noServer = scripted([{ stdout: '', stderr: 'Unable to connect to the server: context deadline exceeded (Client.Timeout exceeded while awaiting headers)', exitCode: 1 }, { stdout: '', stderr: '', exitCode: 0 }]);
+    expect((await retryingKubectl(noServer, { delayMs: 1, passThrough: () => true }).run(['kubectl', 'exec', 'p', '--', 'nft', 'delete', 'table', 'ip', 'rl_x_evidence'])).exitCode).toBe(0);
+    expect(noServer.calls).toHaveLength(2);
     const never = scripted(Array.from({ length: 6 }, () => authz));
     await expect(retryingKubectl(never, { delayMs: 1, passThrough: () => true }).run(['kubectl', 'exec', 'p', '--', 'true'])).rejects.toThrow(/unable to upgrade connection/);
     expect(never.calls).toHaveLength(6);

@@ -19,8 +19,13 @@ import { commandLine, type RunOptions, type RunResult, type Runner } from '../..
 /** What a kubectl that never reached (or was dropped by) the API server prints. */
 export const TRANSIENT = /TLS handshake timeout|Unable to connect to the server|connection refused|i\/o timeout|Client\.Timeout exceeded|context deadline exceeded|the server is currently unable to handle the request|etcdserver: request timed out|http2: server sent GOAWAY|connection reset by peer|the server was unable to return a response|resource quota evaluation timed out|Timeout: request did not complete within/;
 
-/** What a `kubectl exec` prints when its stream was never set up: the remote command did not run. */
-export const NOT_STARTED = /unable to upgrade connection|error dialing backend/;
+/**
+ * What a `kubectl exec` prints when its stream was never set up, so the remote command did not
+ * run: the kubelet refused or could not be reached, or the API server never answered the upgrade
+ * (measured in a 6.1 guest: "Unable to connect to the server: context deadline exceeded
+ * (Client.Timeout exceeded while awaiting headers)" left an evidence table on node A).
+ */
+export const NOT_STARTED = /unable to upgrade connection|error dialing backend|Unable to connect to the server|TLS handshake timeout|connect: connection refused/;
 
 /** Whether a failed `kubectl exec` never started its remote command (pure). */
 export function execNeverStarted(r: RunResult): boolean {

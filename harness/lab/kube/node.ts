@@ -85,7 +85,7 @@ export interface KubeNodeContext {
   runner: Runner;
   /** Sequence for pid file names, shared by the lab's nodes. */
   sequence: { next: number };
-  /** Deadline of a node command that names none (default KUBE_EXEC_TIMEOUT_MS; longer in slow guests). */
+  /** Deadline of a node command that names none, and the floor of those that do (slow guests); default KUBE_EXEC_TIMEOUT_MS, no floor. */
   execTimeoutMs?: number;
   /** Period of the pid poll of an agent whose stream ended (default AGENT_POLL_MS). */
   agentPollMs?: number;
@@ -112,7 +112,11 @@ export class KubePodNode implements LabNode {
    * namespace does not have (on a real kind cluster a `sh` through nsenter found no such directory).
    */
   inPod(argv: readonly string[], options?: RunOptions): Promise<RunResult> {
-    const timeoutMs = options?.timeoutMs ?? this.ctx.execTimeoutMs ?? KUBE_EXEC_TIMEOUT_MS;
+    // A lab's execTimeoutMs (a slow guest) is also every command's floor: a caller's 60 s for a
+    // quick read is too short there (measured: `ls /etc/cni/net.d` timed out at 60 s and failed a run).
+    const floor = this.ctx.execTimeoutMs;
+    const asked = options?.timeoutMs ?? floor ?? KUBE_EXEC_TIMEOUT_MS;
+    const timeoutMs = floor !== undefined ? Math.max(asked, floor) : asked;
     return this.ctx.runner.run(kubeExecArgv(this.ctx.target, this.ref, argv, options?.input !== undefined), { ...options, timeoutMs });
   }
 
