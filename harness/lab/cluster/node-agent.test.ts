@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NODE_AGENT_SCRIPT, NODE_AGENT_STATE_FILE, nodeAgentPod, shouldRestore, sysctlPath, sysctlStateText } from './node-agent.js';
+import { existsSync } from 'node:fs';
+import { NODE_AGENT_SCRIPT, NODE_AGENT_STATE_FILE, NODE_AGENT_UNDO_FILE, nodeAgentPod, shouldRestore, sysctlPath, sysctlStateText, undoLine } from './node-agent.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -12,7 +13,7 @@ afterEach(() => {
 
 /** The agent's script with its state file and "sysctls" moved into a scratch folder (the logic is what runs in the pod). */
 function scratchScript(dir: string): string {
-  return NODE_AGENT_SCRIPT.replace(`state=${NODE_AGENT_STATE_FILE}`, `state=${dir}/state`);
+  return NODE_AGENT_SCRIPT.replace(`state=${NODE_AGENT_STATE_FILE}`, `state=${dir}/state`).replace(`undo=${NODE_AGENT_UNDO_FILE}`, `undo=${dir}/undo`);
 }
 
 describe('the node agent script (run by a real sh)', () => {
@@ -34,6 +35,25 @@ describe('the node agent script (run by a real sh)', () => {
     expect(readFileSync(join(dir, 'state'), 'utf8')).toBe('');
   });
 
+  it("on SIGTERM also runs every recorded undo (the run's node changes), quietly skipping one the harness already did", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-node-agent-'));
+    dirs.push(dir);
+    // Stand-ins for "nft delete table ip rl_x_evidence" and an iptables -D: files the undo removes; one word with a quote and a space.
+    writeFileSync(join(dir, "it's a table"), 'x');
+    writeFileSync(join(dir, 'rule'), 'x');
+    writeFileSync(join(dir, 'undo'), [undoLine(['rm', join(dir, "it's a table")]), undoLine(['rm', join(dir, 'gone-already')]), undoLine(['rm', join(dir, 'rule')])].join('\n') + '\n');
+    const child = execa('sh', ['-c', scratchScript(dir)], { env: { RESETLAB_LIFETIME_SEC: '300' }, reject: false });
+    await new Promise<void>((resolve) => child.stdout!.on('data', (c: Buffer) => c.toString().includes('up for') && resolve()));
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.exitCode).toBe(0);
+    expect(existsSync(join(dir, "it's a table"))).toBe(false);
+    expect(existsSync(join(dir, 'rule'))).toBe(false);
+    expect(r.stdout.split('\n').filter((l) => l.includes('undid'))).toHaveLength(2);
+    expect(r.stdout).not.toContain('gone-already');
+    expect(readFileSync(join(dir, 'undo'), 'utf8')).toBe('');
+  });
+
   it('restores by itself when its lifetime ends (a harness killed with SIGKILL never comes back)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rl-node-agent-'));
     dirs.push(dir);
@@ -46,6 +66,13 @@ describe('the node agent script (run by a real sh)', () => {
 });
 
 describe('node agent objects', () => {
+  it('quotes an undo command word by word, and refuses one it cannot write on one line', () => {
+    expect(undoLine(['nsenter', '-t', '1', '-m', '-n', '--', 'nft', 'delete', 'table', 'ip', 'rl_1a2b3c_evidence'])).toBe("'nsenter' '-t' '1' '-m' '-n' '--' 'nft' 'delete' 'table' 'ip' 'rl_1a2b3c_evidence'");
+    expect(undoLine(['iptables', '-m', 'comment', '--comment', "rl's rule"])).toBe("'iptables' '-m' 'comment' '--comment' 'rl'\\''s rule'");
+    expect(() => undoLine([])).toThrow(/failed to record/);
+    expect(() => undoLine(['a\nb'])).toThrow(/newline/);
+  });
+
   it('maps keys to /proc/sys paths and writes the state lines', () => {
     expect(sysctlPath('net.netfilter.nf_conntrack_tcp_be_liberal')).toBe('/proc/sys/net/netfilter/nf_conntrack_tcp_be_liberal');
     expect(() => sysctlPath('../etc')).toThrow(/failed to map/);

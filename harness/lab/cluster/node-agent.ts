@@ -10,7 +10,11 @@
  * whose value is still what resetlab wrote, and leaves any other value alone, when it gets
  * SIGTERM (the pod or its namespace is deleted: `resetlab cleanup`, `kubectl delete ns`) and
  * when its lifetime ends (`activeDeadlineSeconds` and its own `sleep`), so a harness killed
- * with SIGKILL still has its sysctls restored. Pure: objects and scripts only.
+ * with SIGKILL still has its sysctls restored. Likewise every other change resetlab makes on
+ * the node (its evidence table, a MASQUERADE rule, an INVALID drop: all named after the run's
+ * prefix) is first recorded as the command that undoes it, one shell-quoted line of the undo
+ * file (undoLine); the agent runs each at the same moments (an undo the harness already did
+ * fails quietly). Pure: objects and scripts only.
  */
 import { PREFIX_LABEL, pinTo, workloadNames, type Toleration } from './manifests.js';
 
@@ -18,6 +22,8 @@ import { PREFIX_LABEL, pinTo, workloadNames, type Toleration } from './manifests
 export const NODE_AGENT_STATE_DIR = '/resetlab';
 /** The state file: one `<path> <original> <written>` line per sysctl resetlab changed. */
 export const NODE_AGENT_STATE_FILE = `${NODE_AGENT_STATE_DIR}/sysctls`;
+/** The undo file: one shell-quoted command per line that removes one of resetlab's node changes. */
+export const NODE_AGENT_UNDO_FILE = `${NODE_AGENT_STATE_DIR}/undo`;
 /** Seconds the kubelet gives the trap to restore before SIGKILL. */
 export const NODE_AGENT_GRACE_SEC = 30;
 
@@ -26,7 +32,15 @@ export const NODE_AGENT_GRACE_SEC = 30;
  * agent image carries). Lines it prints start with `resetlab node agent:` (kubectl logs).
  */
 export const NODE_AGENT_SCRIPT = `state=${NODE_AGENT_STATE_FILE}
+undo=${NODE_AGENT_UNDO_FILE}
 restore() {
+  if [ -f "$undo" ]; then
+    while read -r line; do
+      [ -n "$line" ] || continue
+      if sh -c "$line" >/dev/null 2>&1; then echo "resetlab node agent: undid $line"; fi
+    done < "$undo"
+    : > "$undo"
+  fi
   [ -f "$state" ] || return 0
   while read -r path orig wrote; do
     [ -n "$path" ] || continue
@@ -47,6 +61,12 @@ echo "resetlab node agent: up for $RESETLAB_LIFETIME_SEC s"
 wait "$sleeper"
 restore
 `;
+
+/** One line of the undo file: `argv` quoted for `sh -c` (each word single-quoted). Pure. */
+export function undoLine(argv: readonly string[]): string {
+  if (argv.length === 0 || argv.some((a) => a.includes('\n'))) throw new Error('failed to record an undo command: empty, or a word with a newline');
+  return argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+}
 
 /** `net.netfilter.nf_conntrack_tcp_be_liberal` -> `/proc/sys/net/netfilter/nf_conntrack_tcp_be_liberal`. Pure. */
 export function sysctlPath(key: string): string {

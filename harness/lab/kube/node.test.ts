@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Runner, RunOptions } from '../../exec/runner.js';
-import { agentPollState, agentRemoteArgv, eventsFileOf, KUBE_EXEC_TIMEOUT_MS, KubePodNode, kubeExecArgv } from './node.js';
+import { agentPollState, agentRemoteArgv, eventsFileOf, KUBE_EXEC_TIMEOUT_MS, KubeNodeAgent, KubePodNode, kubeExecArgv } from './node.js';
 
 describe('kube node commands', () => {
   it("a node command without a deadline gets the kube one (120 s, or the lab's), not a local command's 30 s", async () => {
@@ -94,6 +94,29 @@ describe('a kube agent whose kubectl exec stream ends early', () => {
       expect(out.recovered).toMatch(/events file/);
     } finally {
       process.env.PATH = path;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("node A's undo file", () => {
+  it('records the exact command exec would run (the node tool through nsenter), appended by a real sh to the file the trap reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-kube-undo-'));
+    try {
+      const file = join(dir, 'undo');
+      // Run the pod-side command here: strip kubectl's part and point the file into the scratch folder.
+      const runner: Runner = {
+        run: async (argv) => {
+          const remote = argv.slice(argv.indexOf('--') + 1).map((a) => (a === '/resetlab/undo' ? file : a));
+          const r = await execa(remote[0]!, remote.slice(1), { reject: false });
+          return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? 1 };
+        },
+      };
+      const agent = new KubeNodeAgent({ namespace: 'rl-1a2b3c', pod: 'rl-1a2b3c-node-agent', container: 'agent' }, { target: { context: 'kind-x' }, runner, sequence: { next: 0 } }, 'kind-worker', new Set(['nft']));
+      await agent.recordUndo(['nft', 'delete', 'table', 'ip', 'rl_1a2b3c_evidence']);
+      await agent.recordUndo(['ipvsadm', '-D', '-t', "10.96.0.1:80"]);
+      expect(readFileSync(file, 'utf8')).toBe("'nsenter' '-t' '1' '-m' '-n' '--' 'nft' 'delete' 'table' 'ip' 'rl_1a2b3c_evidence'\n'ipvsadm' '-D' '-t' '10.96.0.1:80'\n");
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

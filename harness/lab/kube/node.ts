@@ -22,6 +22,7 @@ import { AGENT_ENV } from '../../agents/protocol.js';
 import type { LabNode, NodeRole } from '../lab.js';
 import { agentInImage, AGENT_LIFETIME_EXTRA_MS, IMAGE_WORKDIR } from '../kind/node.js';
 import { kubectlFor, type KubeTarget } from './api.js';
+import { NODE_AGENT_UNDO_FILE, undoLine } from '../cluster/node-agent.js';
 
 /** The holders' scratch directory (an emptyDir): agents' pid files. */
 export const POD_SCRATCH_DIR = '/resetlab';
@@ -172,8 +173,21 @@ export class KubeNodeAgent extends KubePodNode {
   }
 
   override exec(argv: readonly string[], options?: RunOptions): Promise<RunResult> {
+    return super.exec(this.agentArgv(argv), options);
+  }
+
+  /** What `exec(argv)` runs in the agent's container: the node's tool through nsenter where it has it. Pure. */
+  agentArgv(argv: readonly string[]): string[] {
     const onNode = argv[0] !== undefined && this.hostTools.has(argv[0]);
-    return super.exec(onNode ? [...ENTER_NODE, ...argv] : argv, options);
+    return onNode ? [...ENTER_NODE, ...argv] : [...argv];
+  }
+
+  /**
+   * Records `argv` (what `exec` would run) as the undo of a change about to be made on the node,
+   * in the agent's undo file: its SIGTERM trap and lifetime end run it too (cluster/node-agent.ts).
+   */
+  async recordUndo(argv: readonly string[]): Promise<void> {
+    await this.inPod(['sh', '-c', 'printf "%s\\n" "$1" >> "$0"', NODE_AGENT_UNDO_FILE, undoLine(this.agentArgv(argv))]);
   }
 }
 

@@ -240,23 +240,26 @@ export async function provisionKubeLab(o: KubeLabOptions): Promise<KubeLab> {
     const nodes: Record<NodeRole, LabNode> = { 'node-a': nodeA, 'node-b': new AbsentNode(cluster.nodes.b.name), server: serverNode, client: clientNode };
 
     const evidence = evidenceRules(prefix, { vip, servicePort: topology.servicePort, serverIp: server.ip, serverPort: topology.serverPort });
-    cleanup.push(`evidence table on node ${cluster.nodes.a.name}`, async () => void (await nodeA.exec(['nft', 'delete', 'table', 'ip', evidenceTable(prefix)])));
-    await nodeA.exec(['nft', '-f', '-'], { input: evidence });
+    // Each change on node A: its undo recorded in the node agent first (its trap undoes it if the
+    // harness cannot), its cleanup registered, then the change.
+    const undoable = async (what: string, undo: string[], change: () => Promise<unknown>) => {
+      await nodeA.recordUndo(undo);
+      cleanup.push(`${what} on node ${cluster.nodes.a.name}`, async () => void (await nodeA.exec(undo)));
+      await change();
+    };
+    await undoable('evidence table', ['nft', 'delete', 'table', 'ip', evidenceTable(prefix)], () => nodeA.exec(['nft', '-f', '-'], { input: evidence }));
     // The client pod's table goes with the pod.
     if (client) await clientNode.exec(['nft', '-f', '-'], { input: evidence });
     if (masq.by === 'resetlab' && client) {
       const rule = { clientIp: client.ip, serverIp: server.ip, serverPort: topology.serverPort, comment: `${prefix}-masquerade` };
-      cleanup.push(`masquerade rule on node ${cluster.nodes.a.name}`, async () => void (await nodeA.exec(masqueradeArgv('delete', rule))));
-      await nodeA.exec(masqueradeArgv('add', rule));
+      await undoable('masquerade rule', masqueradeArgv('delete', rule), () => nodeA.exec(masqueradeArgv('add', rule)));
     }
     if (topology.dropInvalid === true) {
       const comment = evidenceComments(prefix).invalidDrop;
       if (kp.mode === 'nftables') {
-        cleanup.push(`INVALID drop on node ${cluster.nodes.a.name}`, async () => void (await nodeA.exec(['nft', 'delete', 'table', 'ip', invalidDropTable(prefix)])));
-        await nodeA.exec(['nft', '-f', '-'], { input: nftInvalidDrop(prefix, comment) });
+        await undoable('INVALID drop', ['nft', 'delete', 'table', 'ip', invalidDropTable(prefix)], () => nodeA.exec(['nft', '-f', '-'], { input: nftInvalidDrop(prefix, comment) }));
       } else {
-        cleanup.push(`INVALID drop on node ${cluster.nodes.a.name}`, async () => void (await nodeA.exec(invalidDropArgv('delete', comment))));
-        await nodeA.exec(invalidDropArgv('add', comment));
+        await undoable('INVALID drop', invalidDropArgv('delete', comment), () => nodeA.exec(invalidDropArgv('add', comment)));
       }
     }
     const cni = await readCni(nodeA);
