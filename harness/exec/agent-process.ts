@@ -119,6 +119,14 @@ export interface AgentProcessOptions {
    * output says how it ended. `signal` aborts when the agent is killed (cleanup): resolve at once.
    */
   afterClientEnd?: (signal: AbortSignal) => Promise<string | null>;
+  /**
+   * For a local process that is only a client of the agent (`kubectl exec`): whether a client
+   * that ended having printed nothing on stdout never started the agent at all (its stream was
+   * never set up, e.g. the kubelet's authorization check of the exec timed out against a starved
+   * API server). Such a start is tried again, `retry.delayMs` x attempt apart, up to
+   * `retry.attempts` starts in all; `retry.say` hears each.
+   */
+  retryStart?: { neverStarted: (r: { stderr: string; exitCode: number | null }) => boolean; attempts: number; delayMs: number; say?: (line: string) => void };
 }
 
 /**
@@ -126,12 +134,20 @@ export interface AgentProcessOptions {
  * from its stdout; the local process is SIGKILLed if still alive after `deadlineMs`.
  */
 export function startAgentProcess(name: AgentName, argv: readonly string[], deadlineMs: number, options: AgentProcessOptions = {}): StartedAgent {
-  const child: ResultPromise = execa(argv[0]!, argv.slice(1), {
-    stdin: 'pipe',
-    reject: false,
-    buffer: { stdout: false, stderr: true },
-    forceKillAfterDelay: false,
-  });
+  let sawStdout = false;
+  const spawn = (): ResultPromise => {
+    const c = execa(argv[0]!, argv.slice(1), {
+      stdin: 'pipe',
+      reject: false,
+      buffer: { stdout: false, stderr: true },
+      forceKillAfterDelay: false,
+    });
+    c.stdout?.on('data', (chunk: Buffer) => {
+      sawStdout = true;
+      lines.feed(chunk);
+    });
+    return c;
+  };
   const tickListeners: ((t: Record<string, unknown>) => void)[] = [];
   const countListeners: ((t: Record<string, unknown>) => void)[] = [];
   let killedAtDeadline = false;
@@ -149,14 +165,29 @@ export function startAgentProcess(name: AgentName, argv: readonly string[], dead
       rejectArmed(new Error(`${name} agent: ${String(e.message)}`));
     },
   });
-  child.stdout?.on('data', (chunk: Buffer) => lines.feed(chunk));
+  let child = spawn();
+  let stopping = false;
   const kill = () => {
     killedAtDeadline = true;
     child.kill('SIGKILL');
   };
   // A warm agent waits for go() before its load starts: its deadline then starts again.
   let deadline = setTimeout(kill, warm ? deadlineMs + WARM_WAIT_MS : deadlineMs);
-  const finished = child.then(async (r) => {
+  /** The client's exit, after any start that never reached the agent was tried again. */
+  const clientExit = async () => {
+    for (let attempt = 1; ; attempt++) {
+      const r = await child;
+      const retry = options.retryStart;
+      const again = retry && !sawStdout && !killedAtDeadline && !stopping && !killed.signal.aborted && attempt < retry.attempts && retry.neverStarted({ stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? null });
+      if (!again) return r;
+      const last = String(r.stderr ?? '').trim().split('\n').at(-1)?.slice(0, 160) ?? '';
+      retry.say?.(`${name} agent: its start never reached the agent (${last}); start ${attempt + 1}/${retry.attempts} in ${(retry.delayMs * attempt) / 1000} s`);
+      await new Promise((res) => setTimeout(res, retry.delayMs * attempt));
+      if (killedAtDeadline || stopping || killed.signal.aborted) return r;
+      child = spawn();
+    }
+  };
+  const finished = clientExit().then(async (r) => {
     lines.end();
     let result = lines.result;
     let recovered: string | undefined;
@@ -197,6 +228,7 @@ export function startAgentProcess(name: AgentName, argv: readonly string[], dead
       const clientAlive = child.exitCode === null && child.signalCode === null;
       // A client-only process (afterClientEnd) may have ended while the agent runs on: stop the agent anyway.
       if (ended || (!clientAlive && !options.afterClientEnd)) return finished;
+      stopping = true;
       if (options.stop) await Promise.resolve(options.stop({ closeStdin: () => child.stdin?.end() })).catch(() => undefined);
       else child.kill('SIGTERM');
       const timer = setTimeout(() => {

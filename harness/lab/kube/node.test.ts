@@ -97,6 +97,33 @@ describe('a kube agent whose kubectl exec stream ends early', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("starts an agent again when kubectl says its exec stream was never set up (a fake kubectl refused once by the kubelet's authorization)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-kube-agent-'));
+    const path = process.env.PATH;
+    try {
+      const count = join(dir, 'starts');
+      writeFileSync(
+        join(dir, 'kubectl'),
+        `#!/bin/sh\nn=$(cat ${count} 2>/dev/null || echo 0); echo $((n + 1)) > ${count}\nif [ "$n" = 0 ]; then echo 'error: unable to upgrade connection: Authorization error (user=kube-apiserver-kubelet-client, verb=create, resource=nodes, subresource=proxy)' >&2; exit 1; fi\necho '{"event":"ready"}'\necho '{"event":"result","requests":9}'\n`,
+      );
+      chmodSync(join(dir, 'kubectl'), 0o755);
+      process.env.PATH = `${dir}:${path}`;
+      const said: string[] = [];
+      const runner: Runner = { run: async () => ({ stdout: '', stderr: '', exitCode: 0 }) };
+      const ref = { namespace: 'rl-1a2b3c', pod: 'rl-1a2b3c-server', container: 'holder' };
+      const node = new KubePodNode('server', ref, { target: { context: 'kind-x' }, runner, sequence: { next: 0 }, agentStartRetryMs: 10, say: (l) => said.push(l) });
+      const agent = node.spawnAgent('server', [process.execPath, '/repo/dist/harness/agents/server.js', '{}', '--rl-node=x'], 30_000);
+      await agent.ready;
+      const out = await agent.finished;
+      expect(out.result).toMatchObject({ requests: 9 });
+      expect(readFileSync(count, 'utf8').trim()).toBe('2');
+      expect(said).toEqual([expect.stringMatching(/^server agent: its start never reached the agent \(error: unable to upgrade connection: Authorization error.*\); start 2\/6 in 0.01 s$/)]);
+    } finally {
+      process.env.PATH = path;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("node A's undo file", () => {

@@ -23,6 +23,7 @@ import type { LabNode, NodeRole } from '../lab.js';
 import { agentInImage, AGENT_LIFETIME_EXTRA_MS, IMAGE_WORKDIR } from '../kind/node.js';
 import { kubectlFor, type KubeTarget } from './api.js';
 import { NODE_AGENT_UNDO_FILE, undoLine } from '../cluster/node-agent.js';
+import { execNeverStarted } from '../cluster/kubectl-retry.js';
 
 /** The holders' scratch directory (an emptyDir): agents' pid files. */
 export const POD_SCRATCH_DIR = '/resetlab';
@@ -70,6 +71,14 @@ export function agentPollState(r: Pick<RunResult, 'exitCode' | 'stdout'>): 'aliv
   return 'unknown';
 }
 
+/**
+ * How a kube agent's start is tried again when its `kubectl exec` stream was never set up (no
+ * output, and kubectl says so: NOT_STARTED). Measured in a 6.1 guest: a server agent's exec got
+ * "unable to upgrade connection: Authorization error (user=kube-apiserver-kubelet-client, ...)"
+ * (the kubelet's authorization check against a starved API server) and failed a two-scenario run.
+ */
+export const AGENT_START_RETRY = { attempts: 6, delayMs: 10_000 } as const;
+
 /** How often a kube agent whose stream ended is polled. */
 export const AGENT_POLL_MS = 5_000;
 
@@ -90,6 +99,10 @@ export interface KubeNodeContext {
   execTimeoutMs?: number;
   /** Period of the pid poll of an agent whose stream ended (default AGENT_POLL_MS). */
   agentPollMs?: number;
+  /** Delay unit between starts of an agent whose stream was never set up (default AGENT_START_RETRY.delayMs). */
+  agentStartRetryMs?: number;
+  /** Hears each such retry. */
+  say?: (line: string) => void;
 }
 
 /** A lab node inside one of the run's pods (see module doc). */
@@ -134,6 +147,12 @@ export class KubePodNode implements LabNode {
     const remote = agentRemoteArgv(argv, pidFile, lifetimeMs);
     const startedAt = Date.now();
     return startAgentProcess(name, kubeExecArgv(this.ctx.target, this.ref, remote.argv), deadlineMs, {
+      retryStart: {
+        neverStarted: (r) => execNeverStarted({ stdout: '', stderr: r.stderr, exitCode: r.exitCode ?? 1 }),
+        attempts: AGENT_START_RETRY.attempts,
+        delayMs: this.ctx.agentStartRetryMs ?? AGENT_START_RETRY.delayMs,
+        ...(this.ctx.say ? { say: this.ctx.say } : {}),
+      },
       stop: async () => {
         await this.inPod(['sh', '-c', `kill -TERM "$(cat ${pidFile})"`], { check: false, timeoutMs: 60_000 });
       },

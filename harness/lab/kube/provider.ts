@@ -215,7 +215,7 @@ export async function provisionKubeLab(o: KubeLabOptions): Promise<KubeLab> {
     await applyObjects(runner, api, [agentPod!, ...workloads]);
     const waitSec = Math.round((o.wait?.rolloutMs ?? 300_000) / 1000);
     await runner.run(api.kubectl('-n', names.namespace, 'wait', '--for=condition=Ready', `pod/${names.nodeAgent}`, `--timeout=${waitSec}s`), { timeoutMs: waitSec * 1000 + 30_000 });
-    const ctx: KubeNodeContext = { target: cluster.target, runner, sequence: { next: 0 }, ...(o.execTimeoutMs ? { execTimeoutMs: o.execTimeoutMs } : {}) };
+    const ctx: KubeNodeContext = { target: cluster.target, runner, sequence: { next: 0 }, say: (line) => say(`resetlab: ${line}`), ...(o.execTimeoutMs ? { execTimeoutMs: o.execTimeoutMs } : {}) };
     const agentRef = { namespace: names.namespace, pod: names.nodeAgent, container: 'agent' };
     const hostTools = await probeHostTools(new KubePodNode('node-a', agentRef, ctx));
     const nodeA = new KubeNodeAgent(agentRef, ctx, cluster.nodes.a.name, hostTools);
