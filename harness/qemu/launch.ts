@@ -12,6 +12,7 @@
  */
 import { createWriteStream, existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { commandLine } from '../exec/runner.js';
 import { qemuArgv, type QemuMachine } from './argv.js';
 import { ConsoleTail } from './console-tail.js';
@@ -72,12 +73,14 @@ export function startQemu(opts: QemuLaunch): StartedQemu {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: false });
   let timedOut = false;
   let stopped = false;
-  const onData = (chunk: Buffer) => {
+  // One decoder per stream: a chunk may end inside a UTF-8 character ("rl_…_evidence" came out
+  // as "rl_\ufffd\ufffd_evidence" when decoded chunk by chunk).
+  const onData = (decoder: StringDecoder) => (chunk: Buffer) => {
     log.write(chunk);
-    for (const line of tail.push(chunk.toString('utf8'))) opts.onLine?.(line);
+    for (const line of tail.push(decoder.write(chunk))) opts.onLine?.(line);
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  child.stdout.on('data', onData(new StringDecoder('utf8')));
+  child.stderr.on('data', onData(new StringDecoder('utf8')));
   child.stdin.on('error', () => undefined);
   const timer = setTimeout(() => {
     timedOut = true;
