@@ -12,7 +12,7 @@ import type { RunReport } from '../report/schema.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ProgressEvent } from './progress.js';
 import { PartialRunError, runScenario, type LabFactory } from './run-scenario.js';
-import type { StoppingMode } from './stopping.js';
+import { stoppingFor, type StoppingMode } from './stopping.js';
 
 /** What `runEach` needs. */
 export interface RunEachContext {
@@ -26,6 +26,17 @@ export interface RunEachContext {
   stopping?: StoppingMode;
   /** Run every scenario at once, each in its own lab (see module doc); default false. */
   sideBySide?: boolean;
+}
+
+/**
+ * What a driver's flags say about running its scenarios (pure): how arms stop, and the hidden
+ * `--time-scale` (validated by the registry; 1 when absent) that the vm driver appends in its
+ * guests. Every driver's `runEach` gets both: without the scale a kube run in a 16x slower
+ * guest gave its agents bare metal's 15 s of grace, and its load and server agents were
+ * killed at their deadlines (measured: "0 requests", "the server agent ended before the arm did").
+ */
+export function runEachOptions(flags: { fixed?: unknown; schedule?: unknown; timeScale?: unknown }): { stopping: StoppingMode; timeScale: number } {
+  return { stopping: stoppingFor(flags), timeScale: typeof flags.timeScale === 'string' ? Number(flags.timeScale) : 1 };
 }
 
 /**

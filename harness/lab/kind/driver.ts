@@ -7,8 +7,7 @@
 import { release } from 'node:os';
 import type { InputProblem } from '../../errors.js';
 import type { Runner } from '../../exec/runner.js';
-import { runEach } from '../../run/run-each.js';
-import { stoppingFor } from '../../run/stopping.js';
+import { runEach, runEachOptions } from '../../run/run-each.js';
 import type { LabFactory } from '../../run/run-scenario.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { LabDriver } from '../driver.js';
@@ -131,7 +130,7 @@ export const kindDriver: LabDriver = {
     // With --kernel the cluster runs in a guest of that kernel (in-guest.ts), from resetlab's offline node image.
     if (flags.kernel !== undefined) return runKindInGuest(ctx, scenarios, flags, onReport);
     const provision = await prepareKindDriver(ctx, flags as KindFlags);
-    return runEach({ ...ctx, stopping: stoppingFor(flags) }, scenarios, provision, onReport);
+    return runEach({ ...ctx, ...runEachOptions(flags) }, scenarios, provision, onReport);
   },
   async removeLeftovers(ctx) {
     await removeContainerLeftoversLoudly(ctx);

@@ -12,8 +12,7 @@ import type { InputProblem } from '../../errors.js';
 import { UnsupportedError } from '../../errors.js';
 import type { Runner } from '../../exec/runner.js';
 import type { Readiness } from '../setup-hint.js';
-import { runEach } from '../../run/run-each.js';
-import { stoppingFor } from '../../run/stopping.js';
+import { runEach, runEachOptions } from '../../run/run-each.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { DriverContext, DriverFlags, LabDriver } from '../driver.js';
 import { newPrefix } from '../prefix.js';
@@ -137,7 +136,7 @@ export const kubeDriver: LabDriver = {
   kernelsFor: () => [],
   async execute(ctx, scenarios, flags, onReport) {
     const f = flags as KubeFlags & DriverFlags;
-    const timeScale = f.timeScale !== undefined ? Number(f.timeScale) : 1;
+    const { timeScale } = runEachOptions(flags);
     // The API server may drop a request (more so in an emulated guest): kubectl is retried, but never `kubectl exec`.
     const runner = retryingKubectl(ctx.runner, { attempts: timeScale > 1 ? 6 : 3, say: (line) => ctx.say(`resetlab: ${line}`), passThrough: (argv) => argv.includes('exec') });
     const cluster = await prepareKubeCluster(runner, { ...f, ...(typeof f.kubeProxyMode === 'string' ? { kubeProxyMode: f.kubeProxyMode } : {}) }, ctx.say);
@@ -151,7 +150,7 @@ export const kubeDriver: LabDriver = {
     const wait = timeScale > 1 ? { rolloutMs: 900_000, endpointsMs: 300_000 } : undefined;
     // In a slow guest a kubectl exec can take minutes (measured: over 30 s in a 6.1 TCG guest).
     const execTimeoutMs = timeScale > 1 ? 600_000 : undefined;
-    return runEach({ ...ctx, stopping: stoppingFor(flags) }, scenarios, (topology) =>
+    return runEach({ ...ctx, ...runEachOptions(flags) }, scenarios, (topology) =>
       provisionKubeLab({
         prefix: newPrefix(),
         topology,

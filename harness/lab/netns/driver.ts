@@ -6,8 +6,7 @@
 import { release } from 'node:os';
 import { UnsupportedError } from '../../errors.js';
 import { ExecaRunner } from '../../exec/runner.js';
-import { runEach } from '../../run/run-each.js';
-import { stoppingFor } from '../../run/stopping.js';
+import { runEach, runEachOptions } from '../../run/run-each.js';
 import type { LabDriver } from '../driver.js';
 import { newPrefix } from '../prefix.js';
 import { netnsScenarioProblems } from './capabilities.js';
@@ -28,11 +27,6 @@ export function checkNetnsPreconditions(): void {
   }
 }
 
-/** Parses the hidden `--time-scale` flag (validated by the registry); 1 when absent. */
-export function timeScaleOf(flag: unknown): number {
-  return typeof flag === 'string' ? Number(flag) : 1;
-}
-
 /** The netns driver. */
 export const netnsDriver: LabDriver = {
   name: 'netns',
@@ -46,13 +40,13 @@ export const netnsDriver: LabDriver = {
   async execute(ctx, scenarios, flags, onReport) {
     checkNetnsPreconditions();
     await removeNetnsLeftoversLoudly(ctx);
-    const timeScale = timeScaleOf(flags.timeScale);
+    const { timeScale } = runEachOptions(flags);
     const runner = timeScale === 1 ? ctx.runner : new ExecaRunner(timeScale);
     const spec = typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).spec : undefined;
     // A cached build is used as it is; a missing one is built first (minutes; see harness/kubernetes/build.ts).
     const binaries = spec ? await resolveKubernetes(kubernetesCacheRoot(), spec, { runner: ctx.runner, say: ctx.say }) : undefined;
     const dataPlane = binaries ? realDataPlane({ binaries, runner, timeScale, say: ctx.say }) : modelDataPlane;
-    return runEach({ ...ctx, runner, timeScale, stopping: stoppingFor(flags), sideBySide: flags.sideBySide === true }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner, dataPlane }), onReport);
+    return runEach({ ...ctx, ...runEachOptions(flags), runner, sideBySide: flags.sideBySide === true }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner, dataPlane }), onReport);
   },
   removeLeftovers: async (ctx) => void (await removeNetnsLeftoversLoudly(ctx, true)),
 };
