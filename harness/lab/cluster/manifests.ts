@@ -52,6 +52,12 @@ export interface WorkloadSpec {
   capabilities?: string[];
   /** An emptyDir mounted here in the holders (kube: the agents' pid files, kube/node.ts). */
   scratchDir?: string;
+  /**
+   * CPU the holders request (a Kubernetes quantity, e.g. `250m`), so the agents run in them
+   * (kube: `kubectl exec`) are Burstable and not BestEffort, whose cgroup has 2 CPU shares against
+   * the node's busy components. Absent: no request (kind's agents run in their own containers).
+   */
+  cpuRequest?: string;
   /** Extra labels and annotations of the Namespace (kube: Pod Security, the run's owner). */
   namespaceLabels?: Record<string, string>;
   namespaceAnnotations?: Record<string, string>;
@@ -75,6 +81,14 @@ const CONTROL_PLANE_TOLERATIONS: Toleration[] = [
   { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
   { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
 ];
+
+/**
+ * A container's `resources` for a CPU request (a request and no limit: the pod is Burstable,
+ * its cgroup's CPU shares follow the request, and nothing throttles it); nothing for none. Pure.
+ */
+export function cpuRequestOf(cpu: string | undefined): { resources?: { requests: { cpu: string } } } {
+  return cpu ? { resources: { requests: { cpu } } } : {};
+}
 
 /** The scheduling fields that pin a pod to `node` (see WorkloadSpec.pin). Pure. */
 export function pinTo(node: string, pin: WorkloadSpec['pin'] = 'hostname-label'): Record<string, unknown> {
@@ -111,6 +125,7 @@ function holderDeployment(spec: WorkloadSpec, role: 'server' | 'client', name: s
               ...(ports.length > 0 ? { ports } : {}),
               ...(spec.capabilities?.length ? { securityContext: { capabilities: { add: [...spec.capabilities] } } } : {}),
               ...(spec.scratchDir ? { volumeMounts: [{ name: 'scratch', mountPath: spec.scratchDir }] } : {}),
+              ...cpuRequestOf(spec.cpuRequest),
             },
           ],
           ...(spec.scratchDir ? { volumes: [{ name: 'scratch', emptyDir: {} }] } : {}),

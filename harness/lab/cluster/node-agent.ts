@@ -16,7 +16,7 @@
  * file (undoLine); the agent runs each at the same moments (an undo the harness already did
  * fails quietly). Pure: objects and scripts only.
  */
-import { PREFIX_LABEL, pinTo, workloadNames, type Toleration } from './manifests.js';
+import { cpuRequestOf, PREFIX_LABEL, pinTo, workloadNames, type Toleration } from './manifests.js';
 
 /** Where the agent keeps its state (an emptyDir: the agent image may have no /tmp). */
 export const NODE_AGENT_STATE_DIR = '/resetlab';
@@ -103,6 +103,8 @@ export interface NodeAgentSpec {
   /** The agent's lifetime (s): the run's upper bound plus a margin; it restores at the end. */
   lifetimeSec: number;
   tolerations?: Toleration[];
+  /** CPU the agent requests (manifests.ts cpuRequestOf); absent: none. */
+  cpuRequest?: string;
 }
 
 /** The node agent Pod (see module doc). Pure. */
@@ -131,6 +133,7 @@ export function nodeAgentPod(spec: NodeAgentSpec): Record<string, unknown> {
           env: [{ name: 'RESETLAB_LIFETIME_SEC', value: String(spec.lifetimeSec) }],
           securityContext: { privileged: true },
           volumeMounts: [{ name: 'state', mountPath: NODE_AGENT_STATE_DIR }],
+          ...cpuRequestOf(spec.cpuRequest),
         },
       ],
       volumes: [{ name: 'state', emptyDir: {} }],

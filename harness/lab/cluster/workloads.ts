@@ -43,9 +43,9 @@ export function readyEndpoints(text: string): string[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Each pod of a Deployment: name, node, phase, and its containers' state and last state (kubectl's JSON). */
+/** Each pod of a Deployment: name, node, phase, its containers' state and last state (kubectl's JSON), and why it is not scheduled (e.g. "Insufficient cpu"). */
 export const POD_STATES_JSONPATH =
-  'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\t"}{.status.phase}{"\\t"}{.status.containerStatuses[*].state}{"\\t"}{.status.containerStatuses[*].lastState}{"\\n"}{end}';
+  'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\t"}{.status.phase}{"\\t"}{.status.containerStatuses[*].state}{"\\t"}{.status.containerStatuses[*].lastState}{"\\t"}{.status.conditions[?(@.type=="PodScheduled")].message}{"\\n"}{end}';
 
 /**
  * Waits for the Deployments to roll out. A rollout that fails is reported with what its

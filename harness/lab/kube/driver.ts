@@ -22,7 +22,7 @@ import { AGENT_IMAGE_HELP, clusterScenarioProblems } from '../cluster/scenarios.
 import { DEFAULT_AGENT_IMAGE } from '../kind/provision.js';
 import { removeKubeLeftovers } from './cleanup.js';
 import { deniedPermissions, permissionRefusal, readClusterKubeProxy, readNodes, resolveTarget, serverVersion } from './discover.js';
-import { kubeFlagProblems, parseNodesFlag, type KubeFlags } from './flags.js';
+import { cpuRequestFlag, KUBE_CPU_REQUEST, kubeFlagProblems, NODE_AGENT_CPU_REQUEST, parseNodesFlag, type KubeFlags } from './flags.js';
 import { chooseNodes, runPermissions } from './preflight.js';
 import { kubeRunObjects, masqueradePlan, provisionKubeLab, type KubeCluster } from './provider.js';
 
@@ -62,7 +62,7 @@ export async function prepareKubeCluster(runner: Runner, flags: KubeFlags & { ku
   say(`resetlab: node A ${choice.a.name} (kernel ${choice.a.kernelVersion ?? '?'}), node B ${choice.b.name} (kernel ${choice.b.kernelVersion ?? '?'}): ${choice.how}`);
   say(`resetlab: kube-proxy ${kubeProxy.version ?? kubeProxy.image ?? '(version unknown)'} in ${kubeProxy.mode ?? 'an unknown'} mode${kubeProxy.masqueradeAll !== null ? `, masqueradeAll ${kubeProxy.masqueradeAll}` : ''}${kubeProxy.unknown.length ? ` (not readable: ${kubeProxy.unknown.join('; ')})` : ''}`);
   const image = flags.agentImage ?? DEFAULT_AGENT_IMAGE;
-  return { target, serverVersion: version, nodes: choice, kubeProxy, image, pullPolicy: 'IfNotPresent' };
+  return { target, serverVersion: version, nodes: choice, kubeProxy, image, pullPolicy: 'IfNotPresent', cpuRequest: cpuRequestFlag(flags.cpuRequest) };
 }
 
 /** What a run will change on node A, one line each (pure; for the confirmation and --dry-run). */
@@ -79,6 +79,11 @@ export function nodeChanges(cluster: KubeCluster, scenarios: readonly Scenario[]
   }
   if (scenarios.some((s) => s.topology.dropInvalid === true)) lines.push(`node ${a}: a counted INVALID drop rule (removed at the end)`);
   lines.push(`one namespace per scenario named rl-xxxxxx, labelled resetlab.prefix (Pod Security: privileged), with a privileged hostNetwork node agent on ${a}`);
+  lines.push(
+    cluster.cpuRequest
+      ? `its server pod (on ${cluster.nodes.b.name}) and client pod request ${cluster.cpuRequest} CPU each, the node agent ${NODE_AGENT_CPU_REQUEST} (no limits; --cpu-request 0 for none)`
+      : 'its pods request no CPU (--cpu-request 0): they are BestEffort, and a busy node may starve the load',
+  );
   return lines;
 }
 
@@ -128,6 +133,7 @@ export const kubeDriver: LabDriver = {
     { flags: '--yes', key: 'yes', description: 'kube: go ahead and change node A (without it resetlab prints what it would do and stops)' },
     { flags: '--dry-run', key: 'dryRun', description: 'kube: print every manifest and sysctl change; create nothing' },
     { flags: '--agent-image <image>', key: 'agentImage', description: AGENT_IMAGE_HELP },
+    { flags: '--cpu-request <cpu>', key: 'cpuRequest', description: `kube: CPU the server and client pods request (default ${KUBE_CPU_REQUEST}, no limit; 0: none, BestEffort pods a busy node may starve)` },
   ],
   flagProblems: (flags) => kubeFlagProblems(flags as KubeFlags),
   scenarioProblems: kubeScenarioProblems,

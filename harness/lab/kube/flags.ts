@@ -25,6 +25,27 @@ export interface KubeFlags {
   json?: boolean;
   /** `--agent-image IMAGE`: the image of the pods (resetlab's agent image; the cluster must be able to pull it or have it). */
   agentImage?: string;
+  /** `--cpu-request CPU`: what the server and client pods request (default KUBE_CPU_REQUEST; 0: none). */
+  cpuRequest?: string;
+}
+
+/**
+ * The CPU the server and client pods request by default. Without a request a pod is
+ * BestEffort: its cgroup gets 2 CPU shares, so on a busy node (the API server, the kubelet
+ * handling resetlab's own `kubectl exec`s) its agents wait for CPU and the load measures the
+ * node's scheduler. Measured in a 6.1 TCG guest (docs/kube.md, attempt 6).
+ */
+export const KUBE_CPU_REQUEST = '250m';
+/** What the node agent requests when the pods request CPU at all (its commands are short). */
+export const NODE_AGENT_CPU_REQUEST = '50m';
+
+/** A CPU quantity as `--cpu-request` takes it: millicores (`250m`) or cores (`0.5`, `1`). */
+const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
+
+/** `--cpu-request` as the pods' request: null for none (`0`). Pure; assumes kubeFlagProblems found nothing. */
+export function cpuRequestFlag(value: string | undefined): string | null {
+  const v = value ?? KUBE_CPU_REQUEST;
+  return /^0+(\.0*)?m?$/.test(v) ? null : v;
 }
 
 /** Context names that point at a cluster on this machine (the tools' own defaults). */
@@ -62,6 +83,7 @@ export function kubeFlagProblems(flags: KubeFlags): InputProblem[] {
     else for (const n of parts) if (!NODE_NAME.test(n)) p('--nodes', `"${n}" is not a node name`);
   }
   if (flags.agentImage !== undefined && !/^[\w./:@-]+$/.test(flags.agentImage)) p('--agent-image', `"${flags.agentImage}" is not an image reference`);
+  if (flags.cpuRequest !== undefined && !CPU_QUANTITY.test(flags.cpuRequest)) p('--cpu-request', `"${flags.cpuRequest}" is not a CPU quantity (millicores like 250m, or cores like 0.5; 0 for no request)`);
   if (flags.yes && flags.dryRun) p('--dry-run', 'cannot be combined with --yes (a dry run changes nothing)');
   if (flags.json && flags.dryRun) p('--dry-run', 'prints YAML on stdout, so it cannot be combined with --json');
   return problems;

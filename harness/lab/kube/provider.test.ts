@@ -13,6 +13,7 @@ const cluster: KubeCluster = {
   kubeProxy: { mode: 'ipvs', configuredMode: 'ipvs', loggedMode: 'ipvs', masqueradeAll: false, tcpBeLiberal: null, version: 'v1.20.2', image: 'k8s.gcr.io/kube-proxy:v1.20.2', unknown: [] },
   image: 'resetlab-agent:local',
   pullPolicy: 'IfNotPresent',
+  cpuRequest: '250m',
 };
 const topology = { proxyMode: 'auto', client: 'pod', masquerade: true, dropInvalid: 'auto', servicePort: 80, serverPort: 8080 } as const;
 
@@ -31,6 +32,18 @@ describe('kube run objects', () => {
     expect(JSON.stringify(client.affinity)).toContain('"values":["rl-worker"]');
     expect(client.tolerations).toBeUndefined();
     expect(parseAllDocuments(manifestsYaml(objects)).every((d) => d.errors.length === 0)).toBe(true);
+  });
+
+  it('the server and client pods request the CPU asked (no limit), the node agent a little; none at all with no request', () => {
+    type Obj = { kind: string; spec: { containers?: { resources?: unknown }[]; template?: { spec: { containers: { resources?: unknown }[] } } } };
+    const resources = (objects: Record<string, unknown>[]) =>
+      (objects as unknown as Obj[]).filter((o) => o.kind !== 'Namespace' && o.kind !== 'Service').map((o) => (o.spec.template?.spec ?? o.spec).containers![0]!.resources ?? null);
+    expect(resources(kubeRunObjects({ prefix: 'rl-1a2b3c', topology, cluster, agentLifetimeSec: 600 }))).toEqual([
+      { requests: { cpu: '50m' } },
+      { requests: { cpu: '250m' } },
+      { requests: { cpu: '250m' } },
+    ]);
+    expect(resources(kubeRunObjects({ prefix: 'rl-1a2b3c', topology, cluster: { ...cluster, cpuRequest: null }, agentLifetimeSec: 600 }))).toEqual([null, null, null]);
   });
 
   it('no client Deployment when the client is node A itself', () => {
