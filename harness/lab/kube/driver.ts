@@ -65,24 +65,27 @@ export async function prepareKubeCluster(runner: Runner, flags: KubeFlags & { ku
   return { target, serverVersion: version, nodes: choice, kubeProxy, image, pullPolicy: 'IfNotPresent', cpuRequest: cpuRequestFlag(flags.cpuRequest) };
 }
 
-/** What a run will change on node A, one line each (pure; for the confirmation and --dry-run). */
+/**
+ * What a run will do to the cluster, one verb phrase each (pure): printed as "will <line>" before
+ * `--yes` is checked, and as "- <line>" by `--dry-run`. Node A's changes, the objects, the CPU.
+ */
 export function nodeChanges(cluster: KubeCluster, scenarios: readonly Scenario[]): string[] {
   const a = cluster.nodes.a.name;
-  const lines = [`node ${a}: sysctls per arm: ${armSysctlChanges(scenarios).join(' | ')} (each restored when the run ends, also by the node agent if the run is killed)`];
-  lines.push(`node ${a}: an nftables table rl_…_evidence counting the run's segments (removed at the end)`);
+  const lines = [`change node ${a}'s sysctls per arm: ${armSysctlChanges(scenarios).join(' | ')} (each restored when the run ends, also by the node agent if the run is killed)`];
+  lines.push(`add to node ${a} an nftables table rl_…_evidence counting the run's segments (removed at the end)`);
   const ourMasquerade = (s: Scenario) => {
     const plan = masqueradePlan(s.topology.masquerade, cluster.kubeProxy.masqueradeAll);
     return s.topology.client === 'pod' && 'by' in plan && plan.by === 'resetlab';
   };
   if (scenarios.some(ourMasquerade)) {
-    lines.push(`node ${a}: an iptables nat POSTROUTING MASQUERADE rule for the run's client pod -> server pod only (kube-proxy's masqueradeAll is ${cluster.kubeProxy.masqueradeAll}; removed at the end)`);
+    lines.push(`add to node ${a} an iptables nat POSTROUTING MASQUERADE rule for the run's client pod -> server pod only (kube-proxy's masqueradeAll is ${cluster.kubeProxy.masqueradeAll}; removed at the end)`);
   }
-  if (scenarios.some((s) => s.topology.dropInvalid === true)) lines.push(`node ${a}: a counted INVALID drop rule (removed at the end)`);
-  lines.push(`one namespace per scenario named rl-xxxxxx, labelled resetlab.prefix (Pod Security: privileged), with a privileged hostNetwork node agent on ${a}`);
+  if (scenarios.some((s) => s.topology.dropInvalid === true)) lines.push(`add to node ${a} a counted INVALID drop rule (removed at the end)`);
+  lines.push(`create one namespace per scenario named rl-xxxxxx, labelled resetlab.prefix (Pod Security: privileged), with a privileged hostNetwork node agent on ${a}`);
   lines.push(
     cluster.cpuRequest
-      ? `its server pod (on ${cluster.nodes.b.name}) and client pod request ${cluster.cpuRequest} CPU each, the node agent ${NODE_AGENT_CPU_REQUEST} (no limits; --cpu-request 0 for none)`
-      : 'its pods request no CPU (--cpu-request 0): they are BestEffort, and a busy node may starve the load',
+      ? `request ${cluster.cpuRequest} CPU for the server pod (on ${cluster.nodes.b.name}) and for the client pod, ${NODE_AGENT_CPU_REQUEST} for the node agent (no limits; --cpu-request 0 for none)`
+      : 'request no CPU for its pods (--cpu-request 0): they are BestEffort, and a busy node may starve the load',
   );
   return lines;
 }
@@ -90,7 +93,7 @@ export function nodeChanges(cluster: KubeCluster, scenarios: readonly Scenario[]
 /** `--dry-run`: every manifest of every scenario and the node changes; nothing is created. */
 function printDryRun(ctx: Pick<DriverContext, 'say'>, cluster: KubeCluster, scenarios: readonly Scenario[], lifetimeSec: number): void {
   ctx.say('resetlab: dry run: nothing is created; this is what a run with --yes would do:');
-  for (const line of nodeChanges(cluster, scenarios)) ctx.say(`  ${line}`);
+  for (const line of nodeChanges(cluster, scenarios)) ctx.say(`  - ${line}`);
   for (const s of scenarios) {
     const prefix = newPrefix();
     process.stdout.write(`# ${s.name} (its namespace would be ${prefix})\n---\n${manifestsYaml(kubeRunObjects({ prefix, topology: s.topology, cluster, agentLifetimeSec: lifetimeSec }))}`);
@@ -151,7 +154,7 @@ export const kubeDriver: LabDriver = {
       printDryRun(ctx, cluster, scenarios, lifetimeSec);
       return [];
     }
-    for (const line of nodeChanges(cluster, scenarios)) ctx.say(`resetlab: will change ${line}`);
+    for (const line of nodeChanges(cluster, scenarios)) ctx.say(`resetlab: will ${line}`);
     if (!f.yes) throw new UnsupportedError(`nothing was changed: pass --yes to let resetlab change node ${cluster.nodes.a.name} as listed above (or --dry-run to see every manifest)`);
     const wait = timeScale > 1 ? { rolloutMs: 900_000, endpointsMs: 300_000 } : undefined;
     // In a slow guest a kubectl exec can take minutes (measured: over 30 s in a 6.1 TCG guest).
