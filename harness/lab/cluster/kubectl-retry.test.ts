@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunOptions, RunResult, Runner } from '../../exec/runner.js';
-import { isTransientKubectlFailure, retryingKubectl } from './kubectl-retry.js';
+import { execNeverStarted, isTransientKubectlFailure, retryingKubectl } from './kubectl-retry.js';
 
 /** A runner answering from a script, one result per call. */
 function scripted(results: RunResult[]): Runner & { calls: string[] } {
@@ -16,6 +16,14 @@ function scripted(results: RunResult[]): Runner & { calls: string[] } {
 const tls = { stdout: '', stderr: 'Unable to connect to the server: net/http: TLS handshake timeout\n', exitCode: 1 };
 
 describe('kubectl retried while the API server does not answer', () => {
+  it("tells an exec that never started: the pod lookup before it failed (captured in a 6.1 guest, 2026-12-04), not a pod that is not there", () => {
+    const lookup = 'Error from server (Timeout): the server was unable to return a response in the time allotted, but may still be processing the request (get pods rl-5ed43e-node-agent)\n';
+    expect(execNeverStarted({ stdout: '', stderr: lookup, exitCode: 1 })).toBe(true);
+    expect(execNeverStarted({ stdout: '', stderr: lookup, exitCode: 0 })).toBe(false);
+    expect(execNeverStarted({ stdout: '', stderr: 'Error from server (NotFound): pods "rl-5ed43e-node-agent" not found\n', exitCode: 1 })).toBe(false);
+    // The remote command's own output that happens to say so is not kubectl's line.
+    expect(execNeverStarted({ stdout: '', stderr: 'cat: x: No such file or directory\ncommand terminated with exit code 1\n', exitCode: 1 })).toBe(false);
+  });
   it('tells a server that did not answer from one that said no', () => {
     expect(isTransientKubectlFailure(tls)).toBe(true);
     expect(isTransientKubectlFailure({ stdout: '', stderr: 'Error from server (NotFound): pods "x" not found', exitCode: 1 })).toBe(false);

@@ -23,9 +23,11 @@ export const TRANSIENT = /TLS handshake timeout|Unable to connect to the server|
  * What a `kubectl exec` prints when its stream was never set up, so the remote command did not
  * run: the kubelet refused or could not be reached, or the API server never answered the upgrade
  * (measured in a 6.1 guest: "Unable to connect to the server: context deadline exceeded
- * (Client.Timeout exceeded while awaiting headers)" left an evidence table on node A).
+ * (Client.Timeout exceeded while awaiting headers)" left an evidence table on node A), or the
+ * pod lookup kubectl makes before the exec failed ("Error from server (Timeout): ... (get pods
+ * <name>)", measured in the same guest: it ended a run incomplete).
  */
-export const NOT_STARTED = /unable to upgrade connection|error dialing backend|Unable to connect to the server|TLS handshake timeout|connect: connection refused/;
+export const NOT_STARTED = /unable to upgrade connection|error dialing backend|Unable to connect to the server|TLS handshake timeout|connect: connection refused|^Error from server \([A-Za-z]+\): .*\(get pods [\w.-]+\)$/m;
 
 /** Whether a failed `kubectl exec` never started its remote command (pure). */
 export function execNeverStarted(r: RunResult): boolean {
