@@ -21,7 +21,7 @@ describe('kubectl retried while the API server does not answer', () => {
     expect(execNeverStarted({ stdout: '', stderr: lookup, exitCode: 1 })).toBe(true);
     expect(execNeverStarted({ stdout: '', stderr: lookup, exitCode: 0 })).toBe(false);
     expect(execNeverStarted({ stdout: '', stderr: 'Error from server (NotFound): pods "rl-5ed43e-node-agent" not found\n', exitCode: 1 })).toBe(false);
-    // The remote command's own output that happens to say so is not kubectl's line.
+    // A remote command that failed is not a pod lookup that failed.
     expect(execNeverStarted({ stdout: '', stderr: 'cat: x: No such file or directory\ncommand terminated with exit code 1\n', exitCode: 1 })).toBe(false);
   });
   it('tells a server that did not answer from one that said no', () => {

@@ -25,7 +25,7 @@ describe('what a kube run says it will do', () => {
     kubeProxy: { mode: 'ipvs', configuredMode: 'ipvs', loggedMode: 'ipvs', masqueradeAll: false, tcpBeLiberal: null, version: 'v1.20.2', image: null, unknown: [] },
     image: 'resetlab-agent:local',
     pullPolicy: 'IfNotPresent',
-    cpuRequest: '250m',
+    cpuRequest: { serverAndClient: '250m', nodeAgent: '50m' },
   };
 
   it("lists node A's sysctls, the evidence table, our masquerade rule only where a scenario needs it, the namespace and the CPU the pods request", async () => {

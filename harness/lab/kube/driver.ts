@@ -22,7 +22,7 @@ import { AGENT_IMAGE_HELP, clusterScenarioProblems } from '../cluster/scenarios.
 import { DEFAULT_AGENT_IMAGE } from '../kind/provision.js';
 import { removeKubeLeftovers } from './cleanup.js';
 import { deniedPermissions, permissionRefusal, readClusterKubeProxy, readNodes, resolveTarget, serverVersion } from './discover.js';
-import { cpuRequestFlag, KUBE_CPU_REQUEST, kubeFlagProblems, NODE_AGENT_CPU_REQUEST, parseNodesFlag, type KubeFlags } from './flags.js';
+import { cpuRequestFlag, KUBE_CPU_REQUEST, kubeFlagProblems, parseNodesFlag, type KubeFlags } from './flags.js';
 import { chooseNodes, runPermissions } from './preflight.js';
 import { kubeRunObjects, masqueradePlan, provisionKubeLab, type KubeCluster } from './provider.js';
 
@@ -84,7 +84,7 @@ export function nodeChanges(cluster: KubeCluster, scenarios: readonly Scenario[]
   lines.push(`create one namespace per scenario named rl-xxxxxx, labelled resetlab.prefix (Pod Security: privileged), with a privileged hostNetwork node agent on ${a}`);
   lines.push(
     cluster.cpuRequest
-      ? `request ${cluster.cpuRequest} CPU for the server pod (on ${cluster.nodes.b.name}) and for the client pod, ${NODE_AGENT_CPU_REQUEST} for the node agent (no limits; --cpu-request 0 for none)`
+      ? `request ${cluster.cpuRequest.serverAndClient} CPU for the server pod (on ${cluster.nodes.b.name}) and for the client pod, ${cluster.cpuRequest.nodeAgent} for the node agent (no limits; --cpu-request 0 for none)`
       : 'request no CPU for its pods (--cpu-request 0): they are BestEffort, and a busy node may starve the load',
   );
   return lines;

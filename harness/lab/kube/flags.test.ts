@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextAllowed, cpuRequestFlag, KUBE_CPU_REQUEST, kubeFlagProblems, parseNodesFlag } from './flags.js';
+import { contextAllowed, cpuRequestFlag, KUBE_CPU_REQUEST, kubeFlagProblems, NODE_AGENT_CPU_REQUEST, parseNodesFlag } from './flags.js';
 import { contextRefusal } from './preflight.js';
 
 describe('kube flags', () => {
@@ -23,9 +23,9 @@ describe('kube flags', () => {
   it('--cpu-request: millicores or cores; 0 means no request; absent means the default', () => {
     for (const v of ['250m', '1', '0.5', '0', '0m', '1500m']) expect(kubeFlagProblems({ cpuRequest: v }), v).toEqual([]);
     for (const v of ['', '250M', '-1', 'lots', '0.0001', '1 cpu']) expect(kubeFlagProblems({ cpuRequest: v }).map((p) => p.field), v).toEqual(['--cpu-request']);
-    expect(cpuRequestFlag(undefined)).toBe(KUBE_CPU_REQUEST);
-    expect(cpuRequestFlag('500m')).toBe('500m');
-    expect(cpuRequestFlag('0.5')).toBe('0.5');
+    expect(cpuRequestFlag(undefined)).toEqual({ serverAndClient: KUBE_CPU_REQUEST, nodeAgent: NODE_AGENT_CPU_REQUEST });
+    expect(cpuRequestFlag('500m')).toEqual({ serverAndClient: '500m', nodeAgent: '50m' });
+    expect(cpuRequestFlag('0.5')).toEqual({ serverAndClient: '0.5', nodeAgent: '50m' });
     for (const v of ['0', '0m', '0.0', '000m']) expect(cpuRequestFlag(v), v).toBeNull();
   });
 });

@@ -33,7 +33,7 @@ export interface KubeFlags {
  * The CPU the server and client pods request by default. Without a request a pod is
  * BestEffort: its cgroup gets 2 CPU shares, so on a busy node (the API server, the kubelet
  * handling resetlab's own `kubectl exec`s) its agents wait for CPU and the load measures the
- * node's scheduler. Measured in a 6.1 TCG guest (docs/kube.md, attempt 6).
+ * node's scheduler. Measured in a 6.1 TCG guest (docs/kube.md, attempts 6 and 7).
  */
 export const KUBE_CPU_REQUEST = '250m';
 /** What the node agent requests when the pods request CPU at all (its commands are short). */
@@ -42,10 +42,16 @@ export const NODE_AGENT_CPU_REQUEST = '50m';
 /** A CPU quantity as `--cpu-request` takes it: millicores (`250m`) or cores (`0.5`, `1`). */
 const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
 
-/** `--cpu-request` as the pods' request: null for none (`0`). Pure; assumes kubeFlagProblems found nothing. */
-export function cpuRequestFlag(value: string | undefined): string | null {
+/** The CPU a run's pods request: the server and client pods', and the node agent's. */
+export interface PodCpuRequest {
+  serverAndClient: string;
+  nodeAgent: string;
+}
+
+/** `--cpu-request` as the pods' requests: null for none (`0`). Pure; assumes kubeFlagProblems found nothing. */
+export function cpuRequestFlag(value: string | undefined): PodCpuRequest | null {
   const v = value ?? KUBE_CPU_REQUEST;
-  return /^0+(\.0*)?m?$/.test(v) ? null : v;
+  return /^0+(\.0*)?m?$/.test(v) ? null : { serverAndClient: v, nodeAgent: NODE_AGENT_CPU_REQUEST };
 }
 
 /** Context names that point at a cluster on this machine (the tools' own defaults). */

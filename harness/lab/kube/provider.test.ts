@@ -13,7 +13,7 @@ const cluster: KubeCluster = {
   kubeProxy: { mode: 'ipvs', configuredMode: 'ipvs', loggedMode: 'ipvs', masqueradeAll: false, tcpBeLiberal: null, version: 'v1.20.2', image: 'k8s.gcr.io/kube-proxy:v1.20.2', unknown: [] },
   image: 'resetlab-agent:local',
   pullPolicy: 'IfNotPresent',
-  cpuRequest: '250m',
+  cpuRequest: { serverAndClient: '250m', nodeAgent: '50m' },
 };
 const topology = { proxyMode: 'auto', client: 'pod', masquerade: true, dropInvalid: 'auto', servicePort: 80, serverPort: 8080 } as const;
 

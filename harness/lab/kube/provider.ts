@@ -28,7 +28,7 @@ import type { ClusterKubeProxy } from './discover.js';
 import { cniFromConfDir, firstCniConf, type ClusterNode } from './facts.js';
 import { KubeNodeAgent, KubePodNode, POD_SCRATCH_DIR, probeHostTools, type KubeNodeContext } from './node.js';
 import type { NodeChoice } from './preflight.js';
-import { NODE_AGENT_CPU_REQUEST } from './flags.js';
+import type { PodCpuRequest } from './flags.js';
 import { annotateNamespace, KubeSysctls } from './sysctls.js';
 
 /** Annotations on the run's namespace. */
@@ -43,8 +43,8 @@ export interface KubeCluster {
   /** The pods' image and its pull policy. */
   image: string;
   pullPolicy: 'Never' | 'IfNotPresent' | 'Always';
-  /** What the server and client pods request (`--cpu-request`); null: no request (BestEffort). */
-  cpuRequest: string | null;
+  /** What the pods request (`--cpu-request`); null: no request (BestEffort). */
+  cpuRequest: PodCpuRequest | null;
 }
 
 /** Options for `provisionKubeLab`. */
@@ -87,12 +87,12 @@ export function kubeRunObjects(o: { prefix: string; topology: LabTopology; clust
     // The agents run by `kubectl exec` in the holders: the injector needs NET_RAW, the client's evidence table NET_ADMIN.
     capabilities: ['NET_RAW', 'NET_ADMIN'],
     scratchDir: POD_SCRATCH_DIR,
-    ...(cluster.cpuRequest ? { cpuRequest: cluster.cpuRequest } : {}),
+    ...(cluster.cpuRequest ? { cpuRequest: cluster.cpuRequest.serverAndClient } : {}),
     namespaceLabels: { ...POD_SECURITY_LABELS },
     namespaceAnnotations: { [OWNER_ANNOTATION]: `${hostname()}/${process.pid}`, 'resetlab.io/context': cluster.target.context },
   };
   const [namespace, ...workloads] = clusterManifests(spec);
-  const agent = nodeAgentPod({ prefix: o.prefix, image: cluster.image, node: cluster.nodes.a.name, pullPolicy: cluster.pullPolicy, lifetimeSec: o.agentLifetimeSec, tolerations: cluster.nodes.tolerations.a, ...(cluster.cpuRequest ? { cpuRequest: NODE_AGENT_CPU_REQUEST } : {}) });
+  const agent = nodeAgentPod({ prefix: o.prefix, image: cluster.image, node: cluster.nodes.a.name, pullPolicy: cluster.pullPolicy, lifetimeSec: o.agentLifetimeSec, tolerations: cluster.nodes.tolerations.a, ...(cluster.cpuRequest ? { cpuRequest: cluster.cpuRequest.nodeAgent } : {}) });
   return [namespace!, agent, ...workloads];
 }
 
@@ -296,7 +296,7 @@ export async function provisionKubeLab(o: KubeLabOptions): Promise<KubeLab> {
         cni: cni ? { file: cni.file, name: cni.name, plugins: cni.plugins } : null,
         nodeABeLiberalBefore: beLiberal ?? null,
         agentImage: cluster.image,
-        podCpuRequest: cluster.cpuRequest ? { serverAndClient: cluster.cpuRequest, nodeAgent: NODE_AGENT_CPU_REQUEST } : null,
+        podCpuRequest: cluster.cpuRequest,
         otherRunNamespaces,
         nodeHostTools: [...hostTools].sort(),
       },
