@@ -20,7 +20,7 @@ import type { RunReport } from '../../report/schema.js';
 import type { DriverFlags, DriverOption, LabDriver } from '../driver.js';
 import { newPrefix } from '../prefix.js';
 import { runOnKernels } from '../vm/run-on-kernels.js';
-import { runGuestCommands, type GuestCommandResult, type KernelRunContext } from '../vm/provider.js';
+import { runGuestCommands, type GuestCommand, type GuestCommandResult, type KernelRunContext } from '../vm/provider.js';
 import { resolveKernel } from '../../kernels/resolve.js';
 import { parseVmFlags, type VmFlags } from '../vm/flags.js';
 import { assertVmPreconditions, kindGuestMissing } from '../vm/preconditions.js';
@@ -111,7 +111,7 @@ export async function runKindInGuest(ctx: Parameters<LabDriver['execute']>[0], s
 export async function runCommandsInKindGuest(
   ctx: KernelRunContext,
   flags: DriverFlags,
-  commands: (nodeImage: string) => string[][],
+  commands: (nodeImage: string) => GuestCommand[],
   budgetMs: number,
 ): Promise<{ nodeImage: string; results: GuestCommandResult[] }> {
   const settings = parseVmFlags(kindVmFlags(flags)).settings!;

@@ -85,13 +85,26 @@ export interface Stage2Options {
    * stdout into `<outFile>` (relative to the share); reported on the console like cells
    * (`cell-start=<index>` / `cell-end=<index> exit=<code>`).
    */
-  commands?: { index: number; args: string[]; outFile: string }[];
+  commands?: { index: number; args: string[]; outFile: string; interrupt?: GuestInterrupt; keepStderr?: boolean }[];
   /**
    * Shell run after the modules are loaded and before calibration (e.g. the kind host's
    * cgroups, dockerd and node image, harness/kind-image/guest.ts); its failure is fatal
    * (it should `say fatal=...` and `exit 1` itself to say why).
    */
   prelude?: string;
+}
+
+/**
+ * A signal sent to a guest command once its stderr has shown `after` (an extended regular
+ * expression), `delaySec` later, if it still runs: how the opt-in tests interrupt a run at a
+ * chosen point (SIGINT: its own cleanup; SIGKILL: none). Such a command's stderr is also kept in
+ * `<outFile>.err` on the share (and streamed to the console as the others are), as is that of a
+ * command with `keepStderr`.
+ */
+export interface GuestInterrupt {
+  after: string;
+  delaySec: number;
+  signal: 'INT' | 'TERM' | 'KILL';
 }
 
 /**
@@ -114,11 +127,33 @@ export function stage2Script(o: Stage2Options): string {
     )
     .join('\n');
   const commands = (o.commands ?? [])
-    .map(
-      (c) => `say cell-start=${c.index}
-( ${shq(o.node)} ${shq(o.resetlab)}${c.args.map((a) => ` ${shq(a)}`).join('')} --time-scale "$scale" 2>&1 > ${GUEST_OUT}/${c.outFile}
-  say cell-end=${c.index} exit=$? ) | cat`,
-    )
+    .map((c) => {
+      const run = `${shq(o.node)} ${shq(o.resetlab)}${c.args.map((a) => ` ${shq(a)}`).join('')} --time-scale "$scale"`;
+      if (!c.interrupt && !c.keepStderr) {
+        return `say cell-start=${c.index}
+( ${run} 2>&1 > ${GUEST_OUT}/${c.outFile}
+  say cell-end=${c.index} exit=$? ) | cat`;
+      }
+      // In the background, its stderr into a file that tail streams to the console; signalled once
+      // the file shows the pattern (or never, if the command ends first). Node resets the SIGINT
+      // disposition that sh gives background jobs, so the command's own handler runs.
+      const i = c.interrupt;
+      const err = `${GUEST_OUT}/${c.outFile}.err`;
+      const signal = i
+        ? `
+  until grep -qE ${shq(i.after)} ${err} 2>/dev/null || ! kill -0 $pid 2>/dev/null; do sleep 2; done
+  sleep ${Math.max(0, Math.round(i.delaySec))}
+  if kill -0 $pid 2>/dev/null; then say interrupt=${c.index} signal=${i.signal}; kill -${i.signal} $pid; fi`
+        : '';
+      return `say cell-start=${c.index}
+( ${run} > ${GUEST_OUT}/${c.outFile} 2> ${err} &
+  pid=$!
+  tail -n +1 -s 1 -f --pid=$pid ${err} &
+  tailpid=$!${signal}
+  wait $pid; rc=$?
+  wait $tailpid
+  say cell-end=${c.index} exit=$rc ) | cat`;
+    })
     .join('\n');
   return `#!/bin/sh
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=dumb NO_COLOR=1

@@ -31,7 +31,7 @@ import { hostProbeMs, PROBE_SCRIPT } from './calibrate.js';
 import { cellBudgetMs, durationChanges, type VmCell } from './cells.js';
 import { vmRunDir } from './cleanup.js';
 import type { VmSettings } from './flags.js';
-import { INITRAMFS_MODULES, stage1Init, stage2Script, TAGS, type Stage2Options } from './guest-init.js';
+import { INITRAMFS_MODULES, stage1Init, stage2Script, TAGS, type GuestInterrupt, type Stage2Options } from './guest-init.js';
 import type { BootState } from './console-markers.js';
 import { findBusybox } from './preconditions.js';
 import { failedCellReport, readCellReport, withVmFacts, type BootFacts } from './results.js';
@@ -127,7 +127,12 @@ export interface GuestCommandResult {
   facts: BootFacts;
   /** Why it did not finish, when it did not. */
   stopped: string | null;
+  /** Its stderr, kept only for a command with an `interrupt` or `keepStderr` (else undefined: it went to the console only). */
+  stderr?: string;
 }
+
+/** A command for `runGuestCommands`: resetlab's arguments, optionally interrupted at a point of its progress. */
+export type GuestCommand = string[] | { args: string[]; interrupt?: GuestInterrupt; keepStderr?: boolean };
 
 /**
  * Runs one resetlab command (`args`, e.g. `kube-proxy conformance ... --json`) in a guest booted
@@ -154,25 +159,34 @@ export async function runGuestCommands(
   ctx: KernelRunContext,
   artefact: KernelArtefact,
   settings: VmSettings,
-  commands: string[][],
+  given: GuestCommand[],
   budgetMs: number,
   extra: { prelude?: string; overlaySize?: string; label?: string } = {},
 ): Promise<GuestCommandResult[]> {
+  const commands = given.map((c) => (Array.isArray(c) ? { args: c } : c));
+  const read = (file: string): string | undefined => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
   return runGuest(ctx, artefact, settings, {
-    label: extra.label ?? `resetlab ${commands[0]!.slice(0, 2).join(' ')}`,
+    label: extra.label ?? `resetlab ${commands[0]!.args.slice(0, 2).join(' ')}`,
     budgetMs,
     ...(extra.overlaySize ? { overlaySize: extra.overlaySize } : {}),
-    prepare: () => ({ cells: [], commands: commands.map((args, index) => ({ index, args, outFile: `command-${index}.out` })), ...(extra.prelude ? { prelude: extra.prelude } : {}) }),
+    prepare: () => ({
+      cells: [],
+      commands: commands.map((c, index) => ({ index, args: c.args, outFile: `command-${index}.out`, ...(c.interrupt ? { interrupt: c.interrupt } : {}), ...(c.keepStderr ? { keepStderr: true } : {}) })),
+      ...(extra.prelude ? { prelude: extra.prelude } : {}),
+    }),
     collect: (out, st, facts, _keptLog, stopped) =>
-      commands.map((_, index) => {
-        let stdout = '';
-        try {
-          stdout = readFileSync(join(out, `command-${index}.out`), 'utf8');
-        } catch {
-          // nothing came back: exitCode and stopped say why
-        }
+      commands.map((c, index) => {
+        // Nothing came back: exitCode and stopped say why.
+        const stdout = read(join(out, `command-${index}.out`)) ?? '';
+        const stderr = c.interrupt || c.keepStderr ? (read(join(out, `command-${index}.out.err`)) ?? '') : undefined;
         const exitCode = st.cells.get(index) ?? null;
-        return { exitCode, stdout, facts, stopped: exitCode === null ? stopped : null };
+        return { exitCode, stdout, facts, stopped: exitCode === null ? stopped : null, ...(stderr !== undefined ? { stderr } : {}) };
       }),
   });
 }

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../repo-root.js';
@@ -136,6 +138,57 @@ describe('guest scripts', () => {
     // The stopping mode reaches every cell.
     expect(stage2Script({ busybox: '/b', node: '/n', resetlab: '/r', required: [], optional: [], hostProbeMs: 1, runArgs: ['--fixed'], cells: [{ index: 0, file: 'cells/0.yaml', autoDuration: false }] })).toContain('--time-scale "$scale" \'--fixed\' 2>&1');
     expect(s).toContain("off() { sync; '/bin/busybox' poweroff -f 2>/dev/null; echo o > /proc/sysrq-trigger; sleep 600; }");
+  });
+});
+
+describe('guest commands with an interrupt (the commands block of stage 2, run by this machine\'s sh)', () => {
+  /** Runs stage 2's commands block with `/rl-out` in a temporary folder and the fake resetlab `script` (run by node) as the command. */
+  function runCommands(script: string, commands: NonNullable<Parameters<typeof stage2Script>[0]['commands']>) {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-stage2-'));
+    try {
+      writeFileSync(join(dir, 'fake.mjs'), script);
+      const s = stage2Script({ busybox: '/b', node: process.execPath, resetlab: join(dir, 'fake.mjs'), required: [], optional: [], hostProbeMs: 1, cells: [], commands });
+      const block = s.slice(s.indexOf('mkdir -p /rl-out/cells'), s.indexOf('say done')).replaceAll('/rl-out', dir);
+      const r = spawnSync('/bin/sh', ['-c', `say() { echo "RL-VM $*"; }\nscale=1\n${block}`], { encoding: 'utf8', timeout: 60_000 });
+      const file = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : null);
+      return { console: r.stdout, out: file('command-0.out'), err: file('command-0.out.err'), out1: file('command-1.out'), err1: file('command-1.out.err'), err2: file('command-2.out.err') };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // A resetlab stand-in (run by node, as in the guest: node resets the SIGINT that sh ignores in
+  // background jobs): progress on stderr, and on SIGINT it says it cleaned up and exits 130.
+  const fake = `process.on('SIGINT', () => { process.stderr.write('cleaned up\\n'); process.stdout.write('{"complete": false}\\n'); process.exit(130); });
+process.stderr.write('setting up\\n');
+setTimeout(() => process.stderr.write('arm liberal=1 (trial 1/1)\\n'), 500);
+setTimeout(() => { process.stdout.write('{"complete": true}\\n'); }, process.argv.includes('quick') ? 600 : 8_000);
+`;
+  it('signals the command once its stderr shows the pattern, keeps its stderr and streams it, and reports its exit code', { timeout: 30_000 }, () => {
+    const r = runCommands(fake, [
+      { index: 0, args: ['run', 'x'], outFile: 'command-0.out', interrupt: { after: 'arm liberal=1', delaySec: 1, signal: 'INT' } },
+      { index: 1, args: ['run', 'quick'], outFile: 'command-1.out' },
+      { index: 2, args: ['run', 'quick'], outFile: 'command-2.out', keepStderr: true },
+    ]);
+    expect(r.console).toContain('RL-VM interrupt=0 signal=INT');
+    expect(r.console).toContain('RL-VM cell-end=0 exit=130');
+    // The progress reached the console as it does for every command, and the file keeps it.
+    expect(r.console).toMatch(/setting up\n(.|\n)*arm liberal=1 \(trial 1\/1\)\n(.|\n)*cleaned up/);
+    expect(r.err).toBe('setting up\narm liberal=1 (trial 1/1)\ncleaned up\n');
+    expect(r.out).toBe('{"complete": false}\n');
+    // The next command runs as before, unsignalled.
+    expect(r.console).toContain('RL-VM cell-end=1 exit=0');
+    expect(r.out1).toBe('{"complete": true}\n');
+    expect(r.err1).toBeNull();
+    // keepStderr alone: kept, never signalled.
+    expect(r.err2).toBe('setting up\narm liberal=1 (trial 1/1)\n');
+    expect(r.console).toContain('RL-VM cell-end=2 exit=0');
+    expect(r.console).not.toContain('interrupt=2');
+  });
+  it('never signals a command that ends before its pattern shows', { timeout: 30_000 }, () => {
+    const r = runCommands("process.stderr.write('quick\\n'); process.exitCode = 3;\n", [{ index: 0, args: [], outFile: 'command-0.out', interrupt: { after: 'never printed', delaySec: 0, signal: 'KILL' } }]);
+    expect(r.console).not.toContain('interrupt=');
+    expect(r.console).toContain('RL-VM cell-end=0 exit=3');
+    expect(r.err).toBe('quick\n');
   });
 });
 
