@@ -83,9 +83,11 @@ export interface Stage2Options {
   /**
    * Other resetlab commands run after the cells, each as `resetlab <args> --time-scale S`, its
    * stdout into `<outFile>` (relative to the share); reported on the console like cells
-   * (`cell-start=<index>` / `cell-end=<index> exit=<code>`).
+   * (`cell-start=<index>` / `cell-end=<index> exit=<code>`). With `shell` instead of `args`, that
+   * script is run by sh the same way (e.g. reading a kept cluster's state for fixtures); the
+   * guest's PATH includes what the prelude added (kind, kubectl).
    */
-  commands?: { index: number; args: string[]; outFile: string; interrupt?: GuestInterrupt; keepStderr?: boolean }[];
+  commands?: ({ index: number; outFile: string; interrupt?: GuestInterrupt; keepStderr?: boolean } & ({ args: string[]; shell?: undefined } | { shell: string; args?: undefined }))[];
   /**
    * Shell run after the modules are loaded and before calibration (e.g. the kind host's
    * cgroups, dockerd and node image, harness/kind-image/guest.ts); its failure is fatal
@@ -128,7 +130,7 @@ export function stage2Script(o: Stage2Options): string {
     .join('\n');
   const commands = (o.commands ?? [])
     .map((c) => {
-      const run = `${shq(o.node)} ${shq(o.resetlab)}${c.args.map((a) => ` ${shq(a)}`).join('')} --time-scale "$scale"`;
+      const run = c.shell !== undefined ? `sh -c ${shq(c.shell)}` : `${shq(o.node)} ${shq(o.resetlab)}${c.args.map((a) => ` ${shq(a)}`).join('')} --time-scale "$scale"`;
       if (!c.interrupt && !c.keepStderr) {
         return `say cell-start=${c.index}
 ( ${run} 2>&1 > ${GUEST_OUT}/${c.outFile}

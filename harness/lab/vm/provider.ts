@@ -131,8 +131,11 @@ export interface GuestCommandResult {
   stderr?: string;
 }
 
-/** A command for `runGuestCommands`: resetlab's arguments, optionally interrupted at a point of its progress. */
-export type GuestCommand = string[] | { args: string[]; interrupt?: GuestInterrupt; keepStderr?: boolean };
+/**
+ * A command for `runGuestCommands`: resetlab's arguments, optionally interrupted at a point of
+ * its progress or with its stderr kept; or a `shell` script (sh -c) run the same way.
+ */
+export type GuestCommand = string[] | ({ interrupt?: GuestInterrupt; keepStderr?: boolean } & ({ args: string[]; shell?: undefined } | { shell: string; args?: undefined }));
 
 /**
  * Runs one resetlab command (`args`, e.g. `kube-proxy conformance ... --json`) in a guest booted
@@ -172,12 +175,18 @@ export async function runGuestCommands(
     }
   };
   return runGuest(ctx, artefact, settings, {
-    label: extra.label ?? `resetlab ${commands[0]!.args.slice(0, 2).join(' ')}`,
+    label: extra.label ?? (commands[0]!.args ? `resetlab ${commands[0]!.args.slice(0, 2).join(' ')}` : 'a shell script'),
     budgetMs,
     ...(extra.overlaySize ? { overlaySize: extra.overlaySize } : {}),
     prepare: () => ({
       cells: [],
-      commands: commands.map((c, index) => ({ index, args: c.args, outFile: `command-${index}.out`, ...(c.interrupt ? { interrupt: c.interrupt } : {}), ...(c.keepStderr ? { keepStderr: true } : {}) })),
+      commands: commands.map((c, index) => ({
+        index,
+        ...(c.shell !== undefined ? { shell: c.shell } : { args: c.args }),
+        outFile: `command-${index}.out`,
+        ...(c.interrupt ? { interrupt: c.interrupt } : {}),
+        ...(c.keepStderr ? { keepStderr: true } : {}),
+      })),
       ...(extra.prelude ? { prelude: extra.prelude } : {}),
     }),
     collect: (out, st, facts, _keptLog, stopped) =>

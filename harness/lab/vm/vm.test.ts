@@ -151,7 +151,7 @@ describe('guest commands with an interrupt (the commands block of stage 2, run b
       const block = s.slice(s.indexOf('mkdir -p /rl-out/cells'), s.indexOf('say done')).replaceAll('/rl-out', dir);
       const r = spawnSync('/bin/sh', ['-c', `say() { echo "RL-VM $*"; }\nscale=1\n${block}`], { encoding: 'utf8', timeout: 60_000 });
       const file = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : null);
-      return { console: r.stdout, out: file('command-0.out'), err: file('command-0.out.err'), out1: file('command-1.out'), err1: file('command-1.out.err'), err2: file('command-2.out.err') };
+      return { console: r.stdout, out: file('command-0.out'), err: file('command-0.out.err'), out1: file('command-1.out'), err1: file('command-1.out.err'), err2: file('command-2.out.err'), out3: file('command-3.out') };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -185,10 +185,17 @@ setTimeout(() => { process.stdout.write('{"complete": true}\\n'); }, process.arg
     expect(r.console).not.toContain('interrupt=2');
   });
   it('never signals a command that ends before its pattern shows', { timeout: 30_000 }, () => {
-    const r = runCommands("process.stderr.write('quick\\n'); process.exitCode = 3;\n", [{ index: 0, args: [], outFile: 'command-0.out', interrupt: { after: 'never printed', delaySec: 0, signal: 'KILL' } }]);
+    const r = runCommands("process.stderr.write('quick\\n'); process.exitCode = 3;\n", [
+      { index: 0, args: [], outFile: 'command-0.out', interrupt: { after: 'never printed', delaySec: 0, signal: 'KILL' } },
+      { index: 3, shell: 'echo "it\'s out"; echo shell-err >&2; exit 4', outFile: 'command-3.out' },
+    ]);
     expect(r.console).not.toContain('interrupt=');
     expect(r.console).toContain('RL-VM cell-end=0 exit=3');
     expect(r.err).toBe('quick\n');
+    // A shell command: stdout into its file, stderr on the console, its exit code reported.
+    expect(r.out3).toBe("it's out\n");
+    expect(r.console).toContain('shell-err');
+    expect(r.console).toContain('RL-VM cell-end=3 exit=4');
   });
 });
 
