@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../../exec/fake-runner.js';
 import { loadScenarios } from '../../scenario/load.js';
 import { kubeReadiness, nodeChanges } from './driver.js';
-import type { KubeCluster } from './provider.js';
+import { KUBE_CLUSTER } from '../../../test/helpers/kube-cluster.js';
 
 describe('kube readiness (doctor)', () => {
   it('needs kubectl and a current context; never contacts a cluster', async () => {
@@ -17,24 +17,15 @@ describe('kube readiness (doctor)', () => {
 });
 
 describe('what a kube run says it will do', () => {
-  const node = (name: string) => ({ name, ready: true, unschedulable: false, taints: [], internalIP: '172.18.0.2', kernelVersion: '6.1.0-57-amd64', kubeletVersion: 'v1.20.2', osImage: 'Debian', containerRuntime: 'containerd://1.6', os: 'linux' });
-  const cluster: KubeCluster = {
-    target: { context: 'kind-rl', server: 'https://127.0.0.1:40000' },
-    serverVersion: 'v1.20.2',
-    nodes: { a: node('w1'), b: node('cp'), how: 'chosen', tolerations: { a: [], b: [] } },
-    kubeProxy: { mode: 'ipvs', configuredMode: 'ipvs', loggedMode: 'ipvs', masqueradeAll: false, tcpBeLiberal: null, version: 'v1.20.2', image: null, unknown: [] },
-    image: 'resetlab-agent:local',
-    pullPolicy: 'IfNotPresent',
-    cpuRequest: { serverAndClient: '250m', nodeAgent: '50m' },
-  };
+  const cluster = KUBE_CLUSTER;
 
   it("lists node A's sysctls, the evidence table, our masquerade rule only where a scenario needs it, the namespace and the CPU the pods request", async () => {
     const scenarios = await loadScenarios(['over-window-masquerade', 'over-window'], { builtinDir: 'scenarios' });
     const lines = nodeChanges(cluster, scenarios);
-    expect(lines.map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual(["change node w1's", 'add to node', 'add to node', 'create one namespace', 'request 250m CPU']);
+    expect(lines.map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual(["change node rl-worker's", 'add to node', 'add to node', 'create one namespace', 'request 250m CPU']);
     expect(lines[0]).toContain('net.netfilter.nf_conntrack_tcp_be_liberal=0 | net.netfilter.nf_conntrack_tcp_be_liberal=1');
     expect(lines[2]).toMatch(/MASQUERADE rule for the run's client pod -> server pod only \(kube-proxy's masqueradeAll is false/);
-    expect(lines[4]).toBe('request 250m CPU for the server pod (on cp) and for the client pod, 50m for the node agent (no limits; --cpu-request 0 for none)');
+    expect(lines[4]).toBe('request 250m CPU for the server pod (on rl-control-plane) and for the client pod, 50m for the node agent (no limits; --cpu-request 0 for none)');
     // No masquerade rule of ours where kube-proxy masquerades everything, or for the plain path; BestEffort said plainly.
     const plain = nodeChanges({ ...cluster, cpuRequest: null }, scenarios.slice(1));
     expect(plain.some((l) => l.includes('MASQUERADE'))).toBe(false);

@@ -145,7 +145,8 @@ export const kubeDriver: LabDriver = {
   kernelsFor: () => [],
   async execute(ctx, scenarios, flags, onReport) {
     const f = flags as KubeFlags & DriverFlags;
-    const { timeScale } = runEachOptions(flags);
+    const options = runEachOptions(flags);
+    const { timeScale } = options;
     // The API server may drop a request (more so in an emulated guest): kubectl is retried, but never `kubectl exec`.
     const runner = retryingKubectl(ctx.runner, { attempts: timeScale > 1 ? 6 : 3, say: (line) => ctx.say(`resetlab: ${line}`), passThrough: (argv) => argv.includes('exec') });
     const cluster = await prepareKubeCluster(runner, { ...f, ...(typeof f.kubeProxyMode === 'string' ? { kubeProxyMode: f.kubeProxyMode } : {}) }, ctx.say);
@@ -159,7 +160,7 @@ export const kubeDriver: LabDriver = {
     const wait = timeScale > 1 ? { rolloutMs: 900_000, endpointsMs: 300_000 } : undefined;
     // In a slow guest a kubectl exec can take minutes (measured: over 30 s in a 6.1 TCG guest).
     const execTimeoutMs = timeScale > 1 ? 600_000 : undefined;
-    return runEach({ ...ctx, ...runEachOptions(flags) }, scenarios, (topology) =>
+    return runEach({ ...ctx, ...options }, scenarios, (topology) =>
       provisionKubeLab({
         prefix: newPrefix(),
         topology,

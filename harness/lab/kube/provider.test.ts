@@ -2,19 +2,10 @@ import { rmSync } from 'node:fs';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { manifestsYaml } from '../cluster/manifests.js';
-import type { ClusterNode } from './facts.js';
-import { kubeRunObjects, masqueradeArgv, masqueradePlan, type KubeCluster } from './provider.js';
+import { KUBE_CLUSTER } from '../../../test/helpers/kube-cluster.js';
+import { kubeRunObjects, masqueradeArgv, masqueradePlan } from './provider.js';
 
-const node = (name: string, taints: ClusterNode['taints'] = []): ClusterNode => ({ name, ready: true, unschedulable: false, taints, internalIP: '172.18.0.2', kernelVersion: '6.1.0-57-amd64', kubeletVersion: 'v1.20.2', osImage: 'Debian', containerRuntime: 'containerd://1.6', os: 'linux' });
-const cluster: KubeCluster = {
-  target: { context: 'kind-rl', server: 'https://127.0.0.1:40000' },
-  serverVersion: 'v1.20.2',
-  nodes: { a: node('rl-worker'), b: node('rl-control-plane'), how: 'chosen', tolerations: { a: [], b: [{ key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' }] } },
-  kubeProxy: { mode: 'ipvs', configuredMode: 'ipvs', loggedMode: 'ipvs', masqueradeAll: false, tcpBeLiberal: null, version: 'v1.20.2', image: 'k8s.gcr.io/kube-proxy:v1.20.2', unknown: [] },
-  image: 'resetlab-agent:local',
-  pullPolicy: 'IfNotPresent',
-  cpuRequest: { serverAndClient: '250m', nodeAgent: '50m' },
-};
+const cluster = KUBE_CLUSTER;
 const topology = { proxyMode: 'auto', client: 'pod', masquerade: true, dropInvalid: 'auto', servicePort: 80, serverPort: 8080 } as const;
 
 describe('kube run objects', () => {

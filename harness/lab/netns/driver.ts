@@ -40,13 +40,14 @@ export const netnsDriver: LabDriver = {
   async execute(ctx, scenarios, flags, onReport) {
     checkNetnsPreconditions();
     await removeNetnsLeftoversLoudly(ctx);
-    const { timeScale } = runEachOptions(flags);
+    const options = runEachOptions(flags);
+    const { timeScale } = options;
     const runner = timeScale === 1 ? ctx.runner : new ExecaRunner(timeScale);
     const spec = typeof flags.kubeProxy === 'string' ? parseKubeProxySpec(flags.kubeProxy).spec : undefined;
     // A cached build is used as it is; a missing one is built first (minutes; see harness/kubernetes/build.ts).
     const binaries = spec ? await resolveKubernetes(kubernetesCacheRoot(), spec, { runner: ctx.runner, say: ctx.say }) : undefined;
     const dataPlane = binaries ? realDataPlane({ binaries, runner, timeScale, say: ctx.say }) : modelDataPlane;
-    return runEach({ ...ctx, ...runEachOptions(flags), runner, sideBySide: flags.sideBySide === true }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner, dataPlane }), onReport);
+    return runEach({ ...ctx, ...options, runner, sideBySide: flags.sideBySide === true }, scenarios, (topology) => provisionNetnsLab({ prefix: newPrefix(), topology, runner, dataPlane }), onReport);
   },
   removeLeftovers: async (ctx) => void (await removeNetnsLeftoversLoudly(ctx, true)),
 };

@@ -175,6 +175,10 @@ echo /sbin/modprobe > /proc/sys/kernel/modprobe
 hostname rl-guest
 ip link set lo up 2>/dev/null
 say stage=root uname=$(uname -r) cpus=$(nproc)
+# A heartbeat (a marker the host does not print): the host's hang watchdog, a console silent for
+# minutes, then means the guest itself stopped, not that a command was quiet (a namespace being
+# deleted, a rollout waited for). A guest's own deadlines and the host's budget bound the commands.
+( while sleep 60; do say alive uptime=$(cut -d' ' -f1 /proc/uptime) load=$(cut -d' ' -f1 /proc/loadavg); done ) &
 for m in ${o.required.join(' ')}; do
   modprobe $m || { say "fatal=module $m is missing or does not load in kernel $(uname -r)"; exit 1; }
 done

@@ -258,6 +258,7 @@ async function runGuest<T>(ctx: KernelRunContext, artefact: KernelArtefact, sett
       consoleLog,
       signal: ctx.signal,
       timeoutMs,
+      // Stage 2's heartbeat (`alive` every 60 s) keeps the console from being silent while the guest runs.
       silenceMs: 300_000,
       onLine: (line, state) => {
         if (line.includes('RL-VM ')) {

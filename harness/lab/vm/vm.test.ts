@@ -132,6 +132,8 @@ describe('guest scripts', () => {
     expect(s).toContain(`run /rl-out/cells/0.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" --duration "$duration"s 2>&1 > /rl-out/cells/0.json`);
     expect(s).toContain(`run /rl-out/cells/1.yaml --driver netns --json --out /rl-out/results --time-scale "$scale" 2>&1 > /rl-out/cells/1.json`);
     expect(s).toContain('trap off EXIT');
+    // A heartbeat feeds the host's silence watchdog while a command is quiet (measured: a namespace deletion over 300 s in a 6.1 TCG guest).
+    expect(s).toContain("( while sleep 60; do say alive uptime=$(cut -d' ' -f1 /proc/uptime)");
     // A fresh tmpfs on /tmp would hide a checkout under the host's /tmp (and resetlab with it).
     expect(s).toContain('mount -t tmpfs tmpfs /run');
     expect(s).not.toMatch(/mount -t tmpfs \S+ \/tmp\b/);
