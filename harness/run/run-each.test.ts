@@ -31,7 +31,9 @@ describe('runEachOptions (what every driver hands runEach)', () => {
       const src = readFileSync(`${REPO_ROOT}/harness/lab/${driver}/driver.ts`, 'utf8');
       const calls = [...src.matchAll(/runEach\(\{([^}]*)\}/g)].map((m) => m[1]);
       expect(calls.length, driver).toBeGreaterThan(0);
-      for (const c of calls) expect(c, driver).toContain('...runEachOptions(flags)');
+      // Either inline or through one `const options = runEachOptions(flags)`.
+      const named = /const options = runEachOptions\(flags\);/.test(src);
+      for (const c of calls) expect(c.includes('...runEachOptions(flags)') || (named && c.includes('...options')), `${driver}: ${c}`).toBe(true);
     }
   });
 });

@@ -33,10 +33,15 @@ describe('KubeSysctls', () => {
   it('a second write keeps the first original; restore writes it back only where the value is still ours', async () => {
     // Answers are checked newest first: 0 (before), 1 (read back), then 0 (read back of the second write).
     const runner = new FakeRunner().on(/sysctl -e/, { stdout: `${KEY} = 0\n` }, 1).on(/sysctl -e/, { stdout: `${KEY} = 1\n` }, 1).on(/sysctl -e/, { stdout: `${KEY} = 0\n` }, 1);
-    const { sysctls } = lab(runner);
+    const { sysctls, annotations } = lab(runner);
     await sysctls.set(['node-a'], { [KEY]: 1 });
     await sysctls.set(['node-a'], { [KEY]: 0 });
     expect(sysctls.list()).toEqual([{ key: KEY, original: 0, written: 0 }]);
+    // The namespace's record follows each new written value (measured: a killed run's cleanup said "wrote 0" after it wrote 1).
+    expect(annotations.map((a) => parseSysctlRecord(a)?.changed[0]?.written)).toEqual([1, 0]);
+    runner.on(/sysctl -e/, { stdout: `${KEY} = 0\n` }, 1);
+    await sysctls.set(['node-a'], { [KEY]: 0 });
+    expect(annotations).toHaveLength(2);
     // Someone set it to 7 since: left alone.
     runner.on(/sysctl -e/, { stdout: `${KEY} = 7\n` }, 1);
     expect(await sysctls.restore()).toEqual([`${KEY} left at 7 (resetlab wrote 0; it was changed since)`]);

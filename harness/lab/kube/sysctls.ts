@@ -64,10 +64,12 @@ export class KubeSysctls {
     for (const k of unseen) {
       if (before[k] === undefined) throw new Error(`failed to set sysctls on node ${this.agent.nodeName}: ${k} does not exist there`);
     }
+    // The namespace's record changes with a new key or a new written value (each arm's), so `cleanup` says what resetlab last wrote.
+    const recordChanges = keys.some((k) => this.changed.get(k)?.written !== values[k]);
     for (const k of keys) this.changed.set(k, { key: k, original: this.changed.get(k)?.original ?? before[k]!, written: values[k]! });
     // Recorded before the write: a run killed right after it still has its values restored.
     await this.agent.inPod(['sh', '-c', `cat > ${NODE_AGENT_STATE_FILE}`], { input: sysctlStateText(this.list()) });
-    if (unseen.length > 0) await this.annotate(sysctlRecordText(this.agent.nodeName, this.list()));
+    if (recordChanges) await this.annotate(sysctlRecordText(this.agent.nodeName, this.list()));
     await this.agent.exec(sysctlWriteArgv(values));
     const read = parseSysctlOutput((await this.agent.exec(sysctlReadArgv(keys), { check: false })).stdout);
     const problems = sysctlMismatches(values, read);
