@@ -29,7 +29,7 @@ describe('runEachOptions (what every driver hands runEach)', () => {
   it('is what the netns, kind and kube drivers run with (a kube run in a guest lost its scale: agents killed at bare-metal deadlines)', () => {
     for (const driver of ['netns', 'kind', 'kube']) {
       const src = readFileSync(`${REPO_ROOT}/harness/lab/${driver}/driver.ts`, 'utf8');
-      const calls = [...src.matchAll(/runEach\(\{([^}]*)\}/g)].map((m) => m[1]);
+      const calls = [...src.matchAll(/runEach\(\{([^}]*)\}/g)].map((m) => m[1] ?? '');
       expect(calls.length, driver).toBeGreaterThan(0);
       // Either inline or through one `const options = runEachOptions(flags)`.
       const named = /const options = runEachOptions\(flags\);/.test(src);
